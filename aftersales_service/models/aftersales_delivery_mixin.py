@@ -1,0 +1,35 @@
+from odoo import fields, models
+
+
+class AftersalesDeliveryMixin(models.AbstractModel):
+    _name = "aftersales.delivery.mixin"
+    _description = "Smart Button to Delivery Records"
+
+    # Field of aftersales.delivery.record that points to the inheriting model.
+    _aftersales_delivery_field = None
+
+    aftersales_delivery_count = fields.Integer(
+        compute="_compute_aftersales_delivery_count",
+        string="Delivery Record Count",
+        groups="aftersales_service.group_aftersales_user",
+    )
+
+    def _aftersales_delivery_key(self):
+        """The records the delivery records point to (a partner counts its commercial entity)."""
+        return self
+
+    def _compute_aftersales_delivery_count(self):
+        field = self._aftersales_delivery_field
+        counts = dict(
+            self.env["aftersales.delivery.record"]._read_group(
+                [(field, "in", self._aftersales_delivery_key().ids)], [field], ["__count"]
+            )
+        )
+        for record in self:
+            record.aftersales_delivery_count = counts.get(record._aftersales_delivery_key(), 0)
+
+    def action_view_aftersales_deliveries(self):
+        self.ensure_one()
+        return self.env["aftersales.delivery.record"]._action_view(
+            [(self._aftersales_delivery_field, "=", self._aftersales_delivery_key().id)]
+        )

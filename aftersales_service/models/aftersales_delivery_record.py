@@ -1,0 +1,302 @@
+from collections import defaultdict
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# Creating hundreds of records while a delivery is validated: no chatter work per record.
+QUIET_CREATE = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
+
+
+class AftersalesDeliveryRecord(models.Model):
+    _name = "aftersales.delivery.record"
+    _description = "Delivery Record"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "delivery_date desc, id desc"
+    _check_company_auto = True
+    _rec_names_search = ["lot_id", "picking_id", "sale_order_id", "product_id"]
+
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        check_company=True,
+        help="The commercial entity the unit was delivered to.",
+    )
+    delivery_partner_id = fields.Many2one(
+        "res.partner", string="Delivery Address", check_company=True
+    )
+    aftersales_channel = fields.Selection(related="partner_id.aftersales_channel", string="Sales Channel")
+    sale_order_id = fields.Many2one(
+        "sale.order", index="btree_not_null", check_company=True
+    )
+    sale_line_id = fields.Many2one("sale.order.line", string="Sale Order Line", index="btree_not_null")
+    product_id = fields.Many2one(
+        "product.product", required=True, index=True, check_company=True
+    )
+    product_categ_id = fields.Many2one(
+        related="product_id.categ_id", string="Product Category", store=True, precompute=True
+    )
+    lot_id = fields.Many2one(
+        "stock.lot", string="Lot/Serial Number", index="btree_not_null", check_company=True
+    )
+    quantity = fields.Float(digits="Product Unit", required=True, default=1.0)
+    qty_returned = fields.Float(
+        string="Returned Quantity",
+        digits="Product Unit",
+        compute="_compute_qty_returned",
+        store=True,
+        precompute=True,
+        help="Quantity the customer sent back through a return of this delivery.",
+    )
+    product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    delivery_date = fields.Date(
+        required=True,
+        index=True,
+        default=fields.Date.context_today,
+        help="Day the goods left for the customer, in the timezone of the user who validated the delivery.",
+    )
+    picking_id = fields.Many2one("stock.picking", string="Delivery", index="btree_not_null", readonly=True)
+    move_id = fields.Many2one("stock.move", string="Stock Move", index="btree_not_null", readonly=True)
+    move_line_id = fields.Many2one("stock.move.line", readonly=True)
+
+    warranty_policy_id = fields.Many2one(
+        "aftersales.warranty.policy", check_company=True, readonly=True
+    )
+    warranty_months = fields.Integer(
+        string="Warranty (Months)", readonly=True, help="Duration of the policy, frozen at delivery."
+    )
+    channel_extension_months = fields.Integer(
+        string="Channel Extension (Months)",
+        readonly=True,
+        help="Distributor / agent extension, frozen at delivery.",
+    )
+    extended_warranty_months = fields.Integer(
+        string="Extended Warranty (Months)",
+        compute="_compute_extended_warranty_months",
+        store=True,
+        precompute=True,
+        help="Longest extended warranty sold on the sale order of this delivery.",
+    )
+    warranty_start_date = fields.Date(index=True)
+    warranty_end_date = fields.Date(
+        compute="_compute_warranty_end_date",
+        store=True,
+        precompute=True,
+        index=True,
+        help="Last day the unit is covered.",
+    )
+    under_warranty = fields.Boolean(compute="_compute_under_warranty", string="Under Warranty Today")
+
+    promised_date = fields.Date(help="Commitment date of the sale order, or the deadline of the move.")
+    is_late = fields.Boolean(string="Late", compute="_compute_lateness", store=True, precompute=True)
+    delay_days = fields.Integer(
+        string="Days Late", compute="_compute_lateness", store=True, precompute=True, aggregator="avg"
+    )
+    lateness_reason = fields.Char(tracking=True)
+
+    document_type_ids = fields.Many2many(
+        "aftersales.document.type", string="Documents Handed Over"
+    )
+    accepted_by = fields.Char(tracking=True, help="Name of the person who accepted the goods for the customer.")
+    acceptance_date = fields.Date(tracking=True)
+    acceptance_note = fields.Text(string="Acceptance Remarks")
+    is_accepted = fields.Boolean(string="Accepted", compute="_compute_is_accepted", store=True, precompute=True)
+    signature = fields.Image(related="picking_id.signature", string="Customer Signature")
+
+    @api.constrains("quantity")
+    def _check_quantity(self):
+        """A delivery record holds a positive quantity (SPEC 1)."""
+        if any(record.quantity <= 0 for record in self):
+            raise ValidationError(self.env._("A delivery record needs a quantity greater than zero."))
+
+    @api.constrains("warranty_start_date", "delivery_date")
+    def _check_warranty_start(self):
+        """Warranty starts on the delivery date or later, never before (SPEC 2)."""
+        for record in self:
+            if record.warranty_start_date and record.warranty_start_date < record.delivery_date:
+                raise ValidationError(self.env._("The warranty cannot start before the delivery date."))
+
+    @api.constrains("acceptance_date", "delivery_date")
+    def _check_acceptance_date(self):
+        """The customer accepts goods on or after their delivery (SPEC 1)."""
+        for record in self:
+            if record.acceptance_date and record.acceptance_date < record.delivery_date:
+                raise ValidationError(
+                    self.env._("%(unit)s cannot be accepted before it was delivered.", unit=record.display_name)
+                )
+
+    @api.depends("lot_id", "picking_id", "product_id")
+    def _compute_display_name(self):
+        for record in self:
+            parts = [record.picking_id.name, record.product_id.display_name, record.lot_id.name]
+            record.display_name = " / ".join(part for part in parts if part)
+
+    @api.depends(
+        "move_id.returned_move_ids.state",
+        "move_id.returned_move_ids.move_line_ids.quantity",
+        "move_id.returned_move_ids.move_line_ids.lot_id",
+    )
+    def _compute_qty_returned(self):
+        """Returned quantity: done customer returns of the record's move, matched by lot (SPEC 1)."""
+        self.qty_returned = 0.0
+        for move, records in self.filtered("move_id").grouped("move_id").items():
+            returned = defaultdict(float)
+            for line in move.returned_move_ids.filtered(
+                lambda m: m.state == "done" and m.location_id.usage == "customer"
+            ).move_line_ids:
+                returned[line.lot_id] += line.product_uom_id._compute_quantity(
+                    line.quantity, line.product_id.uom_id
+                )
+            for record in records.sorted("id"):
+                record.qty_returned = min(returned[record.lot_id], record.quantity)
+                returned[record.lot_id] -= record.qty_returned
+
+    @api.depends(
+        "sale_order_id.order_line.aftersales_warranty_extension_months",
+        "sale_order_id.order_line.product_uom_qty",
+    )
+    def _compute_extended_warranty_months(self):
+        """Extended warranty: the longest extension sold on the record's order (SPEC 2)."""
+        for record in self:
+            months = [
+                line.aftersales_warranty_extension_months
+                for line in record.sale_order_id.order_line
+                if line.product_uom_qty > 0
+            ]
+            record.extended_warranty_months = max(months, default=0)
+
+    @api.depends("warranty_start_date", "warranty_months", "channel_extension_months", "extended_warranty_months")
+    def _compute_warranty_end_date(self):
+        """Warranty end = start + policy + channel + extended months − 1 day (SPEC 2)."""
+        policy_model = self.env["aftersales.warranty.policy"]
+        for record in self:
+            months = record.warranty_months + record.channel_extension_months + record.extended_warranty_months
+            record.warranty_end_date = (
+                policy_model._warranty_end_date(record.warranty_start_date, months)
+                if record.warranty_start_date and months
+                else False
+            )
+
+    @api.depends_context("tz")
+    @api.depends("warranty_start_date", "warranty_end_date")
+    def _compute_under_warranty(self):
+        today = fields.Date.context_today(self)
+        for record in self:
+            record.under_warranty = bool(
+                record.warranty_end_date and record.warranty_start_date <= today <= record.warranty_end_date
+            )
+
+    @api.depends("delivery_date", "promised_date")
+    def _compute_lateness(self):
+        """On-time delivery: late when delivered after the promised date (SPEC 1)."""
+        for record in self:
+            delay = (record.delivery_date - record.promised_date).days if record.promised_date else 0
+            record.delay_days = max(delay, 0)
+            record.is_late = delay > 0
+
+    @api.depends("acceptance_date")
+    def _compute_is_accepted(self):
+        for record in self:
+            record.is_accepted = bool(record.acceptance_date)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._fill_warranty_terms(vals_list)
+        return super().create(vals_list)
+
+    @api.model
+    def _fill_warranty_terms(self, vals_list):
+        """Freeze the applicable policy, its months and the start date on new records (SPEC 2)."""
+        todo = [vals for vals in vals_list if "warranty_months" not in vals]
+        if not todo:
+            return
+        for vals in todo:
+            vals.setdefault("delivery_date", fields.Date.context_today(self))
+            vals.setdefault("company_id", self.env.company.id)
+        products = self.env["product.product"].browse({vals["product_id"] for vals in todo if vals.get("product_id")})
+        partners = self.env["res.partner"].browse({vals["partner_id"] for vals in todo if vals.get("partner_id")})
+        policy_model = self.env["aftersales.warranty.policy"]
+        policies = {}
+        for company_id in {vals["company_id"] for vals in todo}:
+            company = self.env["res.company"].browse(company_id)
+            policies[company_id] = policy_model._match_products(products, company)
+        for vals in todo:
+            if not vals.get("product_id") or not vals.get("partner_id"):
+                continue  # the required-field check reports it
+            product = products.browse(vals["product_id"])
+            policy = vals.get("warranty_policy_id") and policy_model.browse(vals["warranty_policy_id"])
+            policy = policy or policies[vals["company_id"]][product]
+            months, extension = policy._months_for(partners.browse(vals["partner_id"]))
+            vals.update(
+                warranty_policy_id=policy.id,
+                warranty_months=months,
+                channel_extension_months=extension,
+            )
+            vals.setdefault("warranty_start_date", vals["delivery_date"])
+
+    @api.model
+    def _local_date(self, utc_datetime):
+        """A UTC datetime as a date in the acting user's timezone (SPEC 1: delivery date)."""
+        if not utc_datetime:
+            return False
+        tz = pytz.timezone(self.env.user.tz or "UTC")
+        return pytz.utc.localize(utc_datetime).astimezone(tz).date()
+
+    @api.model
+    def _create_from_move_lines(self, move_lines):
+        """One delivery record per done move line that left for a customer, in one batch (SPEC 1)."""
+        documents = self._default_document_types()
+        vals_list = []
+        for line in move_lines:
+            move = line.move_id
+            order = move.sale_line_id.order_id
+            partner = move.picking_id.partner_id or move.partner_id or order.partner_shipping_id
+            if not partner or line.product_uom_id.is_zero(line.quantity):
+                continue
+            vals_list.append(
+                {
+                    "company_id": move.company_id.id,
+                    "partner_id": partner.commercial_partner_id.id,
+                    "delivery_partner_id": partner.id,
+                    "sale_order_id": order.id,
+                    "sale_line_id": move.sale_line_id.id,
+                    "product_id": line.product_id.id,
+                    "lot_id": line.lot_id.id,
+                    "quantity": line.product_uom_id._compute_quantity(line.quantity, line.product_id.uom_id),
+                    "delivery_date": self._local_date(move.date),
+                    "promised_date": self._local_date(order.commitment_date or move.date_deadline),
+                    "picking_id": move.picking_id.id,
+                    "move_id": move.id,
+                    "move_line_id": line.id,
+                    "document_type_ids": [fields.Command.set(documents.ids)],
+                }
+            )
+        return self.with_context(**QUIET_CREATE).create(vals_list)
+
+    @api.model
+    def _default_document_types(self):
+        return self.env["aftersales.document.type"].search([("handed_over_by_default", "=", True)])
+
+    @api.model
+    def _action_view(self, domain):
+        """The delivery records window restricted to ``domain`` (smart buttons)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales_service.action_aftersales_delivery_record")
+        action.update(domain=domain, context={"create": False})
+        return action
+
+    def action_open_warranty_check(self):
+        """Open the warranty check wizard on this unit."""
+        self.ensure_one()
+        return self.env["aftersales.warranty.check.wizard"]._action_open(
+            {
+                "default_lot_name": self.lot_id.name,
+                "default_partner_id": self.partner_id.id,
+                "default_product_id": self.product_id.id,
+            }
+        )

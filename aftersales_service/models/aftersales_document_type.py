@@ -1,0 +1,16 @@
+from odoo import fields, models
+
+
+class AftersalesDocumentType(models.Model):
+    _name = "aftersales.document.type"
+    _description = "Document Handed Over with a Delivery"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    handed_over_by_default = fields.Boolean(
+        string="Handed Over by Default",
+        help="New delivery records list this document as handed over to the customer.",
+    )
+    description = fields.Text(translate=True)

@@ -1,0 +1,22 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    aftersales_warranty_extension_months = fields.Integer(
+        string="Extended Warranty (Months)",
+        help="Sold on a sale order, this service extends the warranty of the units of that order.",
+    )
+
+    @api.constrains("aftersales_warranty_extension_months", "type")
+    def _check_aftersales_warranty_extension(self):
+        """Extended warranty is a service product with positive months (SPEC 2)."""
+        for template in self.filtered("aftersales_warranty_extension_months"):
+            if template.aftersales_warranty_extension_months < 0:
+                raise ValidationError(self.env._("Extended warranty months cannot be negative."))
+            if template.type != "service":
+                raise ValidationError(
+                    self.env._("Only a service product can extend the warranty (%(product)s).", product=template.name)
+                )

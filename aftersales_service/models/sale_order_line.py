@@ -1,0 +1,18 @@
+from odoo import api, fields, models
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    aftersales_warranty_extension_months = fields.Integer(
+        string="Extended Warranty (Months)",
+        compute="_compute_aftersales_warranty_extension_months",
+        store=True,
+        help="Extension sold with this line, frozen when the product is chosen.",
+    )
+
+    @api.depends("product_id")
+    def _compute_aftersales_warranty_extension_months(self):
+        """Extended warranty months come from the service product sold (SPEC 2)."""
+        for line in self:
+            line.aftersales_warranty_extension_months = line.product_id.aftersales_warranty_extension_months

@@ -1,0 +1,4 @@
+from . import test_delivery_record
+from . import test_warranty_check
+from . import test_warranty_policy
+from . import test_security

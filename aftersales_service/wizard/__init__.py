@@ -1,0 +1,2 @@
+from . import aftersales_warranty_check_wizard
+from . import aftersales_delivery_acceptance

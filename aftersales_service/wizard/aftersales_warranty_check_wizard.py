@@ -1,0 +1,84 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.aftersales_delivery_record_warranty import WARRANTY_STATES
+
+
+class AftersalesWarrantyCheckWizard(models.TransientModel):
+    _name = "aftersales.warranty.check.wizard"
+    _description = "Warranty Check"
+
+    lot_name = fields.Char(string="Serial / Lot Number")
+    partner_id = fields.Many2one("res.partner", string="Customer")
+    product_id = fields.Many2one("product.product")
+    on_date = fields.Date(string="Claim Date", required=True, default=fields.Date.context_today)
+    proof_date = fields.Date(string="Proof of Purchase Date")
+    void_misuse = fields.Boolean(string="Customer Misuse")
+    void_disassembly = fields.Boolean(string="Unauthorised Disassembly")
+    void_modification = fields.Boolean(string="Unauthorised Modification")
+    void_external_damage = fields.Boolean(string="External Damage Not Caused by Us")
+
+    state = fields.Selection(WARRANTY_STATES, string="Result", compute="_compute_result")
+    reason = fields.Text(compute="_compute_result")
+    record_id = fields.Many2one("aftersales.delivery.record", string="Delivery Record", compute="_compute_result")
+    start_date = fields.Date(string="Warranty Start", compute="_compute_result")
+    end_date = fields.Date(string="Warranty End", compute="_compute_result")
+
+    @api.model
+    def _action_open(self, context):
+        """The wizard in a dialog, prefilled by ``context`` defaults."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Warranty Check"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": context,
+        }
+
+    def _void_reasons(self):
+        labels = self.env["aftersales.delivery.record"]._void_reason_labels()
+        return [key for key in labels if self[f"void_{key}"]]
+
+    def _check(self):
+        """Ask the delivery records for the answer (SPEC 2)."""
+        self.ensure_one()
+        return self.env["aftersales.delivery.record"].check_warranty(
+            lot=(self.lot_name or "").strip() or None,
+            product=self.product_id or None,
+            partner=self.partner_id or None,
+            on_date=self.on_date,
+            proof_date=self.proof_date,
+            void_reasons=self._void_reasons(),
+        )
+
+    @api.depends(
+        "lot_name", "partner_id", "product_id", "on_date", "proof_date",
+        "void_misuse", "void_disassembly", "void_modification", "void_external_damage",
+    )
+    def _compute_result(self):
+        for wizard in self:
+            empty = {"state": False, "record": False, "start_date": False, "end_date": False}
+            try:
+                result = wizard._check() if wizard.lot_name or wizard.product_id else dict(empty, reason=False)
+            except UserError as error:
+                result = dict(empty, reason=error.args[0])
+            wizard.state = result["state"]
+            wizard.reason = result["reason"]
+            wizard.record_id = result["record"]
+            wizard.start_date = result["start_date"]
+            wizard.end_date = result["end_date"]
+
+    def action_open_record(self):
+        """Open the delivery record the answer is based on."""
+        self.ensure_one()
+        result = self._check()
+        if not result["record"]:
+            raise UserError(self.env._("No delivery record backs this answer: %(reason)s", reason=result["reason"]))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "aftersales.delivery.record",
+            "res_id": result["record"].id,
+            "view_mode": "form",
+            "target": "current",
+        }
