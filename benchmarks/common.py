@@ -1,0 +1,57 @@
+"""Shared plumbing of the benchmarks: an Odoo environment on a database, timers, query counts.
+
+Every benchmark works inside one transaction that is rolled back at the end: the
+databases are left as they were.
+"""
+
+import argparse
+import statistics
+import time
+from contextlib import contextmanager
+
+import odoo
+from odoo import api, sql_db
+from odoo.modules.registry import Registry
+from odoo.tools import config
+
+
+def parse_args(description, databases):
+    """Command line: ``--config`` (an Odoo config file) and one option per database name."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--config", required=True, help="Odoo configuration file")
+    for name, help_text in databases.items():
+        parser.add_argument(f"--{name}", required=True, help=help_text)
+    parser.add_argument("--repeat", type=int, default=5, help="measured runs per figure (median kept)")
+    args = parser.parse_args()
+    config.parse_config(["-c", args.config])
+    return args
+
+
+@contextmanager
+def environment(database):
+    """An admin environment on ``database``, rolled back on exit."""
+    registry = Registry(database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        admin = env.ref("base.user_admin")
+        try:
+            yield api.Environment(cr, admin.id, {"tz": admin.tz or "UTC"})
+        finally:
+            cr.rollback()
+
+
+@contextmanager
+def measure(env):
+    """Time and SQL query count of the block, with the ORM cache cold and writes flushed."""
+    env.flush_all()
+    env.invalidate_all()
+    figures = {}
+    queries, start = sql_db.sql_counter, time.perf_counter()
+    yield figures
+    env.flush_all()
+    figures["seconds"] = time.perf_counter() - start
+    figures["queries"] = sql_db.sql_counter - queries
+
+
+def median(values):
+    return statistics.median(values)
