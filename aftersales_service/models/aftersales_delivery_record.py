@@ -213,32 +213,32 @@ class AftersalesDeliveryRecord(models.Model):
     @api.model
     def _fill_warranty_terms(self, vals_list):
         """Freeze the applicable policy, its months and the start date on new records (SPEC 2)."""
-        todo = [vals for vals in vals_list if "warranty_months" not in vals]
-        if not todo:
-            return
+        todo = [
+            vals for vals in vals_list
+            if "warranty_months" not in vals and vals.get("product_id") and vals.get("partner_id")
+        ]
         for vals in todo:
-            vals.setdefault("delivery_date", fields.Date.context_today(self))
-            vals.setdefault("company_id", self.env.company.id)
-        products = self.env["product.product"].browse({vals["product_id"] for vals in todo if vals.get("product_id")})
-        partners = self.env["res.partner"].browse({vals["partner_id"] for vals in todo if vals.get("partner_id")})
+            vals["delivery_date"] = vals.get("delivery_date") or fields.Date.context_today(self)
+            vals["company_id"] = vals.get("company_id") or self.env.company.id
         policy_model = self.env["aftersales.warranty.policy"]
-        policies = {}
-        for company_id in {vals["company_id"] for vals in todo}:
-            company = self.env["res.company"].browse(company_id)
-            policies[company_id] = policy_model._match_products(products, company)
+        products = self.env["product.product"].browse({vals["product_id"] for vals in todo})
+        partners = self.env["res.partner"].browse({vals["partner_id"] for vals in todo})
+        unmatched = [vals for vals in todo if not vals.get("warranty_policy_id")]
+        matches = {
+            company_id: policy_model._match_products(products, self.env["res.company"].browse(company_id))
+            for company_id in {vals["company_id"] for vals in unmatched}
+        }
         for vals in todo:
-            if not vals.get("product_id") or not vals.get("partner_id"):
-                continue  # the required-field check reports it
-            product = products.browse(vals["product_id"])
-            policy = vals.get("warranty_policy_id") and policy_model.browse(vals["warranty_policy_id"])
-            policy = policy or policies[vals["company_id"]][product]
+            policy = policy_model.browse(vals.get("warranty_policy_id")) or matches[vals["company_id"]][
+                products.browse(vals["product_id"])
+            ]
             months, extension = policy._months_for(partners.browse(vals["partner_id"]))
             vals.update(
                 warranty_policy_id=policy.id,
                 warranty_months=months,
                 channel_extension_months=extension,
             )
-            vals.setdefault("warranty_start_date", vals["delivery_date"])
+            vals["warranty_start_date"] = vals.get("warranty_start_date") or vals["delivery_date"]
 
     @api.model
     def _local_date(self, utc_datetime):

@@ -33,6 +33,14 @@ class TestDeliveryRecord(AftersalesCase):
         ))
         self.assertEqual(order.order_line.qty_delivered, 3.0)
 
+    def test_validating_twice_creates_no_second_record(self):
+        self._stock_serials(self.motor, ["SN-TWICE"])
+        order = self._sell(self.customer, [(self.motor, 1)])
+        picking = self._deliver(order)
+        picking.with_user(self.stock_user).button_validate()
+        picking.move_ids.with_user(self.stock_user)._action_done()
+        self.assertEqual(len(self._records(sale_order_id=order.id)), 1)
+
     def test_one_record_per_lot_line_in_product_unit(self):
         self._stock_quantity(self.bearing, 4.0, "LOT-1")
         self._stock_quantity(self.bearing, 6.0, "LOT-2")

@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import AftersalesCase
 
@@ -70,14 +70,14 @@ class TestSecurity(AftersalesCase):
         self.assertEqual(created.company_id, self.company)
 
     def test_manager_can_record_a_legacy_delivery(self):
-        legacy = self.env["aftersales.delivery.record"].with_user(self.as_manager).create({
-            "partner_id": self.distributor.id,
-            "product_id": self.motor.id,
-            "quantity": 1,
-            "delivery_date": "2025-01-10",
-        })
+        with Form(self.env["aftersales.delivery.record"].with_user(self.as_manager)) as legacy:
+            legacy.partner_id = self.distributor
+            legacy.product_id = self.motor
+            legacy.delivery_date = date(2025, 1, 10)
+        legacy = legacy.record
         self.assertEqual(legacy.warranty_policy_id, self.default_policy)
         self.assertEqual((legacy.warranty_months, legacy.channel_extension_months), (12, 4))
+        self.assertEqual(legacy.warranty_start_date, date(2025, 1, 10))
         self.assertEqual(legacy.warranty_end_date, date(2026, 5, 9))
 
     def test_other_company_sees_nothing_of_ours(self):

@@ -73,6 +73,12 @@ class TestWarrantyPolicy(AftersalesCase):
             self.assertEqual(record.channel_extension_months, extension, partner.name)
             self.assertEqual(record.warranty_end_date, end, partner.name)
 
+    def test_channel_change_after_delivery_leaves_records_unchanged(self):
+        record = self._deliver_one(self.distributor, self.motor, "SN-CHAN", on=datetime(2026, 2, 10, 9))
+        self.assertEqual(record.warranty_end_date, date(2027, 6, 9))
+        self.distributor.aftersales_channel = "end_customer"
+        self.assertEqual((record.channel_extension_months, record.warranty_end_date), (4, date(2027, 6, 9)))
+
     def test_end_date_arithmetic_at_month_ends(self):
         end_date = self.env["aftersales.warranty.policy"]._warranty_end_date
         cases = [

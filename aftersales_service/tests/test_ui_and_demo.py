@@ -1,0 +1,56 @@
+from datetime import date
+
+from odoo.tests import new_test_user, tagged
+
+from .common import AftersalesCase
+
+
+@tagged("post_install", "-at_install")
+class TestUiAndDemo(AftersalesCase):
+    """The views an after-sales user opens load, and the demo database is useful at once."""
+
+    def test_every_window_of_the_app_loads_for_an_after_sales_user(self):
+        user = new_test_user(self.env, "as_ui_user", groups="aftersales_service.group_aftersales_user")
+        manager = new_test_user(self.env, "as_ui_manager", groups="aftersales_service.group_aftersales_manager")
+        root = self.env.ref("aftersales_service.menu_aftersales_root")
+        menus = self.env["ir.ui.menu"].search([("id", "child_of", root.id), ("action", "!=", False)])
+        self.assertGreaterEqual(len(menus), 4)
+        for menu in menus:
+            action = menu.action
+            views = [(False, mode) for mode in action.view_mode.split(",")]
+            someone = manager if self.env.ref("aftersales_service.menu_aftersales_config") in menu.parent_id else user
+            result = self.env[action.res_model].with_user(someone).get_views(views)
+            self.assertEqual(set(result["views"]), {mode for _view, mode in views}, menu.complete_name)
+        for model, view in (
+            ("res.partner", "base.view_partner_form"),
+            ("sale.order", "sale.view_order_form"),
+            ("stock.picking", "stock.view_picking_form"),
+            ("stock.lot", "stock.view_production_lot_form"),
+        ):
+            arch = self.env[model].with_user(user).get_view(self.env.ref(view).id)["arch"]
+            self.assertIn("action_view_aftersales_deliveries", arch, model)
+        visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+        self.assertIn(root.id, visible)
+        self.assertNotIn(self.env.ref("aftersales_service.menu_aftersales_config").id, visible)
+
+    def test_demo_database_holds_units_in_and_out_of_warranty(self):
+        open_order = self.env.ref("aftersales_service.so_pump_works_open", raise_if_not_found=False)
+        if not open_order:
+            self.skipTest("demo data not loaded")
+        records = self.env["aftersales.delivery.record"].search(
+            [("sale_order_id.partner_id", "in", [
+                self.env.ref("aftersales_service.partner_pump_works").id,
+                self.env.ref("aftersales_service.partner_east_coast").id,
+                self.env.ref("aftersales_service.partner_textile").id,
+                self.env.ref("aftersales_service.partner_agent_zhang").id,
+            ])]
+        )
+        today = date.today()
+        self.assertGreaterEqual(len(records), 20)
+        self.assertTrue(records.filtered(lambda r: r.warranty_end_date >= today), "some units are in warranty")
+        self.assertTrue(records.filtered(lambda r: r.warranty_end_date < today), "some units are expired")
+        self.assertTrue(records.filtered("is_late"))
+        self.assertTrue(records.filtered("is_accepted"))
+        self.assertTrue(records.filtered("extended_warranty_months"))
+        self.assertGreater(min(records.mapped("delivery_date")), date(today.year - 2, today.month, 1))
+        self.assertEqual(open_order.picking_ids.state, "assigned", "one order is ready to be delivered")
