@@ -54,3 +54,16 @@ class TestUiAndDemo(AftersalesCase):
         self.assertTrue(records.filtered("extended_warranty_months"))
         self.assertGreater(min(records.mapped("delivery_date")), date(today.year - 2, today.month, 1))
         self.assertEqual(open_order.picking_ids.state, "assigned", "one order is ready to be delivered")
+
+    def test_simplified_chinese_translation_is_loaded_for_answers_and_labels(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["aftersales_service"], ["zh_CN"], overwrite=True)
+        records = self.env["aftersales.delivery.record"].with_context(lang="zh_CN")
+        result = records.check_warranty(lot="NO-SUCH-SERIAL")
+        self.assertEqual(result["state"], "not_ours")
+        self.assertIn("NO-SUCH-SERIAL", result["reason"])
+        self.assertNotIn("unknown", result["reason"], "the answer is in Chinese")
+        description = records.fields_get(["warranty_end_date"])["warranty_end_date"]["string"]
+        self.assertEqual(description, "保修截止日期")
+        menu = self.env.ref("aftersales_service.menu_aftersales_root").with_context(lang="zh_CN")
+        self.assertEqual(menu.name, "售后服务")
