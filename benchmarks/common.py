@@ -1,13 +1,16 @@
 """Shared plumbing of the benchmarks: an Odoo environment on a database, timers, query counts.
 
-Every benchmark works inside one transaction that is rolled back at the end: the
-databases are left as they were.
+Every run works inside a transaction that is rolled back at the end: the databases are
+left as they were. ``vacuum`` between runs clears what the rolled-back runs left behind,
+so that each run starts from the same tables.
 """
 
 import argparse
 import statistics
 import time
 from contextlib import contextmanager
+
+import psycopg2
 
 import odoo
 from odoo import api, sql_db
@@ -38,6 +41,18 @@ def environment(database):
             yield api.Environment(cr, admin.id, {"tz": admin.tz or "UTC"})
         finally:
             cr.rollback()
+
+
+def vacuum(database):
+    """VACUUM ANALYZE ``database`` (outside any transaction), so dead rows of earlier runs cost nothing."""
+    _name, params = sql_db.connection_info_for(database)
+    connection = psycopg2.connect(**params)
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cr:
+            cr.execute("VACUUM ANALYZE")
+    finally:
+        connection.close()
 
 
 @contextmanager

@@ -28,10 +28,32 @@ class TestDeliveryRecord(AftersalesCase):
         self.assertEqual(records.move_line_id, picking.move_line_ids)
         self.assertEqual(records.warranty_policy_id, self.default_policy)
         self.assertEqual(set(records.mapped("warranty_start_date")), set(records.mapped("delivery_date")))
-        self.assertEqual(records.document_type_ids, self.env["aftersales.document.type"].search(
-            [("handed_over_by_default", "=", True)]
-        ))
+        self.assertFalse(records.document_type_ids, "documents are recorded at acceptance")
         self.assertEqual(order.order_line.qty_delivered, 3.0)
+
+    def test_rows_inserted_at_validation_equal_what_the_orm_computes(self):
+        self._stock_serials(self.motor, ["SN-PARITY"])
+        order = self._sell(self.distributor, [(self.motor, 1), (self.extension_service, 1)],
+                           commitment_date=datetime(2026, 1, 5, 10))
+        picking = order.picking_ids
+        picking.move_ids.picked = True
+        self.assertFalse(picking.aftersales_delivery_record_ids, "read before validation, kept in cache")
+        with freeze_time(datetime(2026, 1, 9, 9)):
+            picking.button_validate()
+        record = picking.aftersales_delivery_record_ids
+        self.assertEqual(len(record), 1, "the cache of the picking's records is refreshed")
+        twin = self.env["aftersales.delivery.record"].create({
+            name: record[name].id if record._fields[name].type == "many2one" else record[name]
+            for name in ("company_id", "partner_id", "delivery_partner_id", "sale_order_id", "sale_line_id",
+                         "product_id", "lot_id", "quantity", "delivery_date", "promised_date", "picking_id",
+                         "move_id", "move_line_id")
+        })
+        computed = ["product_categ_id", "qty_returned", "extended_warranty_months", "warranty_policy_id",
+                    "warranty_months", "channel_extension_months", "warranty_start_date", "warranty_end_date",
+                    "is_late", "delay_days", "is_accepted"]
+        self.assertEqual(record.read(computed)[0] | {"id": 0}, twin.read(computed)[0] | {"id": 0})
+        self.assertEqual((record.is_late, record.delay_days, record.extended_warranty_months), (True, 4, 12))
+        self.assertEqual(record.warranty_end_date, date(2028, 5, 8), "12 + 4 distributor + 12 extended months")
 
     def test_validating_twice_creates_no_second_record(self):
         self._stock_serials(self.motor, ["SN-TWICE"])
@@ -196,9 +218,9 @@ class TestDeliveryRecord(AftersalesCase):
 
         self._stock_serials(self.motor, ["SN-L2"])
         on_time = self._sell(self.customer, [(self.motor, 1)], commitment_date=datetime(2026, 6, 10, 10, 0))
-        with freeze_time(datetime(2026, 6, 9, 9, 0)):
+        with freeze_time(datetime(2026, 6, 10, 9, 0)):
             self._deliver(on_time)
-        self.assertFalse(self._records(sale_order_id=on_time.id).is_late)
+        self.assertFalse(self._records(sale_order_id=on_time.id).is_late, "delivered on the promised day")
 
     def test_acceptance_wizard_writes_every_unit_of_the_delivery(self):
         self._stock_serials(self.motor, ["SN-E1", "SN-E2"])
@@ -208,6 +230,9 @@ class TestDeliveryRecord(AftersalesCase):
         action = picking.action_aftersales_record_acceptance()
         with Form.from_action(self.env, action) as wizard:
             self.assertEqual(len(wizard.record_ids), 2)
+            self.assertEqual(set(wizard.document_type_ids.ids), set(self.env["aftersales.document.type"].search(
+                [("handed_over_by_default", "=", True)]).ids), "the usual documents are proposed")
+            self.assertNotIn(test_report, wizard.document_type_ids)
             self.assertTrue(wizard.has_late_units)
             wizard.accepted_by = "Zhang San"
             wizard.acceptance_note = "Two crates, seals intact"
@@ -218,7 +243,9 @@ class TestDeliveryRecord(AftersalesCase):
         records = self._records(picking_id=picking.id)
         self.assertEqual(set(records.mapped("accepted_by")), {"Zhang San"})
         self.assertTrue(all(records.mapped("is_accepted")))
+        self.assertEqual(records[0].document_type_ids, records[1].document_type_ids)
         self.assertIn(test_report, records[0].document_type_ids)
+        self.assertIn(self.env.ref("aftersales_service.document_type_certificate"), records[0].document_type_ids)
         self.assertEqual(set(records.mapped("lateness_reason")), {"Carrier strike"})
 
     def test_acceptance_refused_for_a_transfer_without_records(self):
@@ -269,7 +296,11 @@ class TestDeliveryRecord(AftersalesCase):
         self._stock_serials(self.motor, ["SN-PRINT-1"])
         order = self._sell(self.customer, [(self.motor, 1)])
         picking = self._deliver(order)
-        self._records(picking_id=picking.id).write({"accepted_by": "Wang Wu", "acceptance_date": date.today()})
+        self._records(picking_id=picking.id).write({
+            "accepted_by": "Wang Wu",
+            "acceptance_date": date.today(),
+            "document_type_ids": [(4, self.env.ref("aftersales_service.document_type_certificate").id)],
+        })
         html, _format = self.env["ir.actions.report"]._render_qweb_html(
             "aftersales_service.action_report_delivery_acceptance", picking.ids
         )

@@ -31,8 +31,10 @@ class AftersalesDeliveryAcceptance(models.TransientModel):
 
     @api.depends("record_ids")
     def _compute_document_type_ids(self):
+        """Propose the documents already recorded, else those handed over by default (SPEC 1)."""
+        defaults = self.env["aftersales.document.type"].search([("handed_over_by_default", "=", True)])
         for wizard in self:
-            wizard.document_type_ids = wizard.record_ids.document_type_ids
+            wizard.document_type_ids = wizard.record_ids.document_type_ids or defaults
 
     def action_apply(self):
         """Write the acceptance and the documents on every unit of the delivery (SPEC 1)."""
