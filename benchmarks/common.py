@@ -32,13 +32,14 @@ def parse_args(description, databases):
 
 @contextmanager
 def environment(database):
-    """An admin environment on ``database``, rolled back on exit."""
+    """An admin environment on ``database`` with the context the web client sends, rolled back on exit."""
     registry = Registry(database)
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         admin = env.ref("base.user_admin")
         try:
-            yield api.Environment(cr, admin.id, {"tz": admin.tz or "UTC"})
+            context = {"lang": admin.lang or "en_US", "tz": admin.tz or "UTC", "allowed_company_ids": admin.company_id.ids}
+            yield api.Environment(cr, admin.id, context)
         finally:
             cr.rollback()
 

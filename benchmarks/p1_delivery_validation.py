@@ -6,6 +6,9 @@ rolled back and followed by a VACUUM, and runs alternate between the two databas
 Targets: ratio <= 1.10; the extra query count is the same for 20 and 200 units.
 """
 
+# A benchmark reports on standard output.
+# pylint: disable=print-used
+
 from common import environment, measure, median, parse_args, vacuum
 
 

@@ -5,6 +5,9 @@ rolled back at the end), then checks 200 random serials with a cold ORM cache.
 Targets: median <= 5 ms and <= 3 SQL queries per check.
 """
 
+# A benchmark reports on standard output.
+# pylint: disable=print-used
+
 import random
 
 from common import environment, measure, median, parse_args

@@ -54,7 +54,7 @@ class AftersalesDeliveryRecord(models.Model):
             result.update(record=record, start_date=record.warranty_start_date, end_date=record.warranty_end_date)
             origin = self.env._(
                 "Delivered to %(customer)s on %(date)s.",
-                customer=record.partner_id.display_name,
+                customer=record.partner_id.sudo().with_context(prefetch_fields=False).name,
                 date=format_date(self.env, record.delivery_date),
             )
         elif proof_date:
