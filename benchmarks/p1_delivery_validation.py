@@ -56,7 +56,11 @@ def run(databases, repeat):
                 assert side == "without" or figures["records"] == units, "one delivery record per unit"
                 runs[side, units].append(figures)
     return {
-        key: {name: median([r[name] for r in values]) for name in ("seconds", "queries")}
+        key: {
+            "seconds": median([r["seconds"] for r in values]),
+            "best": min(r["seconds"] for r in values),
+            "queries": median([r["queries"] for r in values]),
+        }
         for key, values in runs.items()
     }
 
@@ -75,8 +79,10 @@ def main():
             results["without", units]["seconds"], results["without", units]["queries"],
         ))
     ratio = results["with", 200]["seconds"] / results["without", 200]["seconds"]
+    best_ratio = results["with", 200]["best"] / results["without", 200]["best"]
     extra = {units: results["with", units]["queries"] - results["without", units]["queries"] for units in (20, 200)}
-    print("  time ratio at 200 units: %.3f (target <= 1.10)" % ratio)
+    print("  time ratio at 200 units: %.3f of the medians, %.3f of the best runs (target <= 1.10)" % (
+        ratio, best_ratio))
     print("  extra queries: %d at 20 units, %d at 200 units (target: equal)" % (extra[20], extra[200]))
 
 
