@@ -1,6 +1,13 @@
 from odoo import fields, models
 
 
+def window_action(env, xmlid, domain):
+    """The window action ``xmlid`` restricted to ``domain``, for a smart button."""
+    action = env["ir.actions.act_window"]._for_xml_id(xmlid)
+    action.update(domain=domain, context={"create": False})
+    return action
+
+
 class AftersalesDeliveryMixin(models.AbstractModel):
     _name = "aftersales.delivery.mixin"
     _description = "Smart Button to Delivery Records"
@@ -30,6 +37,32 @@ class AftersalesDeliveryMixin(models.AbstractModel):
 
     def action_view_aftersales_deliveries(self):
         self.ensure_one()
-        return self.env["aftersales.delivery.record"]._action_view(
-            [(self._aftersales_delivery_field, "=", self._aftersales_delivery_key().id)]
+        return window_action(
+            self.env,
+            "aftersales_service.action_aftersales_delivery_record",
+            [(self._aftersales_delivery_field, "=", self._aftersales_delivery_key().id)],
         )
+
+
+class AftersalesRmaMixin(models.AbstractModel):
+    _name = "aftersales.rma.mixin"
+    _description = "Smart Button to RMAs"
+
+    aftersales_rma_count = fields.Integer(
+        compute="_compute_aftersales_rma_count",
+        string="RMA Count",
+        groups="aftersales_service.group_aftersales_user",
+    )
+
+    def _aftersales_rma_domain(self):
+        """The RMAs that concern this record."""
+        raise NotImplementedError
+
+    def _compute_aftersales_rma_count(self):
+        rmas = self.env["aftersales.rma"]
+        for record in self:
+            record.aftersales_rma_count = rmas.search_count(record._aftersales_rma_domain()) if record.id else 0
+
+    def action_view_aftersales_rmas(self):
+        self.ensure_one()
+        return window_action(self.env, "aftersales_service.action_aftersales_rma", self._aftersales_rma_domain())

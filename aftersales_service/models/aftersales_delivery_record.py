@@ -24,7 +24,7 @@ def lateness(delivery_date, promised_date):
 class AftersalesDeliveryRecord(models.Model):
     _name = "aftersales.delivery.record"
     _description = "Delivery Record"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "aftersales.rma.mixin"]
     _order = "delivery_date desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["lot_id", "picking_id", "sale_order_id", "product_id"]
@@ -116,6 +116,14 @@ class AftersalesDeliveryRecord(models.Model):
     acceptance_note = fields.Text(string="Acceptance Remarks")
     is_accepted = fields.Boolean(string="Accepted", compute="_compute_is_accepted", store=True, precompute=True)
     signature = fields.Image(related="picking_id.signature", string="Customer Signature")
+    replaced_record_id = fields.Many2one(
+        "aftersales.delivery.record",
+        string="Replacement Of",
+        readonly=True,
+        index="btree_not_null",
+        help="The unit this one replaced under an RMA.",
+    )
+    rma_line_ids = fields.One2many("aftersales.rma.line", "delivery_record_id", string="RMA Lines")
 
     @api.constrains("quantity")
     def _check_quantity(self):
@@ -125,9 +133,13 @@ class AftersalesDeliveryRecord(models.Model):
 
     @api.constrains("warranty_start_date", "delivery_date")
     def _check_warranty_start(self):
-        """Warranty starts on the delivery date or later, never before (SPEC 2)."""
+        """Warranty starts on the delivery date or later, unless a replacement continues it (SPEC 2, 3)."""
         for record in self:
-            if record.warranty_start_date and record.warranty_start_date < record.delivery_date:
+            if (
+                record.warranty_start_date
+                and record.warranty_start_date < record.delivery_date
+                and not record.replaced_record_id
+            ):
                 raise ValidationError(self.env._("The warranty cannot start before the delivery date."))
 
     @api.constrains("acceptance_date", "delivery_date")
@@ -149,20 +161,21 @@ class AftersalesDeliveryRecord(models.Model):
         "move_id.returned_move_ids.state",
         "move_id.returned_move_ids.move_line_ids.quantity",
         "move_id.returned_move_ids.move_line_ids.lot_id",
+        "move_id.returned_move_ids.returned_move_ids.state",
+        "move_id.returned_move_ids.returned_move_ids.move_line_ids.quantity",
     )
     def _compute_qty_returned(self):
-        """Returned quantity: done customer returns of the record's move, matched by lot (SPEC 1)."""
+        """Returned quantity: the customer's done returns of the record's move, less what was sent back
+        to the customer as is, matched by lot (SPEC 1, 3)."""
         self.qty_returned = 0.0
         for move, records in self.filtered("move_id").grouped("move_id").items():
             returned = defaultdict(float)
-            for line in move.returned_move_ids.filtered(
-                lambda m: m.state == "done" and m.location_id.usage == "customer"
-            ).move_line_ids:
-                returned[line.lot_id] += line.product_uom_id._compute_quantity(
-                    line.quantity, line.product_id.uom_id
-                )
+            for back in move.returned_move_ids.filtered(lambda m: m.state == "done" and m.location_id.usage == "customer"):
+                resent = back.returned_move_ids.filtered(lambda m: m.state == "done" and m.location_dest_id.usage == "customer")
+                for line, sign in [(line, 1) for line in back.move_line_ids] + [(line, -1) for line in resent.move_line_ids]:
+                    returned[line.lot_id] += sign * line.product_uom_id._compute_quantity(line.quantity, line.product_id.uom_id)
             for record in records.sorted("id"):
-                record.qty_returned = min(returned[record.lot_id], record.quantity)
+                record.qty_returned = min(max(returned[record.lot_id], 0.0), record.quantity)
                 returned[record.lot_id] -= record.qty_returned
 
     @api.depends(
@@ -284,6 +297,7 @@ class AftersalesDeliveryRecord(models.Model):
                     "move_line_id": line.id,
                     "is_accepted": False,
                     "extended_warranty_months": self._order_extension_months(order),
+                    **self._replacement_terms(move),
                 }
             )
         if not vals_list:
@@ -332,11 +346,34 @@ class AftersalesDeliveryRecord(models.Model):
         return records
 
     @api.model
-    def _action_view(self, domain):
-        """The delivery records window restricted to ``domain`` (smart buttons)."""
-        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales_service.action_aftersales_delivery_record")
-        action.update(domain=domain, context={"create": False})
-        return action
+    def _replacement_terms(self, move):
+        """A replacement unit's warranty restarts, or continues the replaced unit's, per company setting
+        (SPEC 3)."""
+        replaced = move.aftersales_rma_line_id.delivery_record_id
+        if not replaced or move.aftersales_rma_line_id.decision != "replace":
+            return {}
+        if move.company_id.aftersales_replacement_warranty == "restart":
+            return {"replaced_record_id": replaced.id}
+        return {
+            "replaced_record_id": replaced.id,
+            "warranty_policy_id": replaced.warranty_policy_id.id,
+            "warranty_months": replaced.warranty_months,
+            "channel_extension_months": replaced.channel_extension_months,
+            "warranty_start_date": replaced.warranty_start_date,
+        }
+
+    def _returnable_quantity(self, excluding=None):
+        """Delivered − returned − claimed on open RMAs (SPEC 3)."""
+        self.ensure_one()
+        others = self.rma_line_ids - (excluding or self.env["aftersales.rma.line"])
+        return self.quantity - self.qty_returned - others._pending_quantity()[self]
+
+    def _aftersales_rma_domain(self):
+        return [("line_ids.delivery_record_id", "in", self.ids)]
+
+    def action_create_rma(self):
+        """Start an RMA for these units, prefilled (SPEC 3)."""
+        return self.env["aftersales.rma"]._action_create_for(self)
 
     def action_open_warranty_check(self):
         """Open the warranty check wizard on this unit."""

@@ -15,7 +15,8 @@ CHECK_FIELDS = ["partner_id", "product_id", "lot_id", "delivery_date", "warranty
 
 
 class AftersalesDeliveryRecord(models.Model):
-    _inherit = "aftersales.delivery.record"
+    # A concept of its own, split off to keep the model's files small.
+    _inherit = "aftersales.delivery.record"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _void_reason_labels(self):
@@ -51,24 +52,30 @@ class AftersalesDeliveryRecord(models.Model):
             ))
         record = self._find_for_check(lots, product, partner, on_date)
         if record:
-            result.update(record=record, start_date=record.warranty_start_date, end_date=record.warranty_end_date)
-            origin = self.env._(
-                "Delivered to %(customer)s on %(date)s.",
-                customer=record.partner_id.sudo().with_context(prefetch_fields=False).name,
-                date=format_date(self.env, record.delivery_date),
-            )
-        elif proof_date:
-            start, end = self._proof_warranty_period(lots.product_id[:1] or product, partner, proof_date)
-            result.update(start_date=start, end_date=end)
-            origin = self.env._(
-                "No delivery record; the proof of purchase dated %(date)s stands in for the delivery date.",
-                date=format_date(self.env, proof_date),
-            )
-        else:
+            return record._warranty_verdict(on_date, void_reasons)
+        if not proof_date:
             return dict(result, state="no_proof", reason=self.env._(
                 "No delivery record and no proof of purchase: the unit is treated as out of warranty."
             ))
-        return dict(result, **self._judge_period(result["start_date"], result["end_date"], on_date, voids, origin))
+        start, end = self._proof_warranty_period(lots.product_id[:1] or product, partner, proof_date)
+        origin = self.env._(
+            "No delivery record; the proof of purchase dated %(date)s stands in for the delivery date.",
+            date=format_date(self.env, proof_date),
+        )
+        return dict(result, start_date=start, end_date=end, **self._judge_period(start, end, on_date, voids, origin))
+
+    def _warranty_verdict(self, on_date, void_reasons=()):
+        """The warranty answer for this delivered unit on ``on_date`` (SPEC 2)."""
+        self.ensure_one()
+        origin = self.env._(
+            "Delivered to %(customer)s on %(date)s.",
+            customer=self.partner_id.sudo().with_context(prefetch_fields=False).name,
+            date=format_date(self.env, self.delivery_date),
+        )
+        verdict = self._judge_period(
+            self.warranty_start_date, self.warranty_end_date, on_date, self._void_labels(void_reasons), origin
+        )
+        return dict(verdict, record=self, start_date=self.warranty_start_date, end_date=self.warranty_end_date)
 
     @api.model
     def _validate_check_input(self, lot, product, partner, on_date, proof_date, void_reasons):
@@ -79,6 +86,11 @@ class AftersalesDeliveryRecord(models.Model):
             raise UserError(self.env._("Without a serial number, give the customer or a proof of purchase date."))
         if proof_date and proof_date > on_date:
             raise UserError(self.env._("The proof of purchase cannot be dated after the claim date."))
+        return self._void_labels(void_reasons)
+
+    @api.model
+    def _void_labels(self, void_reasons):
+        """The readable causes of ``void_reasons``; an unknown key is refused."""
         labels = self._void_reason_labels()
         unknown = set(void_reasons or ()) - set(labels)
         if unknown:

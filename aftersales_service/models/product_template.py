@@ -9,6 +9,10 @@ class ProductTemplate(models.Model):
         string="Extended Warranty (Months)",
         help="Sold on a sale order, this service extends the warranty of the units of that order.",
     )
+    aftersales_custom_made = fields.Boolean(
+        string="Custom-Made",
+        help="Made to the customer's order: not returned for a refund or replacement unless the contract says so.",
+    )
 
     @api.constrains("aftersales_warranty_extension_months", "type")
     def _check_aftersales_warranty_extension(self):

@@ -3,7 +3,7 @@ from odoo import api, fields, models
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "aftersales.delivery.mixin"]
+    _inherit = ["res.partner", "aftersales.delivery.mixin", "aftersales.rma.mixin"]
     _aftersales_delivery_field = "partner_id"
 
     aftersales_channel = fields.Selection(
@@ -19,3 +19,6 @@ class ResPartner(models.Model):
 
     def _aftersales_delivery_key(self):
         return self.commercial_partner_id
+
+    def _aftersales_rma_domain(self):
+        return [("partner_id", "in", self.commercial_partner_id.ids)]

@@ -1,8 +1,16 @@
-from odoo import models
+from odoo import fields, models
 
 
 class StockMove(models.Model):
     _inherit = "stock.move"
+
+    aftersales_rma_line_id = fields.Many2one(
+        "aftersales.rma.line", string="RMA Line", index="btree_not_null", copy=True, readonly=True
+    )
+
+    def _prepare_merge_moves_distinct_fields(self):
+        """Each returned unit keeps its own move, so its receipt and return can be followed (SPEC 3)."""
+        return super()._prepare_merge_moves_distinct_fields() + ["aftersales_rma_line_id"]
 
     def _action_done(self, cancel_backorder=False):
         done_moves = super()._action_done(cancel_backorder=cancel_backorder)
@@ -10,11 +18,13 @@ class StockMove(models.Model):
         return done_moves
 
     def _aftersales_record_customer_deliveries(self):
-        """Goods that leave for a customer location get one delivery record per move line (SPEC 1)."""
+        """Goods that leave for a customer location get one delivery record per move line; goods the
+        customer had returned and now get back keep their record (SPEC 1, 3)."""
         leaving = self.filtered(
             lambda move: move.state == "done"
             and move.location_dest_id.usage == "customer"
             and move.location_id.usage != "customer"
+            and move.origin_returned_move_id.location_id.usage != "customer"
         )
         if leaving:
             self.env["aftersales.delivery.record"].sudo()._create_from_move_lines(leaving.move_line_ids)

@@ -3,3 +3,4 @@ from . import test_warranty_check
 from . import test_warranty_policy
 from . import test_security
 from . import test_ui_and_demo
+from . import test_rma_flows

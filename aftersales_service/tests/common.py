@@ -116,3 +116,93 @@ class AftersalesCase(TransactionCase):
                 line.quantity = quantities.get(line.product_id, 0.0)
         action = wizard.save().action_create_returns()
         return self.env["stock.picking"].browse(action["res_id"])
+
+
+class RmaCase(AftersalesCase):
+    """Invoiced and delivered orders, and an RMA driven through its form and buttons."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = new_test_user(
+            cls.env, "as_rma_manager", groups="aftersales_service.group_aftersales_manager,account.group_account_readonly",
+        )
+        cls.coordinator = new_test_user(cls.env, "as_rma_user", groups="aftersales_service.group_aftersales_user")
+        cls.tax = cls.env["account.tax"].create({"name": "VAT 13%", "amount": 13.0, "type_tax_use": "sale"})
+        cls.motor.write({"list_price": 1000.0, "taxes_id": [(6, 0, cls.tax.ids)], "invoice_policy": "delivery"})
+        cls.bearing.write({"list_price": 40.0, "taxes_id": [(6, 0, cls.tax.ids)], "invoice_policy": "delivery"})
+        cls.spare_part = cls._create_product("Winding Kit", "none", cls.categ_motors)
+        cls.spare_part.write({"list_price": 150.0, "taxes_id": [(6, 0, cls.tax.ids)]})
+        cls.labour = cls.env.ref("aftersales_service.product_repair_labour")
+        cls.labour.write({"list_price": 60.0, "taxes_id": [(6, 0, cls.tax.ids)]})
+        cls.company.aftersales_labour_product_id = cls.labour
+
+    def _sell_and_deliver(self, serials, discount=0.0, invoice=True, partner=None):
+        """An order of one serial-tracked motor per serial, delivered and (by default) invoiced."""
+        lots = self._stock_serials(self.motor, serials)
+        order = self._sell(partner or self.customer, [(self.motor, len(serials))])
+        order.order_line.discount = discount
+        self._deliver(order)
+        if invoice:
+            order._create_invoices().action_post()
+        return order, lots
+
+    def _stock_serial_in(self, lot):
+        return self.env["stock.quant"]._get_available_quantity(self.motor, self.stock_location, lot_id=lot, strict=True)
+
+    def _new_rma(self, order, lots, user=None):
+        """An RMA typed in by a coordinator: customer, order, then one line per serial."""
+        with Form(self.env["aftersales.rma"].with_user(user or self.coordinator)) as rma_form:
+            rma_form.partner_id = order.partner_id.commercial_partner_id
+            rma_form.sale_order_id = order
+            rma_form.reason_id = self.env.ref("aftersales_service.rma_reason_defect")
+            for lot in lots:
+                with rma_form.line_ids.new() as line:
+                    line.lot_id = lot
+        return rma_form.record.with_env(self.env)
+
+    def _approve_and_receive(self, rma):
+        rma.with_user(self.manager).action_confirm()
+        for receipt in rma.picking_ids.filtered(lambda p: p.aftersales_rma_role == "receipt"):
+            self._validate(receipt)
+        self.assertEqual(rma.state, "received")
+
+    def _inspect(self, rma, findings, user=None):
+        """Record ``findings`` (a list of dicts, one per line) through the RMA form, then close inspection."""
+        with Form(rma.with_user(user or self.coordinator)) as rma_form:
+            for index, values in enumerate(findings):
+                with rma_form.line_ids.edit(index) as line:
+                    for name, value in values.items():
+                        setattr(line, name, value)
+        rma.with_user(user or self.coordinator).action_inspection_done()
+
+    def _decide_and_process(self, rma, decisions=None, user=None):
+        """Keep the proposed decisions unless ``decisions`` says otherwise, confirm them and process."""
+        user = user or self.coordinator
+        if decisions:
+            with Form(rma.with_user(user)) as rma_form:
+                for index, values in enumerate(decisions):
+                    with rma_form.line_ids.edit(index) as line:
+                        for name, value in values.items():
+                            setattr(line, name, value)
+        rma.with_user(user).action_decide()
+        rma.with_user(user).action_process()
+
+    def _finish_repair(self, line, parts=()):
+        """The technician adds ``parts`` (product, quantity) and ends the repair."""
+        repair = line.repair_id
+        with Form(repair) as repair_form:
+            for product, quantity in parts:
+                with repair_form.move_ids.new() as move:
+                    move.product_id = product
+                    move.product_uom_qty = quantity
+        repair.action_repair_start()
+        repair.move_ids.picked = True
+        repair.action_repair_end()
+        return repair
+
+    def _ship(self, rma, role):
+        pickings = rma.picking_ids.filtered(lambda p: p.aftersales_rma_role == role and p.state != "done")
+        for picking in pickings:
+            self._validate(picking)
+        return pickings

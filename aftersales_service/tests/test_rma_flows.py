@@ -1,0 +1,354 @@
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .common import RmaCase
+
+
+@tagged("post_install", "-at_install")
+class TestRmaFlows(RmaCase):
+    """SPEC 3: every decision path, end to end, on real stock, sale lines and account moves."""
+
+    def test_approval_creates_one_return_receipt_per_delivery_and_receiving_updates_the_order(self):
+        order, lots = self._sell_and_deliver(["R-A1", "R-A2", "R-A3"])
+        rma = self._new_rma(order, lots[:2])
+        self.assertEqual(rma.name[:4], "RMA/")
+        self.assertEqual(rma.line_ids.delivery_record_id.lot_id, lots[:2], "serials find their delivery records")
+        self.assertEqual(set(rma.line_ids.mapped("warranty_state")), {"in_warranty"})
+
+        with self.assertRaisesRegex(UserError, "Only an After-Sales manager"):
+            rma.with_user(self.coordinator).action_confirm()
+        rma.with_user(self.manager).action_confirm()
+        self.assertEqual((rma.state, rma.approved_by_id), ("confirmed", self.manager))
+        receipt = rma.picking_ids
+        self.assertEqual(len(receipt), 1, "one receipt for the one original delivery")
+        self.assertEqual(receipt.return_id, rma.line_ids.delivery_record_id.picking_id, "made by the return wizard")
+        self.assertEqual(receipt.move_ids.move_line_ids.lot_id, lots[:2])
+        with self.assertRaisesRegex(UserError, "cannot do this while Approved"):
+            rma.with_user(self.manager).action_confirm()
+
+        rma_location = self.warehouse.aftersales_rma_location_id
+        self.assertEqual(receipt.location_dest_id, rma_location)
+        self._validate(receipt)
+        self.assertEqual(rma.state, "received")
+        self.assertEqual(self._stock_serial_in(lots[0]), 0.0, "not back in sellable stock")
+        quant = self.env["stock.quant"]._gather(self.motor, rma_location, lot_id=lots[0], strict=True)
+        self.assertEqual(quant.quantity, 1.0, "the unit waits in the RMA location")
+        self.assertEqual(order.order_line.qty_delivered, 1.0, "the sale order's delivered quantity follows")
+        self.assertEqual(sum(self._records(sale_order_id=order.id).mapped("qty_returned")), 2.0)
+        self.assertIn("received the units", rma.message_ids[0].body)
+
+    def test_partial_receipt_then_backorder(self):
+        order, lots = self._sell_and_deliver(["R-P1", "R-P2"])
+        rma = self._new_rma(order, lots)
+        rma.with_user(self.manager).action_confirm()
+        receipt = rma.picking_ids
+        first = receipt.move_ids.filtered(lambda m: m.move_line_ids.lot_id == lots[0])
+        (receipt.move_ids - first).picked = False
+        first.picked = True
+        wizard = Form.from_action(self.env, receipt.with_user(self.stock_user).button_validate()).save()
+        wizard.process()
+        self.assertEqual((rma.state, rma.receipt_state), ("confirmed", "partial"))
+        backorder = rma.picking_ids - receipt
+        self.assertEqual(backorder.aftersales_rma_role, "receipt")
+        self._validate(backorder)
+        self.assertEqual((rma.state, rma.receipt_state), ("received", "full"))
+
+    def test_refund_posts_a_credit_note_at_the_sale_price_discount_and_taxes(self):
+        order, lots = self._sell_and_deliver(["R-F1", "R-F2"], discount=10.0)
+        invoice = order.invoice_ids
+        rma = self._new_rma(order, lots[:1])
+        self._approve_and_receive(rma)
+        self._inspect(rma, [{"cause": "transport"}])
+        self.assertEqual(rma.line_ids.proposed_decision, "refund")
+        self._decide_and_process(rma)
+
+        credit_note = rma.account_move_ids
+        self.assertEqual((credit_note.move_type, credit_note.state), ("out_refund", "posted"))
+        self.assertEqual(credit_note.reversed_entry_id, invoice)
+        self.assertEqual(credit_note.invoice_line_ids.sale_line_ids, order.order_line)
+        self.assertEqual(credit_note.invoice_line_ids.aftersales_rma_line_id, rma.line_ids)
+        self.assertAlmostEqual(credit_note.amount_untaxed, 900.0)
+        self.assertAlmostEqual(credit_note.amount_tax, 117.0)
+        self.assertAlmostEqual(credit_note.amount_total, 1017.0)
+        self.assertEqual((order.order_line.qty_delivered, order.order_line.qty_invoiced), (1.0, 1.0))
+        self.assertEqual(order.order_line.qty_to_invoice, 0.0)
+        self.assertEqual(rma.state, "done")
+
+        with self.assertRaisesRegex(UserError, "never made twice"):
+            rma.line_ids._process_refund()
+        self.assertEqual(len(rma.account_move_ids), 1)
+
+    def test_refund_of_goods_never_invoiced_makes_no_credit_note(self):
+        order, lots = self._sell_and_deliver(["R-N1", "R-N2"], invoice=False)
+        rma = self._new_rma(order, lots[:1])
+        self._approve_and_receive(rma)
+        self._inspect(rma, [{"cause": "nonconformity"}])
+        self._decide_and_process(rma)
+        self.assertFalse(rma.account_move_ids)
+        self.assertEqual(order.order_line.qty_to_invoice, 1.0, "the order just has less to invoice")
+        self.assertIn("no credit note", rma.message_ids.mapped("body")[0])
+        self.assertEqual(rma.state, "done")
+
+    def test_replacement_is_a_real_delivery_and_the_order_ends_even(self):
+        order, lots = self._sell_and_deliver(["R-X1", "R-X2"])
+        spare = self._stock_serials(self.motor, ["R-X9"])
+        rma = self._new_rma(order, lots[:1])
+        self._approve_and_receive(rma)
+        self._inspect(rma, [{"cause": "nonconformity"}])
+        self._decide_and_process(rma, [{"decision": "replace"}])
+        self.assertEqual(rma.state, "processed")
+        delivery = rma.picking_ids.filtered(lambda p: p.aftersales_rma_role == "replacement")
+        self.assertEqual(delivery.picking_type_id.code, "outgoing")
+        self.assertEqual(delivery.move_ids.sale_line_id, order.order_line)
+        self.assertEqual(delivery.move_line_ids.lot_id, spare, "the faulty unit waits apart, not in sellable stock")
+        self.assertEqual(self._stock_serial_in(lots[0]), 0.0)
+
+        with freeze_time(fields.Datetime.now() + timedelta(days=10)):
+            self._ship(rma, "replacement")
+        self.assertEqual(rma.state, "done")
+        self.assertEqual(order.order_line.qty_delivered, 2.0)
+        self.assertEqual(order.order_line.qty_to_invoice, 0.0, "nothing extra to invoice")
+        self.assertFalse(rma.account_move_ids, "nothing to refund")
+        original = rma.line_ids.delivery_record_id
+        replacement = self._records(replaced_record_id=original.id)
+        self.assertEqual(len(replacement), 1)
+        self.assertEqual(replacement.warranty_start_date, replacement.delivery_date, "restarts by default")
+        self.assertGreater(replacement.warranty_end_date, original.warranty_end_date)
+        self.assertIn("on their way", rma.message_ids[0].body)
+
+    def test_replacement_warranty_continues_when_the_company_says_so(self):
+        self.company.aftersales_replacement_warranty = "continue"
+        order, lots = self._sell_and_deliver(["R-C1"])
+        self._stock_serials(self.motor, ["R-C9"])
+        rma = self._new_rma(order, lots)
+        self._approve_and_receive(rma)
+        self._inspect(rma, [{"cause": "transport"}])
+        self._decide_and_process(rma, [{"decision": "replace"}])
+        with freeze_time(fields.Datetime.now() + timedelta(days=30)):
+            self._ship(rma, "replacement")
+        original = rma.line_ids.delivery_record_id
+        replacement = self._records(replaced_record_id=original.id)
+        self.assertEqual(
+            (replacement.warranty_start_date, replacement.warranty_end_date),
+            (original.warranty_start_date, original.warranty_end_date),
+        )
+        self.assertGreater(replacement.delivery_date, original.delivery_date)
+
+    def test_free_repair_in_warranty_goes_back_without_invoice(self):
+        order, lots = self._sell_and_deliver(["R-R1"])
+        self._stock_quantity(self.spare_part, 5.0)
+        rma = self._new_rma(order, lots)
+        self._approve_and_receive(rma)
+        self._inspect(rma, [{"cause": "manufacturing", "department_id": self.env.ref("aftersales_service.department_production")}])
+        line = rma.line_ids
+        self.assertEqual((line.proposed_decision, line.charge_mode), ("repair", "free"))
+        self._decide_and_process(rma)
+        repair = line.repair_id
+        self.assertEqual((repair.state, repair.under_warranty, repair.lot_id), ("confirmed", True, lots))
+        self.assertEqual(repair.picking_id, rma.picking_ids, "the repair starts from the RMA receipt")
+        self._finish_repair(line, [(self.spare_part, 1)])
+        self.assertFalse(rma.account_move_ids.filtered(lambda m: m.move_type == "out_invoice"))
+        self.assertEqual(rma.state, "processed", "waiting for the unit to go back")
+        back = self._ship(rma, "return")
+        self.assertEqual(back.move_line_ids.lot_id, lots)
+        self.assertEqual(rma.state, "done")
+        self.assertEqual(order.order_line.qty_delivered, 1.0, "the customer has the unit again")
+        self.assertEqual(line.delivery_record_id.qty_returned, 0.0)
+        self.assertEqual(len(self._records(sale_order_id=order.id)), 1, "no new delivery record for the same unit")
+
+    def test_chargeable_repair_invoices_parts_at_sale_price_and_labour_hours(self):
+        order, lots = self._sell_and_deliver(["R-R2"])
+        self._stock_quantity(self.spare_part, 5.0)
+        rma = self._new_rma(order, lots)
+        self._approve_and_receive(rma)
+        self._inspect(rma, [{"cause": "wear"}])
+        line = rma.line_ids
+        self.assertEqual(line.charge_mode, "full")
+        self._decide_and_process(rma, [{"decision": "repair", "repair_hours": 2.5}])
+        self.assertFalse(line.repair_id.under_warranty)
+        self._finish_repair(line, [(self.spare_part, 2)])
+        invoice = rma.account_move_ids.filtered(lambda m: m.move_type == "out_invoice")
+        self.assertEqual(invoice.state, "posted")
+        amounts = {aml.product_id: (aml.quantity, aml.price_subtotal) for aml in invoice.invoice_line_ids}
+        self.assertEqual(amounts[self.spare_part], (2.0, 300.0))
+        self.assertEqual(amounts[self.labour], (2.5, 150.0))
+        self.assertAlmostEqual(invoice.amount_total, 450.0 * 1.13)
+        self.assertEqual(invoice.line_ids.sale_line_ids.order_id, line.repair_id.sale_order_id)
+        self._ship(rma, "return")
+        self.assertEqual(rma.state, "done")
+
+    def test_turnaround_deadlines_and_late_repairs(self):
+        order, lots = self._sell_and_deliver(["R-T1", "R-T2"])
+        rma = self._new_rma(order, lots)
+        self._approve_and_receive(rma)
+        self._inspect(rma, [{"cause": "manufacturing"}, {"cause": "manufacturing"}])
+        self._decide_and_process(rma)
+        received = rma.line_ids[0].receipt_date
+        available, missing = rma.line_ids.repair_id
+        self.assertFalse(available.aftersales_parts_missing)
+        self.assertEqual(available.aftersales_deadline, received + timedelta(days=7))
+        missing.aftersales_parts_missing = True
+        self.assertEqual(missing.aftersales_deadline, received + timedelta(days=15))
+
+        repairs = self.env["repair.order"]
+        self.assertFalse(repairs.search([("id", "in", rma.repair_ids.ids), ("aftersales_is_late", "=", True)]))
+        with freeze_time(received + timedelta(days=8)):
+            self.assertEqual(
+                repairs.search([("id", "in", rma.repair_ids.ids), ("aftersales_is_late", "=", True)]), available
+            )
+            self.assertTrue(available.with_context(tz="UTC").aftersales_is_late)
+        self.company.aftersales_repair_days = 10
+        self.assertEqual(available.aftersales_deadline, received + timedelta(days=10), "the deadline is a setting")
+
+    def test_return_as_is_and_rejected_claim_go_back_to_the_customer(self):
+        order, lots = self._sell_and_deliver(["R-B1", "R-B2"])
+        rma = self._new_rma(order, lots)
+        self._approve_and_receive(rma)
+        self._inspect(rma, [{"cause": "no_fault", "product_used": True}, {"cause": "not_ours"}])
+        self.assertEqual(rma.line_ids.mapped("proposed_decision"), ["return_as_is", "reject"])
+        self._decide_and_process(rma)
+        back = rma.picking_ids.filtered(lambda p: p.aftersales_rma_role == "return")
+        self.assertEqual(back.picking_type_id.code, "outgoing")
+        self.assertEqual(back.move_line_ids.lot_id, lots)
+        self._ship(rma, "return")
+        self.assertEqual(rma.state, "done")
+        self.assertEqual(order.order_line.qty_delivered, 2.0)
+        customers = self.env["stock.quant"]._gather(self.motor, self.customer_location, lot_id=lots[0], strict=True)
+        self.assertEqual(customers.quantity, 1.0, "the unit is with the customer again")
+
+    def test_scrap_needs_the_customers_consent(self):
+        order, lots = self._sell_and_deliver(["R-S1"])
+        rma = self._new_rma(order, lots)
+        self._approve_and_receive(rma)
+        self._inspect(rma, [{"cause": "misuse"}])
+        with Form(rma) as rma_form, rma_form.line_ids.edit(0) as line:
+            line.decision = "scrap"
+        with self.assertRaisesRegex(UserError, "consent"):
+            rma.action_decide()
+        self.assertEqual(rma.state, "inspected")
+        self._decide_and_process(rma, [{"customer_consent": True}])
+        scrap = rma.line_ids.scrap_id
+        self.assertEqual((scrap.state, scrap.lot_id), ("done", lots))
+        scrapped = self.env["stock.quant"]._gather(self.motor, scrap.scrap_location_id, lot_id=lots[0], strict=True)
+        self.assertEqual(scrapped.quantity, 1.0)
+        self.assertEqual(rma.state, "done")
+
+    def test_lot_tracked_goods_return_part_of_a_lot(self):
+        self._stock_quantity(self.bearing, 10.0, "LOT-RMA")
+        order = self._sell(self.customer, [(self.bearing, 10)])
+        self._deliver(order)
+        order._create_invoices().action_post()
+        record = self._records(sale_order_id=order.id)
+        rma = self.env["aftersales.rma"].browse(record.action_create_rma()["res_id"])
+        self.assertEqual(rma.line_ids.quantity, 10.0)
+        rma.line_ids.quantity = 3.0
+        self._approve_and_receive(rma)
+        self.assertEqual(rma.picking_ids.move_line_ids.lot_id, record.lot_id)
+        self._inspect(rma, [{"cause": "nonconformity"}])
+        self._decide_and_process(rma)
+        self.assertAlmostEqual(rma.account_move_ids.amount_untaxed, 120.0)
+        self.assertEqual(record.qty_returned, 3.0)
+        self.assertEqual(order.order_line.qty_delivered, 7.0)
+
+    def test_two_rmas_on_one_delivery_and_over_return_refused(self):
+        order, lots = self._sell_and_deliver(["R-O1", "R-O2"])
+        first = self._new_rma(order, lots[:1])
+        second = self._new_rma(order, lots[1:])
+        self.assertEqual(len(first.line_ids | second.line_ids), 2)
+        with self.assertRaisesRegex(ValidationError, "can still be returned"), self.env.cr.savepoint():
+            self._new_rma(order, lots[:1])
+        first.with_user(self.manager).action_confirm()
+        second.with_user(self.manager).action_confirm()
+        self.assertEqual(len((first | second).picking_ids), 2)
+
+        self._stock_quantity(self.bearing, 5.0, "LOT-OVER")
+        bearings = self._sell(self.customer, [(self.bearing, 5)])
+        self._deliver(bearings)
+        record = self._records(sale_order_id=bearings.id)
+        count = self.env["aftersales.rma"].search_count([])
+        with self.assertRaisesRegex(ValidationError, "only 5.0 of 5.0 delivered"), self.env.cr.savepoint():
+            self.env["aftersales.rma"].create({
+                "partner_id": self.customer.id,
+                "line_ids": [(0, 0, {"delivery_record_id": record.id, "product_id": self.bearing.id,
+                                     "lot_id": record.lot_id.id, "quantity": 6.0})],
+            })
+        self.assertEqual(self.env["aftersales.rma"].search_count([]), count, "nothing written")
+
+    def test_cancel_undoes_what_is_not_done_and_refuses_what_is(self):
+        order, lots = self._sell_and_deliver(["R-K1", "R-K2", "R-K3"])
+        draft = self._new_rma(order, lots[:1])
+        draft.action_cancel()
+        self.assertEqual(draft.state, "cancel")
+        draft.unlink()
+
+        approved = self._new_rma(order, lots[1:2])
+        approved.with_user(self.manager).action_confirm()
+        approved.action_cancel()
+        self.assertEqual((approved.state, approved.picking_ids.state), ("cancel", "cancel"))
+        self.assertEqual(self._records(lot_id=lots[1].id)._returnable_quantity(), 1.0, "the unit can be claimed again")
+
+        received = self._new_rma(order, lots[2:])
+        self._approve_and_receive(received)
+        with self.assertRaisesRegex(UserError, "are done and cannot be undone"):
+            received.action_cancel()
+        self.assertEqual(received.state, "received")
+        with self.assertRaisesRegex(UserError, "Only draft or cancelled RMAs can be deleted"):
+            received.unlink()
+
+    def test_processed_rma_cannot_be_cancelled_or_deleted(self):
+        order, lots = self._sell_and_deliver(["R-D1"])
+        rma = self._new_rma(order, lots)
+        self._approve_and_receive(rma)
+        self._inspect(rma, [{"cause": "manufacturing"}])
+        self._decide_and_process(rma)
+        with self.assertRaises(UserError):
+            rma.action_cancel()
+        with self.assertRaises(UserError):
+            rma.unlink()
+        with self.assertRaisesRegex(UserError, "cannot change"):
+            rma.line_ids.decision = "scrap"
+
+    def test_rma_started_from_a_delivery_and_smart_buttons(self):
+        order, lots = self._sell_and_deliver(["R-M1", "R-M2"])
+        picking = order.picking_ids
+        rma = self.env["aftersales.rma"].browse(picking.action_aftersales_create_rma()["res_id"])
+        self.assertEqual((rma.partner_id, rma.sale_order_id), (self.customer, order))
+        self.assertEqual(rma.line_ids.lot_id, lots)
+        for source in (order, self.customer, picking, rma.line_ids[0].delivery_record_id):
+            self.assertEqual(source.aftersales_rma_count, 1, source._name)
+            action = source.action_view_aftersales_rmas()
+            self.assertEqual(self.env["aftersales.rma"].search(action["domain"]), rma)
+        rma.line_ids = [(5, 0, 0)]
+        rma.action_propose_lines()
+        self.assertEqual(rma.line_ids.lot_id, lots, "proposed again from the sale order")
+
+    def test_reports_render(self):
+        order, lots = self._sell_and_deliver(["R-PR1"])
+        rma = self._new_rma(order, lots)
+        self._approve_and_receive(rma)
+        self._inspect(rma, [{"cause": "manufacturing"}])
+        self._decide_and_process(rma)
+        for report, records, expected in (
+            ("aftersales_service.action_report_rma_handover", rma, ["Handover List", "R-PR1", "Shipping clerk"]),
+            ("aftersales_service.action_report_rma_return_slip", rma, ["Return Slip", "No unit of this RMA"]),
+            ("aftersales_service.action_report_repair_slip", rma.repair_ids, ["Repair Slip", "R-PR1", rma.name]),
+        ):
+            html = self.env["ir.actions.report"]._render_qweb_html(report, records.ids)[0].decode()
+            for text in expected:
+                self.assertIn(text, html, report)
+
+    def test_return_rate_report(self):
+        order, lots = self._sell_and_deliver(["R-RR1", "R-RR2", "R-RR3", "R-RR4"])
+        rma = self._new_rma(order, lots[:1])
+        self._approve_and_receive(rma)
+        self.env.flush_all()
+        month = date.today().replace(day=1)
+        row = self.env["aftersales.return.rate.report"].search(
+            [("product_id", "=", self.motor.id), ("month", "=", month)]
+        )
+        self.assertEqual((row.delivered_qty, row.returned_qty, row.return_rate), (4.0, 1.0, 25.0))
