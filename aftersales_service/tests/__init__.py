@@ -4,3 +4,4 @@ from . import test_warranty_policy
 from . import test_security
 from . import test_ui_and_demo
 from . import test_rma_flows
+from . import test_rma_rules
