@@ -250,12 +250,20 @@ class AftersalesRma(models.Model):
         self.state = "cancel"
 
     def _notify_customer(self, template_xmlid):
-        """Tell the customer by e-mail, through the RMA's chatter (SPEC 3)."""
+        """Tell the customer by e-mail, posted in the RMA's chatter (SPEC 3)."""
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
         if not template:
             return
+        bodies = template._render_field("body_html", self.ids, compute_lang=True)
+        subjects = template._render_field("subject", self.ids, compute_lang=True)
         for rma in self:
-            rma.message_post_with_source(template, subtype_xmlid="mail.mt_comment", partner_ids=rma.partner_id.ids)
+            rma.message_post(
+                body=bodies[rma.id],
+                subject=subjects[rma.id],
+                partner_ids=rma.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+                email_layout_xmlid="mail.mail_notification_light",
+            )
 
     def _action_documents(self, model, records, name):
         action = {"type": "ir.actions.act_window", "res_model": model, "name": name, "context": {"create": False}}

@@ -43,17 +43,14 @@ class AftersalesRmaLine(models.Model):
         for line in self:
             groups[line.rma_id, line.delivery_record_id.move_id.picking_id] |= line
         for (rma, delivery), lines in groups.items():
+            rma_location = (delivery.picking_type_id.warehouse_id or rma._warehouse())._aftersales_rma_location()
             if delivery:
-                receipt = lines._return_through_wizard(delivery, [line.delivery_record_id.move_id for line in lines])
+                receipt = lines.with_context(aftersales_return_location_id=rma_location.id)._return_through_wizard(
+                    delivery, [line.delivery_record_id.move_id for line in lines]
+                )
             else:
-                receipt = lines._receive_without_delivery()
-            warehouse = delivery.picking_type_id.warehouse_id or rma._warehouse()
-            receipt.write({
-                "aftersales_rma_id": rma.id,
-                "aftersales_rma_role": "receipt",
-                "origin": rma.name,
-                "location_dest_id": warehouse._aftersales_rma_location().id,
-            })
+                receipt = lines._receive_without_delivery(rma_location)
+            receipt.write({"aftersales_rma_id": rma.id, "aftersales_rma_role": "receipt", "origin": rma.name})
             lines._reset_move_lines()
 
     def _return_through_wizard(self, picking, origin_moves):
@@ -72,7 +69,7 @@ class AftersalesRmaLine(models.Model):
         ]
         return wizard._create_return()
 
-    def _receive_without_delivery(self):
+    def _receive_without_delivery(self, location):
         """Units we never delivered (not ours, legacy) come in on a plain receipt from the customer."""
         rma = self.rma_id
         warehouse = rma._warehouse()
@@ -81,14 +78,14 @@ class AftersalesRmaLine(models.Model):
             "picking_type_id": warehouse.in_type_id.id,
             "partner_id": rma.partner_id.id,
             "location_id": customers.id,
-            "location_dest_id": warehouse.lot_stock_id.id,
+            "location_dest_id": location.id,
             "move_ids": [
                 fields.Command.create({
                     "product_id": line.product_id.id,
                     "product_uom_qty": line.quantity,
                     "product_uom": line.product_uom_id.id,
                     "location_id": customers.id,
-                    "location_dest_id": warehouse.lot_stock_id.id,
+                    "location_dest_id": location.id,
                     "aftersales_rma_line_id": line.id,
                 })
                 for line in self
@@ -101,6 +98,13 @@ class AftersalesRmaLine(models.Model):
         """The open moves of the units get one move line each, with the unit's own serial / lot number
         and the move's locations."""
         for move in self.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
+            lot = move.aftersales_rma_line_id.lot_id
+            line = move.move_line_ids
+            if len(line) == 1 and line.lot_id == lot and line.quantity == move.product_uom_qty:
+                continue
+            if len(line) == 1 and line.quantity == move.product_uom_qty and move.location_id.usage != "internal":
+                line.lot_id = lot
+                continue
             move._do_unreserve()
             move.move_line_ids.unlink()
             self.env["stock.move.line"].create({
