@@ -46,7 +46,7 @@ def validate(picking):
 
 
 def ours(env, order, lots):
-    records = env["aftersales.delivery.record"].search([("sale_order_id", "=", order.id)])
+    records = env["aftersales.delivery.record"].search([("sale_order_id", "=", order.id), ("lot_id", "in", lots.ids)])
     for record in records:
         rma = env["aftersales.rma"].create({
             "partner_id": order.partner_id.id,
