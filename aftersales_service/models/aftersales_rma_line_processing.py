@@ -50,8 +50,8 @@ class AftersalesRmaLine(models.Model):
                 )
             else:
                 receipt = lines._receive_without_delivery(rma_location)
+                lines._reset_move_lines()
             receipt.write({"aftersales_rma_id": rma.id, "aftersales_rma_role": "receipt", "origin": rma.name})
-            lines._reset_move_lines()
 
     def _return_through_wizard(self, picking, origin_moves):
         """A return of ``picking`` with one move per unit (``origin_moves`` lists the move each unit
@@ -67,7 +67,13 @@ class AftersalesRmaLine(models.Model):
             })
             for line, origin_move in zip(self, origin_moves)
         ]
-        return wizard._create_return()
+        returned = wizard._create_return()
+        # A new return unreserves the open returns of the same moves: every unit gets its line back.
+        siblings = self.env["stock.move"].union(*origin_moves).move_dest_ids.filtered(
+            lambda move: move.aftersales_rma_line_id and move.state not in ("done", "cancel")
+        )
+        siblings.aftersales_rma_line_id._reset_move_lines()
+        return returned
 
     def _receive_without_delivery(self, location):
         """Units we never delivered (not ours, legacy) come in on a plain receipt from the customer."""
@@ -228,7 +234,6 @@ class AftersalesRmaLine(models.Model):
             receipt_moves = [line._received_move() for line in lines]
             delivery = lines._return_through_wizard(receipt, receipt_moves)
             delivery.write({"aftersales_rma_id": receipt.aftersales_rma_id.id, "aftersales_rma_role": "return"})
-            lines._reset_move_lines()
 
     def _process_scrap(self):
         """Scrap with the customer's consent: Odoo's scrap of the received unit (SPEC 3, [004] 五.7)."""

@@ -265,6 +265,10 @@ class TestRmaFlows(RmaCase):
         first.with_user(self.manager).action_confirm()
         second.with_user(self.manager).action_confirm()
         self.assertEqual(len((first | second).picking_ids), 2)
+        self.assertEqual(first.picking_ids.move_line_ids.lot_id, lots[0], "the second return keeps the first's lines")
+        for rma in (first, second):
+            self._validate(rma.picking_ids)
+            self.assertEqual(rma.state, "received")
 
         self._stock_quantity(self.bearing, 5.0, "LOT-OVER")
         bearings = self._sell(self.customer, [(self.bearing, 5)])

@@ -55,6 +55,16 @@ class TestUiAndDemo(AftersalesCase):
         self.assertGreater(min(records.mapped("delivery_date")), date(today.year - 2, today.month, 1))
         self.assertEqual(open_order.picking_ids.state, "assigned", "one order is ready to be delivered")
 
+    def test_demo_database_holds_rmas_in_every_state(self):
+        if not self.env.ref("aftersales_service.rma_demo_done", raise_if_not_found=False):
+            self.skipTest("demo data not loaded")
+        for state in ("draft", "confirmed", "received", "inspected", "decided", "processed", "done", "cancel"):
+            rma = self.env.ref(f"aftersales_service.rma_demo_{'cancelled' if state == 'cancel' else state}")
+            self.assertEqual(rma.state, state, rma.name)
+        done = self.env.ref("aftersales_service.rma_demo_done")
+        self.assertEqual(done.account_move_ids.filtered(lambda m: m.move_type == "out_refund").state, "posted")
+        self.assertTrue(self.env.ref("aftersales_service.rma_demo_processed").repair_ids)
+
     def test_simplified_chinese_translation_is_loaded_for_answers_and_labels(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["aftersales_service"], ["zh_CN"], overwrite=True)
