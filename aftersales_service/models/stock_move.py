@@ -27,4 +27,5 @@ class StockMove(models.Model):
             and move.origin_returned_move_id.location_id.usage != "customer"
         )
         if leaving:
-            self.env["aftersales.delivery.record"].sudo()._create_from_move_lines(leaving.move_line_ids)
+            # Whoever ships the goods records them, whatever they may read of the order behind them.
+            self.env["aftersales.delivery.record"].sudo()._create_from_move_lines(leaving.move_line_ids.sudo())

@@ -38,6 +38,18 @@ class TestSecurity(AftersalesCase):
         with self.assertRaises(AccessError):
             self.record.with_user(self.stock_user).read(["lot_id"])
 
+    def test_warehouse_admin_shipping_someone_elses_order_creates_its_records(self):
+        salesman_own_docs = new_test_user(
+            self.env, "as_own_docs", groups="stock.group_stock_manager,sales_team.group_sale_salesman"
+        )
+        self._stock_serials(self.motor, ["SN-OWN"])
+        order = self._sell(self.customer, [(self.motor, 1)])
+        self.assertNotEqual(order.user_id, salesman_own_docs)
+        picking = order.picking_ids.with_user(salesman_own_docs)
+        picking.move_ids.picked = True
+        self.assertIs(picking.button_validate(), True)
+        self.assertEqual(self._records(sale_order_id=order.id).lot_id.name, "SN-OWN")
+
     def test_user_reads_records_and_records_acceptance_but_cannot_create_or_delete(self):
         record = self.record.with_user(self.as_user)
         self.assertEqual(record.lot_id.name, "SN-S1")
