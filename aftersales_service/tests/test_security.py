@@ -47,6 +47,7 @@ class TestSecurity(AftersalesCase):
         self.assertNotEqual(order.user_id, salesman_own_docs)
         picking = order.picking_ids.with_user(salesman_own_docs)
         picking.move_ids.picked = True
+        self.env.invalidate_all()
         self.assertIs(picking.button_validate(), True)
         self.assertEqual(self._records(sale_order_id=order.id).lot_id.name, "SN-OWN")
 
