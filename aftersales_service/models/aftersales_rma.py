@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .aftersales_document_mixin import INTAKE_CHANNELS
+
 RMA_STATES = [
     ("draft", "Draft"),
     ("confirmed", "Approved"),
@@ -12,36 +14,17 @@ RMA_STATES = [
     ("cancel", "Cancelled"),
 ]
 
-RMA_CHANNELS = [
-    ("phone", "Phone"),
-    ("letter", "Letter / Fax"),
-    ("visit", "Visit"),
-    ("email", "E-mail"),
-    ("portal", "Portal"),
-    ("sales_rep", "Sales Representative"),
-]
+RMA_CHANNELS = [*INTAKE_CHANNELS, ("sales_rep", "Sales Representative")]
 
 
 class AftersalesRma(models.Model):
     _name = "aftersales.rma"
     _description = "Return Merchandise Authorization"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["aftersales.document.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
+    _aftersales_sequence = ("aftersales.rma", "RMA/%(year)s/")
     _check_company_auto = True
 
-    name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/", index="trigram")
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company, readonly=True
-    )
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        tracking=True,
-        check_company=True,
-        domain="[('parent_id', '=', False)]",
-    )
     sale_order_id = fields.Many2one(
         "sale.order",
         index="btree_not_null",
@@ -53,6 +36,10 @@ class AftersalesRma(models.Model):
     )
     channel = fields.Selection(RMA_CHANNELS, default="phone", required=True)
     reason_id = fields.Many2one("aftersales.rma.reason", tracking=True)
+    complaint_id = fields.Many2one(
+        "aftersales.complaint", index="btree_not_null", check_company=True, tracking=True,
+        help="The customer feedback this return was started from.",
+    )
     description = fields.Html(help="What the customer reports, and what was agreed.")
     date = fields.Date(string="Claim Date", required=True, default=fields.Date.context_today, tracking=True)
     state = fields.Selection(RMA_STATES, default="draft", required=True, copy=False, tracking=True, index=True)
@@ -102,28 +89,6 @@ class AftersalesRma(models.Model):
             rma.invoice_count = types.count("out_invoice")
             rma.repair_count = len(rma.repair_ids)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self._sequence_for(company).next_by_id()
-        return super().create(vals_list)
-
-    @api.model
-    def _sequence_for(self, company):
-        """RMA numbers run per company: RMA/2026/00001 (SPEC 3)."""
-        sequence = self.env["ir.sequence"].sudo().search(
-            [("code", "=", "aftersales.rma"), ("company_id", "=", company.id)], limit=1
-        )
-        return sequence or self.env["ir.sequence"].sudo().create({
-            "name": self.env._("RMA of %(company)s", company=company.name),
-            "code": "aftersales.rma",
-            "prefix": "RMA/%(year)s/",
-            "padding": 5,
-            "company_id": company.id,
-        })
-
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft_or_cancelled(self):
         """Processed RMAs are records: they are cancelled, never deleted (SPEC 7)."""
@@ -134,17 +99,6 @@ class AftersalesRma(models.Model):
         """The company's warehouse, for units that did not leave from one of ours."""
         self.ensure_one()
         return self.env["stock.warehouse"].search([("company_id", "=", self.company_id.id)], limit=1)
-
-    def _check_state(self, *states):
-        """A button acts on RMAs in the given states only (double clicks included)."""
-        wrong = self.filtered(lambda rma: rma.state not in states)
-        if wrong:
-            labels = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(self.env._(
-                "%(rmas)s cannot do this while %(state)s.",
-                rmas=", ".join(wrong.mapped("name")),
-                state=labels[wrong[0].state],
-            ))
 
     def _check_manager(self, what):
         """Approvals and overrides are manager-only (SPEC 7)."""
@@ -248,28 +202,6 @@ class AftersalesRma(models.Model):
             ))
         self.line_ids._cancel_documents()
         self.state = "cancel"
-
-    def _notify_customer(self, template_xmlid):
-        """Tell the customer by e-mail, posted in the RMA's chatter (SPEC 3)."""
-        template = self.env.ref(template_xmlid, raise_if_not_found=False)
-        if not template:
-            return
-        bodies = template._render_field("body_html", self.ids, compute_lang=True)
-        subjects = template._render_field("subject", self.ids, compute_lang=True)
-        for rma in self:
-            rma.message_post(
-                body=bodies[rma.id],
-                subject=subjects[rma.id],
-                partner_ids=rma.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
-                email_layout_xmlid="mail.mail_notification_light",
-            )
-
-    def _action_documents(self, model, records, name):
-        action = {"type": "ir.actions.act_window", "res_model": model, "name": name, "context": {"create": False}}
-        if len(records) == 1:
-            return dict(action, view_mode="form", res_id=records.id)
-        return dict(action, view_mode="list,form", domain=[("id", "in", records.ids)])
 
     def action_view_receipts(self):
         self.ensure_one()

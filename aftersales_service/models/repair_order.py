@@ -12,6 +12,10 @@ class RepairOrder(models.Model):
     aftersales_rma_id = fields.Many2one(
         related="aftersales_rma_line_id.rma_id", string="RMA", store=True, index="btree_not_null"
     )
+    aftersales_complaint_id = fields.Many2one(
+        "aftersales.complaint", string="Complaint", index="btree_not_null", check_company=True, copy=False,
+        help="The customer feedback this repair was started from.",
+    )
     aftersales_charge_mode = fields.Selection(related="aftersales_rma_line_id.charge_mode", string="Charge")
     aftersales_parts_missing = fields.Boolean(
         string="Parts Missing",

@@ -12,3 +12,9 @@ class ResConfigSettings(models.TransientModel):
     aftersales_repair_days_missing_parts = fields.Integer(
         related="company_id.aftersales_repair_days_missing_parts", readonly=False
     )
+    aftersales_complaint_manager_id = fields.Many2one(
+        related="company_id.aftersales_complaint_manager_id", readonly=False
+    )
+    aftersales_return_visit_days = fields.Integer(related="company_id.aftersales_return_visit_days", readonly=False)
+    aftersales_survey_month = fields.Integer(related="company_id.aftersales_survey_month", readonly=False)
+    aftersales_satisfied_score = fields.Integer(related="company_id.aftersales_satisfied_score", readonly=False)

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .aftersales_delivery_mixin import window_action
+
 
 class ResPartner(models.Model):
     _name = "res.partner"
@@ -12,10 +14,35 @@ class ResPartner(models.Model):
         default="end_customer",
         help="Distributors and agents get the warranty policy's extension.",
     )
+    aftersales_main_customer = fields.Boolean(
+        string="Main Customer", help="Surveyed for satisfaction in the yearly campaign (SPEC 5)."
+    )
+
+    aftersales_complaint_count = fields.Integer(
+        compute="_compute_aftersales_complaint_count",
+        string="Complaint Count",
+        groups="aftersales_service.group_aftersales_user",
+    )
+
+    def _compute_aftersales_complaint_count(self):
+        counts = dict(self.env["aftersales.complaint"]._read_group(
+            [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
+        ))
+        for partner in self:
+            partner.aftersales_complaint_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_view_aftersales_complaints(self):
+        self.ensure_one()
+        action = window_action(
+            self.env, "aftersales_service.action_aftersales_complaint",
+            [("partner_id", "=", self.commercial_partner_id.id)],
+        )
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
 
     @api.model
     def _commercial_fields(self):
-        return super()._commercial_fields() + ["aftersales_channel"]
+        return super()._commercial_fields() + ["aftersales_channel", "aftersales_main_customer"]
 
     def _aftersales_delivery_key(self):
         return self.commercial_partner_id

@@ -65,6 +65,22 @@ class TestUiAndDemo(AftersalesCase):
         self.assertEqual(done.account_move_ids.filtered(lambda m: m.move_type == "out_refund").state, "posted")
         self.assertTrue(self.env.ref("aftersales_service.rma_demo_processed").repair_ids)
 
+    def test_demo_database_holds_complaints_in_every_state_and_overdue_ones(self):
+        if not self.env.ref("aftersales_service.complaint_demo_closed", raise_if_not_found=False):
+            self.skipTest("demo data not loaded")
+        expected = {
+            "new": "new", "at_risk": "new", "overdue": "investigating", "waiting": "acknowledged",
+            "resolved": "resolved", "closed": "closed", "cancelled": "cancel", "return_visit": "new",
+        }
+        for name, state in expected.items():
+            self.assertEqual(self.env.ref(f"aftersales_service.complaint_demo_{name}").state, state, name)
+        self.assertEqual(self.env.ref("aftersales_service.complaint_demo_overdue").sla_state, "breached")
+        self.assertEqual(self.env.ref("aftersales_service.complaint_demo_at_risk").sla_state, "at_risk")
+        self.assertTrue(self.env.ref("aftersales_service.complaint_demo_waiting").sla_paused)
+        self.assertTrue(self.env.ref("aftersales_service.complaint_demo_return_visit").escalated_date)
+        self.assertTrue(self.env.ref("aftersales_service.complaint_demo_closed").customer_confirmation)
+        self.assertTrue(self.env.ref("aftersales_service.corrective_action_demo_timer").is_overdue)
+
     def test_simplified_chinese_translation_is_loaded_for_answers_and_labels(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["aftersales_service"], ["zh_CN"], overwrite=True)
