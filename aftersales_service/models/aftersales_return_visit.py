@@ -100,6 +100,7 @@ class AftersalesReturnVisit(models.Model):
         # A warehouse or repair user may close the source without after-sales rights.
         visits = self.sudo()
         source_field = VISIT_SOURCES[sources._name]
+        sources = sources._return_visit_customers()
         planned = visits.search([(source_field, "in", sources.ids), ("state", "=", "planned")])
         visits = visits.create([source._return_visit_values() for source in sources - planned[source_field]])
         visits._schedule_activities()
@@ -204,6 +205,10 @@ class AftersalesReturnVisitSource(models.AbstractModel):
             "product_id": product.id,
             "lot_id": lot.id,
         }
+
+    def _return_visit_customers(self):
+        """Only documents with a customer are followed by a visit: an internal repair has nobody to ask."""
+        return self.filtered("partner_id")
 
     def _return_visit_unit(self):
         """The product and serial the visit asks about."""

@@ -121,6 +121,16 @@ class TestReturnVisit(RmaCase):
         self.assertEqual(len(visit), 1)
         self.assertEqual((visit.product_id, visit.user_id), (self.cable, technician))
 
+    def test_internal_repair_without_customer_plans_no_visit(self):
+        self._stock_quantity(self.cable, 1.0)
+        with Form(self.env["repair.order"]) as repair_form:
+            repair_form.product_id = self.cable
+        repair = repair_form.record
+        repair.action_repair_start()
+        repair.action_repair_end()
+        self.assertEqual(repair.state, "done")
+        self.assertFalse(self._visits(repair_id=repair.id), "nobody to visit")
+
     def test_delay_setting_is_used_and_never_negative(self):
         self._set_delay(0)
         with freeze_time("2026-05-04 09:00:00"):
