@@ -103,8 +103,9 @@ class AftersalesComplaint(models.Model):
     def _apply_sla_policy(self):
         """Deadlines from the matching policy, counted from intake (SPEC 4, [002] 3.1)."""
         policies = self.env["aftersales.sla.policy"]
+        candidates = policies.search([("company_id", "in", [False, *self.company_id.ids])])
         for complaint in self:
-            policy = policies._policy_for(complaint.company_id, complaint._sla_values())
+            policy = candidates._policy_for(complaint.company_id, complaint._sla_values())
             start = complaint.date_received
             company = complaint.company_id
             values = {"sla_policy_id": policy.id, "resolution_start": start}

@@ -102,10 +102,9 @@ class AftersalesSlaPolicy(models.Model):
             not self.state_ids or values["region"] in self.state_ids
         )
 
-    @api.model
     def _policy_for(self, company, values):
-        """The SLA policy of a complaint: the most specific active match of its company (SPEC 4)."""
-        policies = self.search([("company_id", "in", (False, company.id))]).filtered(lambda p: p._matches(values))
+        """Among these policies, the one of a complaint: the most specific active match of its company (SPEC 4)."""
+        policies = self.filtered(lambda p: p.company_id in (company, p.company_id.browse()) and p._matches(values))
         return policies.sorted(lambda p: (-p._specificity(), p.sequence, p.id))[:1]
 
     @api.model
