@@ -195,8 +195,7 @@ class AftersalesComplaint(models.Model):
                 "%(complaints)s: describe the resolution first.", complaints=", ".join(unexplained.mapped("name"))
             ))
         self._check_corrective_actions()
-        if self.filtered("waiting_customer"):
-            self.action_resume()
+        self.filtered("waiting_customer").action_resume()
         self._stamp_response()
         self.write({"state": "resolved", "resolved_date": fields.Datetime.now()})
         self._notify_customer("aftersales_service.mail_template_complaint_resolved")
@@ -233,7 +232,8 @@ class AftersalesComplaint(models.Model):
     def action_cancel(self):
         """Cancel feedback that needs no handling (a duplicate, a mistake)."""
         self._check_state(*OPEN_STATES, "resolved")
-        self.write({"state": "cancel", "waiting_customer": False, "paused_since": False})
+        self.filtered("waiting_customer").action_resume()
+        self.write({"state": "cancel"})
 
     def action_reset(self):
         """A cancelled complaint goes back to new, with its original deadlines."""

@@ -287,3 +287,14 @@ class TestComplaintServiceLevel(ComplaintCase):
             self.assertEqual(complaints.mapped("sla_notified"), ["breached"] * 3)
             self.assertEqual(complaints._cron_escalate(limit=2), 0)
         self.assertEqual(len(complaints.activity_ids), 3)
+
+    def test_cancelling_a_waiting_complaint_restarts_its_clock_when_reset(self):
+        with freeze_time(local(2026, 11, 20, 10)):
+            complaint = self._complaint(local(2026, 11, 20, 10), onsite_required=False)
+            complaint.action_wait_customer()
+            complaint.action_cancel()
+        self.assertFalse(complaint.waiting_customer)
+        self.assertFalse(complaint.sla_paused)
+        complaint.action_reset()
+        self._escalate(local(2026, 11, 23, 10))
+        self.assertEqual(complaint.sla_state, "breached", "a reset complaint is watched again")
