@@ -15,6 +15,15 @@ SERIOUS_COMPLAINT_DEDUCTION = {"quality": 10, "delivery": 10, "service": 10}
 COMPLAINT_DEDUCTION = 5
 
 
+
+def belongs_to(partner, customer):
+    """Whether ``partner`` is ``customer`` or one of its contacts, at any depth (``child_of``)."""
+    while partner:
+        if partner == customer:
+            return True
+        partner = partner.parent_id
+    return False
+
 class AftersalesSurvey(models.Model):
     _name = "aftersales.survey"
     _description = "Customer Satisfaction Survey"
@@ -68,9 +77,28 @@ class AftersalesSurvey(models.Model):
 
     @api.depends("partner_id", "period_start", "period_end", "state")
     def _compute_complaint_ids(self):
-        """Company-caused complaints of the customer in the period, fixed at validation (SPEC 5, [002] 5.2)."""
-        for survey in self:
-            survey.complaint_ids = survey._deductible_complaints()
+        """Verified complaints of the customer attributable to us, received in the period (SPEC 5, [002] 5.2)."""
+        complete = self.filtered(lambda survey: survey.partner_id and survey.period_start and survey.period_end)
+        (self - complete).complaint_ids = False
+        if not complete:
+            return
+        # One search for the whole batch (a campaign creates many surveys of one period); coordinators of one
+        # company may see complaints of others: the survey's company decides.
+        complaints = self.env["aftersales.complaint"].sudo().search([
+            ("company_id", "in", complete.company_id.ids),
+            ("partner_id", "child_of", complete.partner_id.commercial_partner_id.ids),
+            ("company_caused", "=", True),
+            ("state", "!=", "cancel"),
+            ("date_received", ">=", datetime.combine(min(complete.mapped("period_start")), time.min)),
+            ("date_received", "<", datetime.combine(max(complete.mapped("period_end")) + timedelta(days=1), time.min)),
+        ])
+        for survey in complete:
+            start = datetime.combine(survey.period_start, time.min)
+            end = datetime.combine(survey.period_end + timedelta(days=1), time.min)
+            survey.complaint_ids = complaints.filtered(
+                lambda c, survey=survey, start=start, end=end: c.company_id == survey.company_id
+                and belongs_to(c.partner_id, survey.partner_id.commercial_partner_id) and start <= c.date_received < end
+            ).sudo(False)
 
     @api.depends("complaint_ids")
     def _compute_deduction(self):
@@ -89,21 +117,6 @@ class AftersalesSurvey(models.Model):
         """70 points and more: basically satisfied; the threshold is a company setting (SPEC 5, [002] 5.2)."""
         for survey in self:
             survey.satisfied = survey.score >= survey.company_id.aftersales_satisfied_score
-
-    def _deductible_complaints(self):
-        """Verified complaints of the customer attributable to us, received in the period (SPEC 5, [002] 5.2)."""
-        self.ensure_one()
-        if not (self.partner_id and self.period_start and self.period_end):
-            return self.env["aftersales.complaint"]
-        # Coordinators of one company may see complaints of others: the survey's company decides.
-        return self.env["aftersales.complaint"].sudo().search([
-            ("company_id", "=", self.company_id.id),
-            ("partner_id", "child_of", self.partner_id.commercial_partner_id.id),
-            ("company_caused", "=", True),
-            ("state", "!=", "cancel"),
-            ("date_received", ">=", datetime.combine(self.period_start, time.min)),
-            ("date_received", "<", datetime.combine(self.period_end + timedelta(days=1), time.min)),
-        ]).sudo(False)
 
     @api.model
     def _complaint_deduction(self, complaint):
@@ -184,10 +197,12 @@ class AftersalesSurvey(models.Model):
     @api.model
     def _launch_campaign(self, company, year):
         """Draft surveys of ``year`` for the main customers without one yet, with a to-do each (SPEC 5, [002] 4.7)."""
-        lines = self.env["aftersales.survey.item"]._survey_line_commands(company)
         # Surveys of the year count whoever can see them: a campaign never doubles a customer's survey.
         surveyed = self.sudo().search([("company_id", "=", company.id), ("campaign_year", "=", year)]).partner_id
         customers = self._main_customers(company) - surveyed
+        if not customers:
+            return self.browse()
+        lines = self.env["aftersales.survey.item"]._survey_line_commands(company)
         surveys = self.create([{
             "company_id": company.id,
             "partner_id": customer.id,
