@@ -213,10 +213,9 @@ class AftersalesComplaint(models.Model):
         }
 
     def _close_confirmed(self, confirmation):
-        """Close with the customer's recorded confirmation; a return visit follows (SPEC 4, 5)."""
+        """Close with the customer's recorded confirmation (SPEC 4)."""
         self._check_state("resolved")
         self.write({"state": "closed", "customer_confirmation": confirmation, "closed_date": fields.Datetime.now()})
-        self._aftersales_schedule_return_visits()
 
     def action_reopen(self):
         """The customer is not satisfied: back to investigation, resolution clock restarted (SPEC 4)."""

@@ -238,6 +238,12 @@ class AftersalesComplaint(models.Model):
     def _return_visit_closed_on(self):
         return fields.Date.context_today(self, self.closed_date)
 
+    def _close_confirmed(self, confirmation):
+        """A closed complaint is followed by a return visit (SPEC 5, [002] 4.7)."""
+        result = super()._close_confirmed(confirmation)
+        self._aftersales_schedule_return_visits()
+        return result
+
 
 class AftersalesRma(models.Model):
     _name = "aftersales.rma"
@@ -250,10 +256,9 @@ class AftersalesRma(models.Model):
         return product, lots if product and len(lots) == 1 and len(self.line_ids) == 1 else lots.browse()
 
     def _completion_progress(self):
-        done_before = self.filtered(lambda rma: rma.state == "done")
-        result = super()._completion_progress()
-        (self.filtered(lambda rma: rma.state == "done") - done_before)._aftersales_schedule_return_visits()
-        return result
+        done = super()._completion_progress()
+        done._aftersales_schedule_return_visits()
+        return done
 
 
 class RepairOrder(models.Model):

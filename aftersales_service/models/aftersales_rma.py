@@ -188,7 +188,9 @@ class AftersalesRma(models.Model):
 
     def _completion_progress(self):
         """A processed RMA is done when every unit's documents are done (SPEC 3)."""
-        self.filtered(lambda rma: rma.state == "processed" and all(rma.line_ids.mapped("is_settled"))).state = "done"
+        done = self.filtered(lambda rma: rma.state == "processed" and all(rma.line_ids.mapped("is_settled")))
+        done.state = "done"
+        return done
 
     def action_cancel(self):
         """Cancel what is not done yet; refuse when goods or money already moved (SPEC 3)."""
