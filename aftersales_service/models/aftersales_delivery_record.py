@@ -45,7 +45,7 @@ class AftersalesDeliveryRecord(models.Model):
     sale_order_id = fields.Many2one(
         "sale.order", index="btree_not_null", check_company=True
     )
-    sale_line_id = fields.Many2one("sale.order.line", string="Sale Order Line")
+    sale_line_id = fields.Many2one("sale.order.line", string="Sale Order Line", index="btree_not_null")
     product_id = fields.Many2one("product.product", required=True, check_company=True)
     product_categ_id = fields.Many2one(
         related="product_id.categ_id", string="Product Category", store=True, precompute=True
@@ -71,7 +71,7 @@ class AftersalesDeliveryRecord(models.Model):
     )
     picking_id = fields.Many2one("stock.picking", string="Delivery", index="btree_not_null", readonly=True)
     move_id = fields.Many2one("stock.move", string="Stock Move", index="btree_not_null", readonly=True)
-    move_line_id = fields.Many2one("stock.move.line", readonly=True)
+    move_line_id = fields.Many2one("stock.move.line", readonly=True, index="btree_not_null")
 
     warranty_policy_id = fields.Many2one(
         "aftersales.warranty.policy", check_company=True, readonly=True
@@ -269,6 +269,7 @@ class AftersalesDeliveryRecord(models.Model):
         """One delivery record per done move line that left for a customer, in one INSERT (SPEC 1)."""
         tz = pytz.timezone(self.env.user.tz or "UTC")
         vals_list = []
+        extension_months = {}  # per order: its lines are read once, not once per unit
         for line in move_lines:
             move = line.move_id
             order = move.sale_line_id.order_id
@@ -277,6 +278,8 @@ class AftersalesDeliveryRecord(models.Model):
                 continue
             delivery_date = local_date(move.date, tz)
             promised_date = local_date(order.commitment_date or move.date_deadline, tz)
+            if order not in extension_months:
+                extension_months[order] = self._order_extension_months(order)
             vals_list.append(
                 {
                     "company_id": move.company_id.id,
@@ -296,7 +299,7 @@ class AftersalesDeliveryRecord(models.Model):
                     "move_id": move.id,
                     "move_line_id": line.id,
                     "is_accepted": False,
-                    "extended_warranty_months": self._order_extension_months(order),
+                    "extended_warranty_months": extension_months[order],
                     **self._replacement_terms(move),
                 }
             )
