@@ -356,3 +356,14 @@ class TestRmaFlows(RmaCase):
             [("product_id", "=", self.motor.id), ("month", "=", month)]
         )
         self.assertEqual((row.delivered_qty, row.returned_qty, row.return_rate), (4.0, 1.0, 25.0))
+
+    def test_plain_return_of_an_rma_receipt_is_not_part_of_the_rma(self):
+        order, lots = self._sell_and_deliver(["RMA-COPY-01"])
+        rma = self._new_rma(order, lots)
+        self._approve_and_receive(rma)
+        receipt = rma.picking_ids
+        returned = self._return(receipt, {self.motor: 1.0})
+        self.assertFalse(returned.aftersales_rma_id)
+        self.assertFalse(returned.aftersales_rma_role)
+        self.assertFalse(returned.move_ids.aftersales_rma_line_id)
+        self.assertEqual(rma.picking_ids, receipt)
