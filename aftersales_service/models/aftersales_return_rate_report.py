@@ -18,8 +18,18 @@ class AftersalesReturnRateReport(models.Model):
         string="Return Rate (%)",
         readonly=True,
         aggregator="avg",
-        help="Units received back in the month per hundred delivered in the month ([000] 3.5.2).",
+        help="Units received back per hundred delivered, over the rows shown or grouped ([000] 3.5.2).",
     )
+
+    def _read_group_select(self, aggregate_spec, query):
+        """A grouped return rate is total returned / total delivered, not the mean of the rows' rates (SPEC 3)."""
+        if aggregate_spec != "return_rate:avg":
+            return super()._read_group_select(aggregate_spec, query)
+        return SQL(
+            "100.0 * SUM(%(returned)s) / NULLIF(SUM(%(delivered)s), 0)",
+            returned=self._field_to_sql(self._table, "returned_qty", query),
+            delivered=self._field_to_sql(self._table, "delivered_qty", query),
+        )
 
     def init(self):
         """Monthly return rate per product: RMA units received / units delivered (SPEC 3, [000] 3.5.2)."""

@@ -356,6 +356,14 @@ class TestRmaFlows(RmaCase):
             [("product_id", "=", self.motor.id), ("month", "=", month)]
         )
         self.assertEqual((row.delivered_qty, row.returned_qty, row.return_rate), (4.0, 1.0, 25.0))
+        self._stock_quantity(self.cable, 1.0)
+        self._deliver(self._sell(self.customer, [(self.cable, 1.0)]))
+        self.env.flush_all()
+        [(delivered, returned, rate)] = self.env["aftersales.return.rate.report"]._read_group(
+            [("product_id", "in", (self.motor + self.cable).ids), ("month", "=", month)],
+            aggregates=["delivered_qty:sum", "returned_qty:sum", "return_rate:avg"],
+        )
+        self.assertEqual((delivered, returned, rate), (5.0, 1.0, 20.0), "1 of 5 units, not the mean of 25 % and 0 %")
 
     def test_plain_return_of_an_rma_receipt_is_not_part_of_the_rma(self):
         order, lots = self._sell_and_deliver(["RMA-COPY-01"])
