@@ -256,12 +256,10 @@ class AftersalesComplaint(models.Model):
         context = self._prefill_context()
         record = self.delivery_record_id
         if record:
-            quantity = record._returnable_quantity()
-            if quantity <= 0:
+            context["default_line_ids"] = record._rma_line_commands()
+            if not context["default_line_ids"]:
                 raise UserError(self.env._("%(unit)s was already returned or is on an open RMA.",
                                            unit=record.display_name))
-            line = self.env["aftersales.rma.line"]._values_from_record(record, quantity)
-            context["default_line_ids"] = [fields.Command.create(line)]
         context["default_description"] = self.description
         return {
             "type": "ir.actions.act_window",

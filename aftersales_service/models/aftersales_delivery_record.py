@@ -371,6 +371,14 @@ class AftersalesDeliveryRecord(models.Model):
         others = self.rma_line_ids - (excluding or self.env["aftersales.rma.line"])
         return self.quantity - self.qty_returned - others._pending_quantity()[self]
 
+    def _rma_line_commands(self):
+        """One RMA line per unit of these records that can still come back (SPEC 3)."""
+        return [
+            fields.Command.create(self.env["aftersales.rma.line"]._values_from_record(record, quantity))
+            for record in self
+            if (quantity := record._returnable_quantity()) > 0
+        ]
+
     def _aftersales_rma_domain(self):
         return [("line_ids.delivery_record_id", "in", self.ids)]
 

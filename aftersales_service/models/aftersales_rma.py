@@ -112,15 +112,10 @@ class AftersalesRma(models.Model):
             if not rma.sale_order_id:
                 raise UserError(self.env._("Choose the sale order whose units come back first."))
             records = self.env["aftersales.delivery.record"].search([("sale_order_id", "=", rma.sale_order_id.id)])
-            taken = rma.line_ids.delivery_record_id
-            lines = [
-                self.env["aftersales.rma.line"]._values_from_record(record, quantity)
-                for record in records - taken
-                if (quantity := record._returnable_quantity()) > 0
-            ]
-            if not lines:
+            commands = (records - rma.line_ids.delivery_record_id)._rma_line_commands()
+            if not commands:
                 raise UserError(self.env._("Nothing of %(order)s can be returned any more.", order=rma.sale_order_id.name))
-            rma.line_ids = [fields.Command.create(vals) for vals in lines]
+            rma.line_ids = commands
 
     @api.model
     def _action_create_for(self, records):
@@ -128,18 +123,14 @@ class AftersalesRma(models.Model):
         customer = records.partner_id
         if len(customer) != 1:
             raise UserError(self.env._("An RMA concerns the units of one customer."))
-        lines = [
-            self.env["aftersales.rma.line"]._values_from_record(record, quantity)
-            for record in records
-            if (quantity := record._returnable_quantity()) > 0
-        ]
-        if not lines:
+        commands = records._rma_line_commands()
+        if not commands:
             raise UserError(self.env._("These units were already returned or are on an open RMA."))
         rma = self.create({
             "partner_id": customer.id,
             "company_id": records.company_id[:1].id,
             "sale_order_id": records.sale_order_id.id if len(records.sale_order_id) == 1 else False,
-            "line_ids": [fields.Command.create(vals) for vals in lines],
+            "line_ids": commands,
         })
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": rma.id, "view_mode": "form"}
 

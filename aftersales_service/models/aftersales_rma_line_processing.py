@@ -220,20 +220,15 @@ class AftersalesRmaLine(models.Model):
             line.repair_id = repair
             repair._action_repair_confirm()
 
-    def _process_return_as_is(self):
-        """Return as is: the unit goes back to the customer on a real delivery (SPEC 3)."""
-        self._return_to_customer()
-
-    def _process_reject(self):
-        """Rejected claim: the unit goes back to the customer on a real delivery (SPEC 3)."""
-        self._return_to_customer()
-
     def _return_to_customer(self):
-        """Send received units back with a return of their receipt (the sale order follows)."""
+        """Return as is, a rejected claim or a finished repair: the received units go back to the customer
+        on a return of their receipt, a real delivery the sale order follows (SPEC 3)."""
         for receipt, lines in self.grouped(lambda line: line._received_move().picking_id).items():
             receipt_moves = [line._received_move() for line in lines]
             delivery = lines._return_through_wizard(receipt, receipt_moves)
             delivery.write({"aftersales_rma_id": receipt.aftersales_rma_id.id, "aftersales_rma_role": "return"})
+
+    _process_return_as_is = _process_reject = _return_to_customer
 
     def _process_scrap(self):
         """Scrap with the customer's consent: Odoo's scrap of the received unit (SPEC 3, [004] 五.7)."""

@@ -330,6 +330,12 @@ class TestRmaFlows(RmaCase):
         rma.line_ids = [(5, 0, 0)]
         rma.action_propose_lines()
         self.assertEqual(rma.line_ids.lot_id, lots, "proposed again from the sale order")
+        with self.assertRaisesRegex(UserError, "already returned or are on an open RMA"):
+            picking.action_aftersales_create_rma()
+        second = self.env["aftersales.rma"].create({"partner_id": self.customer.id, "sale_order_id": order.id})
+        with self.assertRaisesRegex(UserError, "can be returned any more"):
+            second.action_propose_lines()
+        self.assertFalse(second.line_ids)
 
     def test_reports_render(self):
         order, lots = self._sell_and_deliver(["R-PR1"])
