@@ -46,7 +46,7 @@ class AftersalesReturnVisit(models.Model):
     satisfaction_level_id = fields.Many2one("aftersales.satisfaction.level", string="Satisfaction", tracking=True)
     satisfaction_score = fields.Float(
         compute="_compute_satisfaction_score", store=True, aggregator="avg", digits=(5, 1),
-        help="The satisfaction level's coefficient on a scale of 100; averaged in reports.",
+        help="The satisfaction level's coefficient when the visit was recorded, on a scale of 100; averaged in reports.",
     )
     complaint_ids = fields.One2many("aftersales.complaint", "return_visit_id", string="Complaints Raised")
     complaint_count = fields.Integer(compute="_compute_complaint_count")
@@ -66,8 +66,9 @@ class AftersalesReturnVisit(models.Model):
         "(complaint_id) WHERE state = 'planned'", "This complaint already has a planned return visit."
     )
 
-    @api.depends("satisfaction_level_id.coefficient")
+    @api.depends("satisfaction_level_id")
     def _compute_satisfaction_score(self):
+        """The score is copied when the level is chosen: later level edits keep recorded visits (SPEC 5)."""
         for visit in self:
             visit.satisfaction_score = visit.satisfaction_level_id.coefficient * 100
 

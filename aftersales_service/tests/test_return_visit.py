@@ -153,6 +153,8 @@ class TestReturnVisit(RmaCase):
         visit.action_done()
         self.assertEqual((visit.state, visit.date_done), ("done", fields.Date.today()))
         self.assertAlmostEqual(visit.satisfaction_score, 90.0)
+        self.satisfied.with_user(self.manager).coefficient = 0.95
+        self.assertAlmostEqual(visit.satisfaction_score, 90.0, msg="a recorded visit keeps its score")
         self.assertFalse(visit.activity_ids, "the to-do is marked done")
         with self.assertRaisesRegex(UserError, "cannot do this while Done"):
             visit.action_done()
