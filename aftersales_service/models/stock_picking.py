@@ -23,8 +23,8 @@ class StockPicking(models.Model):
         res = super()._action_done()
         # The warehouse validates; the RMA moves on whatever the warehouse user may do on RMAs.
         rma_pickings = self.sudo().filtered("aftersales_rma_id")
-        for picking in rma_pickings.filtered(lambda p: p.aftersales_rma_role != "receipt"):
-            picking.aftersales_rma_id._notify_customer("aftersales_service.mail_template_rma_shipped")
+        shipped = rma_pickings.filtered(lambda p: p.aftersales_rma_role != "receipt").aftersales_rma_id
+        shipped._notify_customer("aftersales_service.mail_template_rma_shipped")
         rma_pickings.aftersales_rma_id._aftersales_progress()
         return res
 

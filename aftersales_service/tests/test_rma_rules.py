@@ -168,15 +168,22 @@ class TestRmaRules(RmaCase):
         self.assertFalse(self._records(lot_id=foreign.id), "a unit that is not ours gets no delivery record")
 
     def test_mail_templates_follow_the_rma(self):
-        order, lots = self._sell_and_deliver(["RL-MAIL"])
+        order, lots = self._sell_and_deliver(["RL-MAIL", "RL-MAIL2"])
+        self._stock_serials(self.motor, ["RL-MAIL-SPARE"])
         rma = self._new_rma(order, lots)
         self._approve_and_receive(rma)
-        self._inspect(rma, [{"cause": "no_fault", "product_used": True}])
-        self._decide_and_process(rma)
-        self._ship(rma, "return")
+        self._inspect(rma, [{"cause": "no_fault", "product_used": True}, {"cause": "nonconformity"}])
+        self._decide_and_process(rma, [{}, {"decision": "replace"}])
+        outgoing = rma.picking_ids.filtered(lambda p: p.aftersales_rma_role in ("return", "replacement"))
+        self.assertEqual(len(outgoing), 2)
+        outgoing = outgoing.with_user(self.stock_user)
+        outgoing.move_ids.picked = True
+        self.assertIs(outgoing.button_validate(), True)
         subjects = rma.message_ids.mapped("subject")
         for subject in ("is approved", "We received the units", "Our decision on", "Goods shipped back"):
             self.assertTrue(any(subject in (s or "") for s in subjects), subject)
+        self.assertEqual(len([s for s in subjects if "Goods shipped back" in (s or "")]), 1,
+                         "one e-mail for the transfers validated together")
         self.assertIn(self.customer, rma.message_ids.filtered("subject").partner_ids)
 
     def test_access_and_multi_company(self):
