@@ -100,6 +100,10 @@ class AftersalesRma(models.Model):
         self.ensure_one()
         return self.env["stock.warehouse"].search([("company_id", "=", self.company_id.id)], limit=1)
 
+    def _per_company(self):
+        """The RMAs of each company, in that company: its documents take their defaults from it (SPEC 7)."""
+        return [rmas.with_company(company) for company, rmas in self.grouped("company_id").items()]
+
     def _check_manager(self, what):
         """Approvals and overrides are manager-only (SPEC 7)."""
         if not self.env.user.has_group("aftersales_service.group_aftersales_manager"):
@@ -143,7 +147,8 @@ class AftersalesRma(models.Model):
                 raise UserError(self.env._("%(rma)s has no unit to return.", rma=rma.name))
             rma.line_ids._check_returnable_quantity()
         self.write({"state": "confirmed", "approved_by_id": self.env.uid, "approved_date": fields.Datetime.now()})
-        self.line_ids._create_receipts()
+        for rma in self._per_company():
+            rma.line_ids._create_receipts()
         self._notify_customer("aftersales_service.mail_template_rma_confirmed")
 
     def _aftersales_progress(self):
@@ -174,7 +179,8 @@ class AftersalesRma(models.Model):
         """Create the credit notes, deliveries, repairs and scraps the decisions call for (SPEC 3)."""
         self._check_state("decided")
         self.state = "processed"
-        self.line_ids._process_decision()
+        for rma in self._per_company():
+            rma.line_ids._process_decision()
         self._completion_progress()
 
     def _completion_progress(self):
@@ -193,8 +199,8 @@ class AftersalesRma(models.Model):
                 "Settle the RMA instead.",
                 documents=", ".join(done_documents),
             ))
-        self.line_ids._cancel_documents()
         self.state = "cancel"
+        self.line_ids._cancel_documents()
 
     def action_view_receipts(self):
         self.ensure_one()

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .aftersales_delivery_record_warranty import WARRANTY_STATES
 
@@ -98,6 +98,14 @@ class AftersalesRmaLine(models.Model):
     repair_id = fields.Many2one("repair.order", string="Repair Order", copy=False, readonly=True)
     scrap_id = fields.Many2one("stock.scrap", copy=False, readonly=True)
     credit_line_ids = fields.One2many("account.move.line", "aftersales_rma_line_id", string="Credit Note Lines")
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_while_draft(self):
+        """Units leave an RMA only before approval: later they have receipts and decisions (SPEC 3)."""
+        if self.env.context.get("aftersales_unreceived"):
+            return
+        if any(line.rma_state not in ("draft", "cancel") for line in self):
+            raise UserError(self.env._("Units can be removed from draft RMAs only; cancel the RMA instead."))
 
     @api.depends("product_id", "lot_id", "delivery_record_id")
     def _compute_display_name(self):

@@ -7,6 +7,9 @@ from .aftersales_rma_line import DECISIONS
 RETURN_DECISIONS = ("refund", "replace")
 OUR_FAULT_CAUSES = ("manufacturing", "nonconformity", "transport")
 OUT_OF_WARRANTY = ("expired", "no_proof", "void")
+# What the return rules read: changing it after an override calls for a new one.
+RULE_INPUTS = {"cause", "customer_modified", "product_used", "customer_pickup", "custom_agreement", "product_id",
+               "lot_id", "delivery_record_id", "proof_date"}
 
 
 class AftersalesRmaLine(models.Model):
@@ -96,6 +99,10 @@ class AftersalesRmaLine(models.Model):
     def write(self, vals):
         if "decision" in vals and any(line.rma_state in ("processed", "done", "cancel") for line in self):
             raise UserError(self.env._("The decision of a processed, done or cancelled RMA cannot change."))
+        if "overridden_by_id" in vals and not self.env.su:
+            self.env["aftersales.rma"]._check_manager(self.env._("override the return rules"))
+        if RULE_INPUTS.intersection(vals) and "overridden_by_id" not in vals:
+            vals = dict(vals, overridden_by_id=False)
         res = super().write(vals)
         if "decision" in vals:
             self._record_overrides()
@@ -145,6 +152,10 @@ class AftersalesRmaLine(models.Model):
             if line.decision in ("refund", "replace") and not line.delivery_record_id:
                 raise UserError(self.env._(
                     "%(unit)s was not delivered by us: it cannot be refunded or replaced.", unit=line.display_name
+                ))
+            if line.decision == "refund" and not line.sale_line_id:
+                raise UserError(self.env._(
+                    "%(unit)s was not shipped for a sale order: there is no sale to credit.", unit=line.display_name
                 ))
             if line.qty_received < line.quantity:
                 raise UserError(self.env._("%(unit)s has not been received in full.", unit=line.display_name))

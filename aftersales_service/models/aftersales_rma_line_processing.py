@@ -60,7 +60,7 @@ class AftersalesRmaLine(models.Model):
         wizard.product_return_moves = [fields.Command.clear()] + [
             fields.Command.create({
                 "product_id": line.product_id.id,
-                "quantity": line.quantity,
+                "quantity": line.product_uom_id._compute_quantity(line.quantity, origin_move.product_uom),
                 "move_id": origin_move.id,
                 "to_refund": True,
                 "aftersales_rma_line_id": line.id,
@@ -74,6 +74,28 @@ class AftersalesRmaLine(models.Model):
         )
         siblings.aftersales_rma_line_id._reset_move_lines()
         return returned
+
+    def _close_short_receipts(self):
+        """Units still missing when their receipt closes (no backorder, cancelled) leave the approved RMA:
+        a line keeps what came in, a unit that never came is removed, an RMA that got nothing is cancelled (SPEC 3)."""
+        short = self.filtered(
+            lambda line: line.rma_state == "confirmed"
+            and all(move.state in ("done", "cancel") for move in line._moves_of("receipt"))
+            and line.product_uom_id.compare(line.qty_received, line.quantity) < 0
+        )
+        for rma, lines in short.grouped("rma_id").items():
+            rma.message_post(body=self.env._(
+                "The receipt was closed without %(units)s: they are no longer part of this RMA.",
+                units=", ".join(
+                    f"{line.display_name} ({line.quantity - line.qty_received:g})" for line in lines
+                ),
+            ))
+        never_came = short.filtered(lambda line: line.product_uom_id.is_zero(line.qty_received))
+        for line in short - never_came:
+            line.quantity = line.qty_received
+        emptied = never_came.rma_id.filtered(lambda rma: not rma.line_ids - never_came)
+        never_came.with_context(aftersales_unreceived=True).unlink()
+        emptied.state = "cancel"
 
     def _receive_without_delivery(self, location):
         """Units we never delivered (not ours, legacy) come in on a plain receipt from the customer."""
@@ -161,11 +183,13 @@ class AftersalesRmaLine(models.Model):
         """Credit what was invoiced of the returned quantity, unit by unit (SPEC 3)."""
         vals_list = []
         for sale_line, lines in self.grouped("sale_line_id").items():
+            returned = {line: line.product_uom_id._compute_quantity(line.quantity, sale_line.product_uom_id)
+                        for line in lines}
             if sale_line.product_id.invoice_policy == "order":
-                sale_line.product_uom_qty -= sum(lines.mapped("quantity"))
+                sale_line._aftersales_lower_ordered_quantity(sum(returned.values()))
             creditable = max(-sale_line.qty_to_invoice, 0.0)
             for line in lines:
-                quantity = min(line.quantity, creditable)
+                quantity = min(returned[line], creditable)
                 creditable -= quantity
                 if not sale_line.product_uom_id.is_zero(quantity):
                     vals_list.append(sale_line._prepare_invoice_line(quantity=quantity, aftersales_rma_line_id=line.id))

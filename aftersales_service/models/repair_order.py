@@ -95,5 +95,7 @@ class RepairOrder(models.Model):
 
     def action_repair_done(self):
         res = super().action_repair_done()
-        self.aftersales_rma_line_id._repair_finished()
+        # The technician ends the repair; the RMA moves on whatever the technician may do on RMAs.
+        for repair in self.filtered("aftersales_rma_line_id"):
+            repair.sudo().with_company(repair.company_id).aftersales_rma_line_id._repair_finished()
         return res

@@ -16,3 +16,12 @@ class SaleOrderLine(models.Model):
         """Extended warranty months come from the service product sold (SPEC 2)."""
         for line in self:
             line.aftersales_warranty_extension_months = line.product_id.aftersales_warranty_extension_months
+
+    def _aftersales_lower_ordered_quantity(self, quantity):
+        """Refunded units of a product invoiced on order leave the order, even a locked one (SPEC 3)."""
+        self.ensure_one()
+        order = self.order_id
+        locked = order.locked
+        order.locked = False
+        self.product_uom_qty -= quantity
+        order.locked = locked

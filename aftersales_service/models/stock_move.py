@@ -12,6 +12,15 @@ class StockMove(models.Model):
         """Each returned unit keeps its own move, so its receipt and return can be followed (SPEC 3)."""
         return super()._prepare_merge_moves_distinct_fields() + ["aftersales_rma_line_id"]
 
+    def _action_cancel(self):
+        res = super()._action_cancel()
+        # Whoever cancels a receipt closes it for the RMA, whatever they may do on RMAs.
+        lines = self.sudo().aftersales_rma_line_id
+        rmas = lines.rma_id
+        lines._close_short_receipts()
+        rmas._aftersales_progress()
+        return res
+
     def _action_done(self, cancel_backorder=False):
         done_moves = super()._action_done(cancel_backorder=cancel_backorder)
         done_moves._aftersales_record_customer_deliveries()

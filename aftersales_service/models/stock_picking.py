@@ -25,6 +25,7 @@ class StockPicking(models.Model):
         rma_pickings = self.sudo().filtered("aftersales_rma_id")
         shipped = rma_pickings.filtered(lambda p: p.aftersales_rma_role != "receipt").aftersales_rma_id
         shipped._notify_customer("aftersales_service.mail_template_rma_shipped")
+        rma_pickings.move_ids.aftersales_rma_line_id._close_short_receipts()
         rma_pickings.aftersales_rma_id._aftersales_progress()
         return res
 

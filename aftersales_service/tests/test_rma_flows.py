@@ -42,21 +42,65 @@ class TestRmaFlows(RmaCase):
         self.assertEqual(sum(self._records(sale_order_id=order.id).mapped("qty_returned")), 2.0)
         self.assertIn("received the units", rma.message_ids[0].body)
 
+    def _receive_only(self, rma, lot):
+        """Approve, then validate the receipt with only ``lot`` picked: the receipt and the backorder question."""
+        rma.with_user(self.manager).action_confirm()
+        receipt = rma.picking_ids
+        first = receipt.move_ids.filtered(lambda m: m.move_line_ids.lot_id == lot)
+        (receipt.move_ids - first).picked = False
+        first.picked = True
+        return receipt, Form.from_action(self.env, receipt.with_user(self.stock_user).button_validate()).save()
+
     def test_partial_receipt_then_backorder(self):
         order, lots = self._sell_and_deliver(["R-P1", "R-P2"])
         rma = self._new_rma(order, lots)
-        rma.with_user(self.manager).action_confirm()
-        receipt = rma.picking_ids
-        first = receipt.move_ids.filtered(lambda m: m.move_line_ids.lot_id == lots[0])
-        (receipt.move_ids - first).picked = False
-        first.picked = True
-        wizard = Form.from_action(self.env, receipt.with_user(self.stock_user).button_validate()).save()
+        receipt, wizard = self._receive_only(rma, lots[0])
         wizard.process()
         self.assertEqual((rma.state, rma.receipt_state), ("confirmed", "partial"))
         backorder = rma.picking_ids - receipt
         self.assertEqual(backorder.aftersales_rma_role, "receipt")
         self._validate(backorder)
         self.assertEqual((rma.state, rma.receipt_state), ("received", "full"))
+
+    def test_receipt_closed_short_keeps_what_came_and_frees_the_rest(self):
+        order, lots = self._sell_and_deliver(["R-S1", "R-S2"])
+        rma = self._new_rma(order, lots)
+        _receipt, wizard = self._receive_only(rma, lots[0])
+        wizard.process_cancel_backorder()
+        self.assertEqual((rma.state, rma.receipt_state), ("received", "full"))
+        self.assertEqual(rma.line_ids.lot_id, lots[0], "the unit that never came left the RMA")
+        self.assertIn("closed without", rma.message_ids[:2].mapped("body")[-1])
+        missing = self._records(lot_id=lots[1].id)
+        self.assertEqual(missing._returnable_quantity(), 1.0, "it can be claimed again")
+
+        self._stock_quantity(self.bearing, 10.0, "LOT-SHORT")
+        lot_order = self._sell(self.customer, [(self.bearing, 10)])
+        self._deliver(lot_order)
+        record = self._records(sale_order_id=lot_order.id)
+        lot_rma = self.env["aftersales.rma"].browse(record.action_create_rma()["res_id"])
+        lot_rma.line_ids.quantity = 3.0
+        lot_rma.with_user(self.manager).action_confirm()
+        lot_receipt = lot_rma.picking_ids
+        lot_receipt.move_ids.quantity = 2.0
+        lot_receipt.move_ids.picked = True
+        Form.from_action(self.env, lot_receipt.button_validate()).save().process()
+        lot_rma.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).with_user(self.stock_user).action_cancel()
+        self.assertEqual((lot_rma.state, lot_rma.line_ids.quantity), ("received", 2.0))
+        self.assertEqual(record._returnable_quantity(), 8.0)
+
+        _order, lone = self._sell_and_deliver(["R-S3"])
+        lone_rma = self._new_rma(_order, lone)
+        lone_rma.with_user(self.manager).action_confirm()
+        lone_rma.picking_ids.with_user(self.stock_user).action_cancel()
+        self.assertEqual(lone_rma.state, "cancel", "nothing came back")
+
+    def test_units_leave_an_rma_only_while_draft(self):
+        order, lots = self._sell_and_deliver(["R-D1", "R-D2"])
+        rma = self._new_rma(order, lots)
+        rma.with_user(self.manager).action_confirm()
+        with self.assertRaisesRegex(UserError, "draft RMAs only"):
+            rma.line_ids[1].with_user(self.coordinator).unlink()
+        self.assertEqual(len(rma.line_ids), 2)
 
     def test_refund_posts_a_credit_note_at_the_sale_price_discount_and_taxes(self):
         order, lots = self._sell_and_deliver(["R-F1", "R-F2"], discount=10.0)

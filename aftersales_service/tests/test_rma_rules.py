@@ -135,6 +135,124 @@ class TestRmaRules(RmaCase):
         rma.with_user(self.coordinator).action_decide()
         self.assertEqual(rma.state, "decided")
 
+    def test_an_override_cannot_be_forged_nor_survive_new_findings(self):
+        order, lots = self._sell_and_deliver(["RL-OV2"])
+        rma = self._new_rma(order, lots)
+        self._approve_and_receive(rma)
+        self._inspect(rma, [{"cause": "nonconformity"}])
+        rma.line_ids.with_user(self.coordinator).decision = "refund"
+        with self.assertRaisesRegex(UserError, "Only an After-Sales manager"), self.env.cr.savepoint():
+            rma.line_ids.with_user(self.coordinator).write({"cause": "misuse", "overridden_by_id": self.manager.id})
+        rma.line_ids.with_user(self.coordinator).write({"cause": "misuse", "decision": "return_as_is"})
+        with Form(rma.with_user(self.manager)) as rma_form, rma_form.line_ids.edit(0) as line:
+            line.decision = "refund"
+            line.override_reason = "Goodwill"
+        self.assertEqual(rma.line_ids.overridden_by_id, self.manager)
+        rma.line_ids.with_user(self.coordinator).customer_modified = True
+        self.assertFalse(rma.line_ids.overridden_by_id, "new findings call for a new override")
+        with self.assertRaisesRegex(UserError, "override is needed"):
+            rma.with_user(self.coordinator).action_decide()
+
+    def test_refund_needs_a_sale_to_credit(self):
+        lots = self._stock_serials(self.motor, ["RL-MANUAL"])
+        warehouse = self.warehouse
+        picking = self.env["stock.picking"].create({
+            "picking_type_id": warehouse.out_type_id.id,
+            "partner_id": self.customer.id,
+            "location_id": self.stock_location.id,
+            "location_dest_id": self.customer_location.id,
+            "move_ids": [(0, 0, {"product_id": self.motor.id, "product_uom_qty": 1.0,
+                                 "location_id": self.stock_location.id, "location_dest_id": self.customer_location.id})],
+        })
+        picking.action_confirm()
+        picking.action_assign()
+        self._validate(picking)
+        record = self._records(lot_id=lots.id)
+        rma = self.env["aftersales.rma"].browse(record.action_create_rma()["res_id"])
+        self._approve_and_receive(rma)
+        self._inspect(rma, [{"cause": "nonconformity"}])
+        rma.line_ids.decision = "refund"
+        with self.assertRaisesRegex(UserError, "no sale to credit"):
+            rma.with_user(self.coordinator).action_decide()
+        self.assertEqual(rma.state, "inspected")
+
+    def test_refund_in_the_sale_unit_on_a_locked_order_invoiced_on_order(self):
+        dozen = self.env.ref("uom.product_uom_dozen")
+        self.cable.write({"invoice_policy": "order", "taxes_id": [(6, 0, self.tax.ids)]})
+        self._stock_quantity(self.cable, 24.0)
+        order = self.env["sale.order"].create({
+            "partner_id": self.customer.id,
+            "order_line": [(0, 0, {"product_id": self.cable.id, "product_uom_id": dozen.id,
+                                   "product_uom_qty": 2.0, "price_unit": 120.0})],
+        })
+        order.action_confirm()
+        self._deliver(order)
+        order._create_invoices().action_post()
+        order.action_lock()
+        record = self._records(sale_order_id=order.id)
+        self.assertEqual(record.quantity, 24.0, "delivery records count product units")
+        rma = self.env["aftersales.rma"].browse(record.action_create_rma()["res_id"])
+        rma.line_ids.quantity = 12.0
+        self._approve_and_receive(rma)
+        move = rma.picking_ids.move_ids
+        self.assertEqual(move.product_uom._compute_quantity(move.product_uom_qty, self.cable.uom_id), 12.0)
+        self._inspect(rma, [{"cause": "nonconformity"}])
+        self._decide_and_process(rma, [{"decision": "refund"}])
+        line = order.order_line
+        self.assertEqual(rma.account_move_ids.invoice_line_ids.quantity, 1.0)
+        self.assertAlmostEqual(rma.account_move_ids.amount_untaxed, 120.0)
+        self.assertAlmostEqual(rma.account_move_ids.amount_total, 135.6)
+        self.assertEqual((line.product_uom_qty, line.qty_delivered, line.qty_invoiced, line.qty_to_invoice),
+                         (1.0, 1.0, 1.0, 0.0))
+        self.assertTrue(order.locked, "locked again")
+
+    def test_repair_ended_by_a_technician_without_after_sales_rights(self):
+        technician = new_test_user(self.env, "as_repair_tech", groups="stock.group_stock_user")
+        order, lots = self._sell_and_deliver(["RL-TECH"])
+        rma = self._new_rma(order, lots)
+        self._approve_and_receive(rma)
+        self._inspect(rma, [{"cause": "misuse"}])
+        self._decide_and_process(rma, [{"decision": "repair", "repair_hours": 1.0}])
+        repair = rma.line_ids.repair_id.with_user(technician)
+        repair.action_repair_start()
+        repair.action_repair_end()
+        self.assertEqual(rma.account_move_ids.move_type, "out_invoice", "the chargeable repair is invoiced")
+        self.assertEqual(rma.picking_ids.filtered(lambda p: p.aftersales_rma_role == "return").state, "assigned")
+
+    def test_rma_of_another_company_is_processed_in_its_company(self):
+        plant_b = self.env["res.company"].create({"name": "Plant B"})
+        self.env.user.company_ids += plant_b
+        env_b = self.env(context=dict(self.env.context, allowed_company_ids=[plant_b.id, self.company.id]))
+        warehouse_b = env_b["stock.warehouse"].search([("company_id", "=", plant_b.id)])
+        lots = env_b["stock.lot"].create([{"name": f"PB-{i}", "product_id": self.motor.id, "company_id": plant_b.id}
+                                          for i in range(3)])
+        for lot in lots:
+            env_b["stock.quant"]._update_available_quantity(self.motor, warehouse_b.lot_stock_id, 1.0, lot_id=lot)
+        order = env_b["sale.order"].create({
+            "partner_id": self.customer.id,
+            "order_line": [(0, 0, {"product_id": self.motor.id, "product_uom_qty": 2.0})],
+        })
+        order.action_confirm()
+        order.picking_ids.move_ids.picked = True
+        order.picking_ids.button_validate()
+        records = env_b["aftersales.delivery.record"].search([("sale_order_id", "=", order.id)])
+        env_a = self.env(context=dict(self.env.context, allowed_company_ids=[self.company.id, plant_b.id]))
+        rma = env_a["aftersales.rma"].browse(records.with_env(env_a).action_create_rma()["res_id"])
+        self.assertEqual(rma.company_id, plant_b)
+        rma.action_confirm()
+        rma.picking_ids.move_ids.picked = True
+        rma.picking_ids.button_validate()
+        rma.line_ids.write({"cause": "misuse"})
+        rma.action_inspection_done()
+        rma.line_ids[0].decision = "repair"
+        rma.line_ids[1].write({"decision": "replace", "override_reason": "Goodwill"})
+        rma.action_decide()
+        rma.action_process()
+        self.assertEqual(rma.repair_ids.company_id, plant_b)
+        self.assertEqual(rma.repair_ids.picking_type_id.company_id, plant_b)
+        replacement = rma.picking_ids.filtered(lambda p: p.aftersales_rma_role == "replacement")
+        self.assertEqual((replacement.company_id, replacement.move_ids.company_id), (plant_b, plant_b))
+
     def test_decisions_need_a_received_unit_and_a_paid_repair_request(self):
         order, lots = self._sell_and_deliver(["RL-NO"])
         rma = self._new_rma(order, lots)
