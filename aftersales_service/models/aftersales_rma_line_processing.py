@@ -255,7 +255,9 @@ class AftersalesRmaLine(models.Model):
     _process_return_as_is = _process_reject = _return_to_customer
 
     def _process_scrap(self):
-        """Scrap with the customer's consent: Odoo's scrap of the received unit (SPEC 3, [004] 五.7)."""
+        """Scrap with the customer's consent: Odoo's scrap of the received unit, still sold to the customer
+        (SPEC 3, [004] 五.7)."""
+        self._keep_sold()
         for line in self:
             receipt_move = line._received_move()
             scrap = self.env["stock.scrap"].create({
@@ -270,6 +272,18 @@ class AftersalesRmaLine(models.Model):
             })
             scrap.do_scrap()
             line.scrap_id = scrap
+
+    def _keep_sold(self):
+        """A unit that is not refunded stays delivered on its sale order: its receipt no longer takes it off
+        what the order delivered, so the order has nothing to credit for it (SPEC 3)."""
+        receipt_moves = self.move_ids.filtered(
+            lambda move: move.state == "done" and move.to_refund and move.picking_id.aftersales_rma_role == "receipt"
+        )
+        receipt_moves.to_refund = False
+        sale_lines = receipt_moves.sale_line_id
+        # to_refund is no dependency of the delivered quantity: recompute it and what follows from it.
+        sale_lines.modified(["qty_delivered"])
+        self.env.add_to_compute(sale_lines._fields["qty_delivered"], sale_lines)
 
     # Repairs ------------------------------------------------------------------------------
 
@@ -293,7 +307,8 @@ class AftersalesRmaLine(models.Model):
             order.env["sale.order.line"].create({
                 "order_id": order.id, "product_id": labour.id, "product_uom_qty": self.repair_hours,
             })
-        if not order.order_line:
+        if order.currency_id.is_zero(order.amount_total):
+            order._action_cancel()
             return
         order.action_confirm()
         if not any(order.order_line.mapped("qty_to_invoice")):

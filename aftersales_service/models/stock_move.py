@@ -7,6 +7,19 @@ class StockMove(models.Model):
     aftersales_rma_line_id = fields.Many2one(
         "aftersales.rma.line", string="RMA Line", index="btree_not_null", copy=True, readonly=True
     )
+    aftersales_customer_processed = fields.Boolean(
+        string="Customer-Processed Part",
+        help="This part replaces or repairs a part the customer had processed: its material is charged even "
+             "in a warranty repair ([003] 七.1).",
+    )
+
+    def _prepare_repair_so_line_vals(self):
+        """In a warranty repair charged for materials only, the parts the customer had not processed are free
+        (SPEC 3, [003] 七.1)."""
+        vals = super()._prepare_repair_so_line_vals()
+        if self.repair_id.aftersales_charge_mode == "materials" and not self.aftersales_customer_processed:
+            vals["price_unit"] = 0.0
+        return vals
 
     def _prepare_merge_moves_distinct_fields(self):
         """Each returned unit keeps its own move, so its receipt and return can be followed (SPEC 3)."""

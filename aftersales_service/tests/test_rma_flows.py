@@ -226,6 +226,29 @@ class TestRmaFlows(RmaCase):
         self._ship(rma, "return")
         self.assertEqual(rma.state, "done")
 
+    def test_warranty_repair_charges_only_the_parts_the_customer_had_processed(self):
+        order, lots = self._sell_and_deliver(["R-R3", "R-R4"])
+        self._stock_quantity(self.spare_part, 5.0)
+        self._stock_quantity(self.cable, 5.0)
+        rma = self._new_rma(order, lots)
+        self._approve_and_receive(rma)
+        self._inspect(rma, [{"cause": "manufacturing", "customer_processed_parts": True}] * 2)
+        self.assertEqual(set(rma.line_ids.mapped("charge_mode")), {"materials"})
+        self._decide_and_process(rma, [{"decision": "repair"}] * 2)
+        charged, free = rma.line_ids
+        with Form(charged.repair_id) as repair_form:
+            for product, processed in ((self.spare_part, True), (self.cable, False)):
+                with repair_form.move_ids.new() as move:
+                    move.product_id = product
+                    move.aftersales_customer_processed = processed
+        self._finish_repair(charged)
+        invoice = rma.account_move_ids.filtered(lambda m: m.move_type == "out_invoice")
+        amounts = {aml.product_id: aml.price_subtotal for aml in invoice.invoice_line_ids}
+        self.assertEqual(amounts, {self.spare_part: 150.0, self.cable: 0.0}, "no labour, our own part free")
+        self._finish_repair(free, [(self.cable, 1)])
+        self.assertEqual(rma.account_move_ids, invoice, "nothing the customer processed: nothing invoiced")
+        self.assertEqual(free.repair_id.sale_order_id.state, "cancel")
+
     def test_turnaround_deadlines_and_late_repairs(self):
         order, lots = self._sell_and_deliver(["R-T1", "R-T2"])
         rma = self._new_rma(order, lots)
@@ -281,6 +304,9 @@ class TestRmaFlows(RmaCase):
         scrapped = self.env["stock.quant"]._gather(self.motor, scrap.scrap_location_id, lot_id=lots[0], strict=True)
         self.assertEqual(scrapped.quantity, 1.0)
         self.assertEqual(rma.state, "done")
+        line = order.order_line
+        self.assertEqual((line.qty_delivered, line.qty_to_invoice), (1.0, 0.0), "scrapped, not refunded")
+        self.assertEqual(order.invoice_status, "invoiced")
 
     def test_lot_tracked_goods_return_part_of_a_lot(self):
         self._stock_quantity(self.bearing, 10.0, "LOT-RMA")
