@@ -68,7 +68,7 @@ class AftersalesDocumentMixin(models.AbstractModel):
 
     def _notify_customer(self, template_xmlid):
         """Tell the customer by e-mail, posted in the document's chatter (SPEC 3, 4)."""
-        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        template = self and self.env.ref(template_xmlid, raise_if_not_found=False)
         if not template:
             return
         bodies = template._render_field("body_html", self.ids, compute_lang=True)

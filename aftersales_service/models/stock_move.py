@@ -29,9 +29,10 @@ class StockMove(models.Model):
         res = super()._action_cancel()
         # Whoever cancels a receipt closes it for the RMA, whatever they may do on RMAs.
         lines = self.sudo().aftersales_rma_line_id
-        rmas = lines.rma_id
-        lines._close_short_receipts()
-        rmas._aftersales_progress()
+        if lines:
+            rmas = lines.rma_id
+            lines._close_short_receipts()
+            rmas._aftersales_progress()
         return res
 
     def _action_done(self, cancel_backorder=False):
