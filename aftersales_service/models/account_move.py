@@ -1,15 +1,16 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "aftersales.protected.fields.mixin"]
+    _frozen_fields = ("aftersales_rma_id",)
 
     aftersales_rma_id = fields.Many2one("aftersales.rma", string="RMA", index="btree_not_null", readonly=True, copy=False)
 
-
-class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
-
-    aftersales_rma_line_id = fields.Many2one(
-        "aftersales.rma.line", string="RMA Line", index="btree_not_null", readonly=True, copy=False
-    )
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_aftersales_rma(self):
+        """The credit notes and invoices of an RMA go with the RMA: cancel the RMA instead (docs/security.md §4)."""
+        if any(move.aftersales_rma_id.state not in (False, "cancel") for move in self.sudo()):
+            raise UserError(self.env._("A credit note or invoice of an open RMA cannot be deleted; cancel the RMA instead."))

@@ -1,42 +1,54 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import is_html_empty
 
-from .aftersales_sla_policy import COMPLAINT_CHANNELS, COMPLAINT_KINDS, COMPLAINT_PRIORITIES
+from ..selections import (
+    COMPLAINT_CHANNELS,
+    COMPLAINT_KINDS,
+    COMPLAINT_PRIORITIES,
+    COMPLAINT_STATES,
+    DIMENSIONS,
+    OPEN_COMPLAINT_STATES,
+    RESPONSIBILITIES,
+)
 
-COMPLAINT_STATES = [
-    ("new", "New"),
-    ("acknowledged", "Acknowledged"),
-    ("investigating", "Investigating"),
-    ("resolved", "Resolved"),
-    ("closed", "Closed"),
-    ("cancel", "Cancelled"),
-]
-OPEN_STATES = ("new", "acknowledged", "investigating")
-
-DIMENSIONS = [
-    ("quality", "Product Quality"),
-    ("delivery", "Delivery Time"),
-    ("service", "Service"),
-    ("price", "Price"),
-    ("packaging", "Packaging"),
-]
-
-RESPONSIBILITIES = [
-    ("department", "Our Department"),
-    ("customer", "Customer"),
-    ("carrier", "Carrier"),
-    ("supplier", "Supplier"),
-]
+# What picks the service-level policy or sets the deadlines: a change re-plans them (docs/sla.md §4).
+SLA_PLAN_INPUTS = {"partner_id", "kind", "priority", "channel", "date_received"}
+# What a satisfaction survey deducts for: a change refreshes the draft surveys (docs/satisfaction.md §3).
+DEDUCTION_INPUTS = {"partner_id", "verified", "responsibility", "dimension", "date_received", "state", "company_id"}
 
 
 class AftersalesComplaint(models.Model):
+    """A call, letter, visit, e-mail or portal message of a customer, handled under service-level deadlines
+    (docs/complaints.md, docs/sla.md)."""
+
     _name = "aftersales.complaint"
     _description = "Customer Complaint and Feedback"
-    _inherit = ["aftersales.document.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "aftersales.document.mixin", "aftersales.sla.mixin", "aftersales.return.visit.source",
+        "mail.thread", "mail.activity.mixin",
+    ]
     _order = "date_received desc, id desc"
     _aftersales_sequence = ("aftersales.complaint", "CPL/%(year)s/")
+    _aftersales_mail_templates = {
+        "acknowledged": "aftersales_service.mail_template_complaint_acknowledged",
+        "resolved": "aftersales_service.mail_template_complaint_resolved",
+    }
     _check_company_auto = True
+    _sla_open_states = OPEN_COMPLAINT_STATES
+    _sla_start_field = "date_received"
+    _workflow_fields = ("state", "closed_date", "customer_confirmation")
+    _frozen_fields = ("return_visit_id",)
+    _locked_fields = {
+        "can_edit_intake": ("partner_id", "channel", "date_received", "contact_name"),
+        "can_edit_handling": (
+            "kind", "priority", "dimension", "description", "onsite_required", "product_id", "lot_id",
+            "sale_order_id", "delivery_record_id", "root_cause", "responsibility", "department_id", "verified",
+            "resolution", "user_id",
+        ),
+    }
+
+    # Fields -----------------------------------------------------------------------------------
 
     contact_name = fields.Char(string="Contact Person", help="Who called, wrote or visited.")
     user_id = fields.Many2one(
@@ -55,7 +67,9 @@ class AftersalesComplaint(models.Model):
 
     product_id = fields.Many2one("product.product", check_company=True)
     lot_id = fields.Many2one(
-        "stock.lot", string="Lot/Serial Number", check_company=True, domain="[('product_id', '=?', product_id)]"
+        "stock.lot", string="Lot/Serial Number", check_company=True,
+        domain="[('product_id', '=?', product_id), ('aftersales_delivery_record_ids.partner_id', '=', partner_id)]",
+        help="A serial number among the customer's own deliveries.",
     )
     sale_order_id = fields.Many2one(
         "sale.order", index="btree_not_null", check_company=True,
@@ -73,6 +87,10 @@ class AftersalesComplaint(models.Model):
     rma_count = fields.Integer(compute="_compute_follow_up_counts", string="RMA Count")
     repair_count = fields.Integer(compute="_compute_follow_up_counts")
     follow_up_progress = fields.Char(compute="_compute_follow_up_counts", string="RMAs and Repairs")
+    return_visit_id = fields.Many2one(
+        "aftersales.return.visit", string="Raised During Visit", index="btree_not_null", check_company=True,
+        readonly=True, copy=False, help="The return visit during which the customer raised this complaint.",
+    )
 
     root_cause = fields.Text(tracking=True)
     responsibility = fields.Selection(RESPONSIBILITIES, tracking=True)
@@ -89,11 +107,43 @@ class AftersalesComplaint(models.Model):
         readonly=True, copy=False, help="How and by whom the customer confirmed the resolution."
     )
     closed_date = fields.Datetime(readonly=True, copy=False)
+    customer_tz = fields.Char(
+        compute="_compute_customer_tz", help="The customer's time zone, else the company's: deadlines told to the "
+        "customer are in it.",
+    )
+
+    can_edit_intake = fields.Boolean(compute="_compute_can")
+    can_edit_handling = fields.Boolean(compute="_compute_can")
+    can_acknowledge = fields.Boolean(compute="_compute_can")
+    can_investigate = fields.Boolean(compute="_compute_can")
+    can_register_onsite = fields.Boolean(compute="_compute_can")
+    can_resolve = fields.Boolean(compute="_compute_can")
+    can_close = fields.Boolean(compute="_compute_can")
+    can_reopen = fields.Boolean(compute="_compute_can")
+    can_cancel = fields.Boolean(compute="_compute_can")
+    can_reset = fields.Boolean(compute="_compute_can")
+    can_create_rma = fields.Boolean(compute="_compute_can")
+    can_create_repair = fields.Boolean(compute="_compute_can")
+
+    _open_sla_idx = models.Index("(sla_next_deadline, sla_risk_date) WHERE state IN ('new', 'acknowledged', 'investigating')")
+
+    # Computes ---------------------------------------------------------------------------------
 
     @api.depends("verified", "responsibility")
     def _compute_company_caused(self):
         for complaint in self:
             complaint.company_caused = complaint.verified and complaint.responsibility == "department"
+
+    @api.depends("partner_id.tz", "company_id")
+    def _compute_customer_tz(self):
+        for complaint in self:
+            complaint.customer_tz = complaint.partner_id.tz or complaint.company_id._aftersales_tz().zone
+
+    @api.depends("kind")
+    def _compute_onsite_required(self):
+        """Complaints and service requests call for someone on site (docs/sla.md §2)."""
+        for complaint in self:
+            complaint.onsite_required = complaint.kind in ("complaint", "service_request")
 
     @api.depends("rma_ids.state", "repair_ids.state")
     def _compute_follow_up_counts(self):
@@ -108,6 +158,28 @@ class AftersalesComplaint(models.Model):
                 "%(done)s of %(total)s done", done=total - open_count, total=total
             )
 
+    @api.depends("state", "onsite_required", "onsite_date", "product_id")
+    def _compute_can(self):
+        """What can be done with the complaint now: the buttons shown and the actions' own guards
+        (docs/complaints.md §2)."""
+        for complaint in self:
+            state = complaint.state
+            is_open = state in OPEN_COMPLAINT_STATES
+            complaint.can_edit_intake = state == "new"
+            complaint.can_edit_handling = is_open
+            complaint.can_acknowledge = state == "new"
+            complaint.can_investigate = state in ("new", "acknowledged")
+            complaint.can_register_onsite = is_open and complaint.onsite_required and not complaint.onsite_date
+            complaint.can_resolve = state in ("acknowledged", "investigating")
+            complaint.can_close = state == "resolved"
+            complaint.can_reopen = state in ("resolved", "closed")
+            complaint.can_cancel = is_open or state == "resolved"
+            complaint.can_reset = state == "cancel"
+            complaint.can_create_rma = is_open or state == "resolved"
+            complaint.can_create_repair = (is_open or state == "resolved") and bool(complaint.product_id)
+
+    # Onchanges --------------------------------------------------------------------------------
+
     @api.onchange("delivery_record_id")
     def _onchange_delivery_record_id(self):
         record = self.delivery_record_id
@@ -120,75 +192,77 @@ class AftersalesComplaint(models.Model):
     def _onchange_lot_id(self):
         if self.lot_id and self.partner_id and self.delivery_record_id.lot_id != self.lot_id:
             self.product_id = self.lot_id.product_id
-            self.delivery_record_id = self.env["aftersales.delivery.record"].search(
-                [("lot_id", "=", self.lot_id.id), ("partner_id", "=", self.partner_id.id)],
-                order="delivery_date desc", limit=1,
-            )
+            self.delivery_record_id = self._customer_records(self.lot_id)[:1]
 
-    @api.constrains("delivery_record_id", "partner_id")
-    def _check_delivery_record_customer(self):
-        """A complaint concerns the customer's own deliveries only (SPEC 4)."""
+    # Constraints ------------------------------------------------------------------------------
+
+    @api.constrains("delivery_record_id", "lot_id", "product_id", "partner_id")
+    def _check_customer_unit(self):
+        """A complaint concerns the customer's own deliveries only (docs/complaints.md §1)."""
         for complaint in self:
-            if complaint.delivery_record_id and complaint.delivery_record_id.partner_id != complaint.partner_id:
-                raise UserError(self.env._(
-                    "%(unit)s was not delivered to %(customer)s.",
-                    unit=complaint.delivery_record_id.display_name, customer=complaint.partner_id.display_name,
+            customer = complaint.partner_id.commercial_partner_id
+            record = complaint.delivery_record_id
+            if record and record.partner_id != customer:
+                raise ValidationError(self.env._(
+                    "%(unit)s was not delivered to %(customer)s.", unit=record.display_name, customer=customer.name,
                 ))
+            if complaint.lot_id and not complaint._customer_records(complaint.lot_id):
+                raise ValidationError(self.env._(
+                    "%(serial)s was not delivered to %(customer)s.", serial=complaint.lot_id.name, customer=customer.name,
+                ))
+            self.env["aftersales.delivery.record"]._check_lot_of_product(complaint.lot_id, complaint.product_id)
+
+    @api.constrains("date_received")
+    def _check_date_received(self):
+        """Feedback is registered when it has come, never in the future (docs/complaints.md §1)."""
+        now = fields.Datetime.now()
+        if any(complaint.date_received > now for complaint in self):
+            raise ValidationError(self.env._("A complaint cannot be received in the future."))
+
+    # CRUD -------------------------------------------------------------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):
         complaints = super().create(vals_list)
-        complaints._apply_sla_policy()
+        complaints._plan_sla()
+        self.env["aftersales.survey"]._complaints_changed(complaints)
         return complaints
+
+    def write(self, vals):
+        result = super().write(vals)
+        if SLA_PLAN_INPUTS.intersection(vals):
+            self._plan_sla()
+        if DEDUCTION_INPUTS.intersection(vals):
+            self.env["aftersales.survey"]._complaints_changed(self)
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_new_or_cancelled(self):
-        """Handled complaints are records kept three years: cancel them, never delete them (SPEC 7)."""
+        """Handled complaints are records kept three years: cancel them, never delete them (docs/security.md §4)."""
         if any(complaint.state not in ("new", "cancel") for complaint in self):
             raise UserError(self.env._("Only new or cancelled complaints can be deleted."))
 
+    # Actions ----------------------------------------------------------------------------------
+
     def action_acknowledge(self):
-        """First answer to the customer: the response target is met now (SPEC 4, [002] 3.1)."""
-        self._check_state("new")
-        self.write({"state": "acknowledged"})
+        """First answer to the customer: the response target is met now (docs/complaints.md §2)."""
+        self._start_transition("can_acknowledge").write({"state": "acknowledged"})
         self._stamp_response()
-        self._notify_customer("aftersales_service.mail_template_complaint_acknowledged")
+        self._notify_customer("acknowledged")
 
     def action_investigate(self):
-        """Start the investigation of cause and responsibility (SPEC 4)."""
-        self._check_state("new", "acknowledged")
-        self.write({"state": "investigating"})
+        """Start the investigation of cause and responsibility (docs/complaints.md §3)."""
+        self._start_transition("can_investigate").write({"state": "investigating"})
         self._stamp_response()
 
     def action_register_onsite(self):
-        """Our technician is on the customer's site: the on-site target is met now ([002] 3.1)."""
-        self._check_state(*OPEN_STATES)
-        if self.filtered("onsite_date"):
-            raise UserError(self.env._("The on-site visit is already recorded."))
-        self.write({"onsite_date": fields.Datetime.now()})
+        """Our technician is on the customer's site: the on-site target is met now (docs/sla.md §2)."""
+        self._start_transition("can_register_onsite").write({"onsite_date": fields.Datetime.now()})
         self._stamp_response()
 
-    def _stamp_response(self):
-        """The first action towards the customer is the response (SPEC 4)."""
-        self.filtered(lambda complaint: not complaint.first_response_date).write(
-            {"first_response_date": fields.Datetime.now()}
-        )
-
-    def _check_corrective_actions(self):
-        """A verified company-caused complaint needs a corrective action before it is resolved (SPEC 4, [001] 5.5.1)."""
-        missing = self.filtered(
-            lambda complaint: complaint.company_caused
-            and not complaint.action_ids.filtered(lambda action: action.action_type == "corrective")
-        )
-        if missing:
-            raise UserError(self.env._(
-                "%(complaints)s: the complaint is verified and caused by us; record a corrective action first.",
-                complaints=", ".join(missing.mapped("name")),
-            ))
-
     def action_resolve(self):
-        """Resolved: what was done is recorded, corrective actions exist when due (SPEC 4)."""
-        self._check_state(*OPEN_STATES)
+        """Resolved: what was done is recorded, corrective actions exist when due (docs/complaints.md §2)."""
+        self._start_transition("can_resolve")
         unexplained = self.filtered(lambda complaint: is_html_empty(complaint.resolution))
         if unexplained:
             raise UserError(self.env._(
@@ -197,12 +271,12 @@ class AftersalesComplaint(models.Model):
         self._check_corrective_actions()
         self.filtered("waiting_customer").action_resume()
         self._stamp_response()
-        self.write({"state": "resolved", "resolved_date": fields.Datetime.now()})
-        self._notify_customer("aftersales_service.mail_template_complaint_resolved")
+        self._workflow().write({"state": "resolved", "resolved_date": fields.Datetime.now()})
+        self._notify_customer("resolved")
 
     def action_close(self):
-        """Closing needs the customer's confirmation: asked in a wizard (SPEC 4)."""
-        self._check_state("resolved")
+        """Closing needs the customer's confirmation: asked in a wizard (docs/complaints.md §2)."""
+        self._check_can("can_close")
         return {
             "type": "ir.actions.act_window",
             "res_model": "aftersales.complaint.close",
@@ -212,48 +286,28 @@ class AftersalesComplaint(models.Model):
             "context": {"active_model": self._name, "active_ids": self.ids},
         }
 
-    def _close_confirmed(self, confirmation):
-        """Close with the customer's recorded confirmation (SPEC 4)."""
-        self._check_state("resolved")
-        self.write({"state": "closed", "customer_confirmation": confirmation, "closed_date": fields.Datetime.now()})
-
     def action_reopen(self):
-        """The customer is not satisfied: back to investigation, resolution clock restarted (SPEC 4)."""
-        self._check_state("resolved", "closed")
-        self.write({
-            "state": "investigating",
-            "resolved_date": False,
-            "closed_date": False,
-            "customer_confirmation": False,
-        })
+        """The customer is not satisfied: back to investigation, resolution clock restarted (docs/complaints.md §2)."""
+        self._start_transition("can_reopen").write(
+            {"state": "investigating", "closed_date": False, "customer_confirmation": False}
+        )
         self._restart_resolution_clock()
 
     def action_cancel(self):
         """Cancel feedback that needs no handling (a duplicate, a mistake)."""
-        self._check_state(*OPEN_STATES, "resolved")
+        self._start_transition("can_cancel")
         self.filtered("waiting_customer").action_resume()
-        self.write({"state": "cancel"})
+        self._workflow().write({"state": "cancel"})
 
     def action_reset(self):
         """A cancelled complaint goes back to new, with its original deadlines."""
-        self._check_state("cancel")
-        self.write({"state": "new"})
-
-    def _prefill_context(self):
-        """Default values of an RMA or repair started from this complaint."""
-        self.ensure_one()
-        return {
-            "default_complaint_id": self.id,
-            "default_partner_id": self.partner_id.id,
-            "default_sale_order_id": self.sale_order_id.id,
-            "default_company_id": self.company_id.id,
-        }
+        self._start_transition("can_reset").write({"state": "new"})
 
     def action_create_rma(self):
-        """Start an RMA from the complaint, prefilled with its unit (SPEC 4)."""
+        """Start an RMA from the complaint, prefilled with its unit (docs/complaints.md §4)."""
         self.ensure_one()
-        self._check_state(*OPEN_STATES, "resolved")
-        context = self._prefill_context()
+        self._check_can("can_create_rma")
+        context = self._prepare_follow_up_context()
         record = self.delivery_record_id
         if record:
             context["default_line_ids"] = record._rma_line_commands()
@@ -270,11 +324,9 @@ class AftersalesComplaint(models.Model):
         }
 
     def action_create_repair(self):
-        """Start a repair from the complaint, for its unit (SPEC 4)."""
+        """Start a repair from the complaint, for its unit (docs/complaints.md §4)."""
         self.ensure_one()
-        self._check_state(*OPEN_STATES, "resolved")
-        if not self.product_id:
-            raise UserError(self.env._("Say which product is to be repaired first."))
+        self._check_can("can_create_repair")
         return {
             "type": "ir.actions.act_window",
             "res_model": "repair.order",
@@ -297,3 +349,81 @@ class AftersalesComplaint(models.Model):
     def action_view_repairs(self):
         self.ensure_one()
         return self._action_documents("repair.order", self.repair_ids, self.env._("Repairs"))
+
+    # Business rules ---------------------------------------------------------------------------
+
+    def _customer_records(self, lot):
+        """The deliveries of ``lot`` to the complaint's customer, latest first."""
+        return self.env["aftersales.delivery.record"].search(
+            [("lot_id", "=", lot.id), ("partner_id", "=", self.partner_id.commercial_partner_id.id)],
+            order="delivery_date desc",
+        )
+
+    def _sla_values(self):
+        """What decides the SLA policy of a complaint (docs/sla.md §1)."""
+        return {
+            "kind": self.kind,
+            "priority": self.priority,
+            "customer_channel": self.partner_id.commercial_partner_id.aftersales_channel,
+            "complaint_channel": self.channel,
+            "region": self.partner_id.state_id,
+        }
+
+    @api.model
+    def _customer_region_changed(self, partners):
+        """Hook of a customer's region change: open complaints re-plan the targets not met yet (docs/sla.md §4)."""
+        # Whoever edits the address re-plans the deadlines, whatever they may do on complaints.
+        self.sudo().search([
+            ("partner_id", "in", partners.commercial_partner_id.ids), ("state", "in", OPEN_COMPLAINT_STATES),
+        ])._plan_sla()
+
+    def _has_corrective_action(self):
+        self.ensure_one()
+        return bool(self.action_ids.filtered(lambda action: action.action_type == "corrective"))
+
+    def _needs_corrective_action(self):
+        """Resolved or closed, verified and caused by one of our departments (docs/complaints.md §3)."""
+        self.ensure_one()
+        return self.company_caused and self.state in ("resolved", "closed")
+
+    def _check_corrective_actions(self):
+        """A verified company-caused complaint needs a corrective action before it is resolved
+        (docs/complaints.md §3)."""
+        missing = self.filtered(lambda complaint: complaint.company_caused and not complaint._has_corrective_action())
+        if missing:
+            raise UserError(self.env._(
+                "%(complaints)s: the complaint is verified and caused by us; record a corrective action first.",
+                complaints=", ".join(missing.mapped("name")),
+            ))
+
+    def _check_resolved_corrective(self):
+        """A resolved complaint caused by us keeps its corrective action (docs/complaints.md §3)."""
+        self.filtered(lambda complaint: complaint._needs_corrective_action())._check_corrective_actions()
+
+    def _close_confirmed(self, confirmation):
+        """Close with the customer's recorded confirmation; a return visit follows (docs/complaints.md §2,
+        docs/satisfaction.md §1)."""
+        self._start_transition("can_close").write({
+            "state": "closed", "customer_confirmation": confirmation, "closed_date": fields.Datetime.now(),
+        })
+        self._aftersales_schedule_return_visits()
+
+    def _prepare_follow_up_context(self):
+        """Default values of an RMA or repair started from this complaint."""
+        self.ensure_one()
+        return {
+            "default_complaint_id": self.id,
+            "default_partner_id": self.partner_id.id,
+            "default_sale_order_id": self.sale_order_id.id,
+            "default_company_id": self.company_id.id,
+        }
+
+    def _return_visit_closed_on(self):
+        return self.company_id._aftersales_date(self.closed_date)
+
+    def _escalation_summary(self, event):
+        return {
+            "at_risk": self.env._("Complaint at risk of missing its deadline"),
+            "breached": self.env._("Complaint deadline breached"),
+            "escalated": self.env._("Complaint escalated from a return visit"),
+        }[event]

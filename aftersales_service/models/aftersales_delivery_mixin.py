@@ -9,6 +9,8 @@ def window_action(env, xmlid, domain):
 
 
 class AftersalesDeliveryMixin(models.AbstractModel):
+    """Smart button to the delivery records of a partner, order, transfer or serial number."""
+
     _name = "aftersales.delivery.mixin"
     _description = "Smart Button to Delivery Records"
 
@@ -42,27 +44,3 @@ class AftersalesDeliveryMixin(models.AbstractModel):
             "aftersales_service.action_aftersales_delivery_record",
             [(self._aftersales_delivery_field, "=", self._aftersales_delivery_key().id)],
         )
-
-
-class AftersalesRmaMixin(models.AbstractModel):
-    _name = "aftersales.rma.mixin"
-    _description = "Smart Button to RMAs"
-
-    aftersales_rma_count = fields.Integer(
-        compute="_compute_aftersales_rma_count",
-        string="RMA Count",
-        groups="aftersales_service.group_aftersales_user",
-    )
-
-    def _aftersales_rma_domain(self):
-        """The RMAs that concern this record."""
-        raise NotImplementedError
-
-    def _compute_aftersales_rma_count(self):
-        rmas = self.env["aftersales.rma"]
-        for record in self:
-            record.aftersales_rma_count = rmas.search_count(record._aftersales_rma_domain()) if record.id else 0
-
-    def action_view_aftersales_rmas(self):
-        self.ensure_one()
-        return window_action(self.env, "aftersales_service.action_aftersales_rma", self._aftersales_rma_domain())

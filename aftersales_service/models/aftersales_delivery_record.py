@@ -1,33 +1,47 @@
 from collections import defaultdict
 
-import pytz
-
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.misc import format_date
+
+from .aftersales_protected_fields_mixin import MANAGER_GROUP
 
 # What the database fills for every row.
 LOG_COLUMNS = ["create_uid", "create_date", "write_uid", "write_date"]
 
+# What the warranty check reads of the record found, in the query that finds it.
+CHECK_FIELDS = ["partner_id", "product_id", "lot_id", "delivery_date", "warranty_start_date", "warranty_end_date"]
 
-def local_date(utc_datetime, tz):
-    """A UTC datetime as a date in the timezone ``tz`` (SPEC 1: the delivery's day for the validating user)."""
-    return utc_datetime and pytz.utc.localize(utc_datetime).astimezone(tz).date()
+# The terms of a delivered unit: given at delivery, corrected by a manager only (docs/delivery-records.md §2).
+DELIVERY_TERMS = (
+    "partner_id", "product_id", "lot_id", "quantity", "delivery_date", "promised_date", "warranty_policy_id",
+    "warranty_months", "channel_extension_months", "warranty_start_date",
+)
 
 
 def lateness(delivery_date, promised_date):
-    """On-time delivery: days late when delivered after the promised date (SPEC 1)."""
+    """On-time delivery: days late when delivered after the promised date (docs/delivery-records.md §3)."""
     delay = (delivery_date - promised_date).days if promised_date else 0
     return {"is_late": delay > 0, "delay_days": max(delay, 0)}
 
 
 class AftersalesDeliveryRecord(models.Model):
+    """One unit (serial, lot or quantity) delivered to a customer, with the warranty frozen at delivery
+    (docs/delivery-records.md, docs/warranty.md)."""
+
     _name = "aftersales.delivery.record"
     _description = "Delivery Record"
-    _inherit = ["mail.thread", "mail.activity.mixin", "aftersales.rma.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "aftersales.rma.mixin", "aftersales.protected.fields.mixin"]
     _order = "delivery_date desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["lot_id", "picking_id", "sale_order_id", "product_id"]
+    _frozen_fields = (
+        *DELIVERY_TERMS, "company_id", "delivery_partner_id", "sale_order_id", "sale_line_id", "picking_id",
+        "move_id", "move_line_id", "replaced_record_id",
+    )
+
+    # Fields -----------------------------------------------------------------------------------
 
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     partner_id = fields.Many2one(
@@ -38,21 +52,15 @@ class AftersalesDeliveryRecord(models.Model):
         check_company=True,
         help="The commercial entity the unit was delivered to.",
     )
-    delivery_partner_id = fields.Many2one(
-        "res.partner", string="Delivery Address", check_company=True
-    )
+    delivery_partner_id = fields.Many2one("res.partner", string="Delivery Address", check_company=True)
     aftersales_channel = fields.Selection(related="partner_id.aftersales_channel", string="Sales Channel")
-    sale_order_id = fields.Many2one(
-        "sale.order", index="btree_not_null", check_company=True
-    )
+    sale_order_id = fields.Many2one("sale.order", index="btree_not_null", check_company=True)
     sale_line_id = fields.Many2one("sale.order.line", string="Sale Order Line", index="btree_not_null")
     product_id = fields.Many2one("product.product", required=True, check_company=True)
     product_categ_id = fields.Many2one(
         related="product_id.categ_id", string="Product Category", store=True, precompute=True
     )
-    lot_id = fields.Many2one(
-        "stock.lot", string="Lot/Serial Number", index="btree_not_null", check_company=True
-    )
+    lot_id = fields.Many2one("stock.lot", string="Lot/Serial Number", index="btree_not_null", check_company=True)
     quantity = fields.Float(digits="Product Unit", required=True, default=1.0)
     qty_returned = fields.Float(
         string="Returned Quantity",
@@ -67,15 +75,13 @@ class AftersalesDeliveryRecord(models.Model):
         required=True,
         index=True,
         default=fields.Date.context_today,
-        help="Day the goods left for the customer, in the timezone of the user who validated the delivery.",
+        help="Day the goods left for the customer, in the company's time zone.",
     )
     picking_id = fields.Many2one("stock.picking", string="Delivery", index="btree_not_null", readonly=True)
     move_id = fields.Many2one("stock.move", string="Stock Move", index="btree_not_null", readonly=True)
     move_line_id = fields.Many2one("stock.move.line", readonly=True, index="btree_not_null")
 
-    warranty_policy_id = fields.Many2one(
-        "aftersales.warranty.policy", check_company=True, readonly=True
-    )
+    warranty_policy_id = fields.Many2one("aftersales.warranty.policy", check_company=True, readonly=True)
     warranty_months = fields.Integer(
         string="Warranty (Months)", readonly=True, help="Duration of the policy, frozen at delivery."
     )
@@ -108,9 +114,7 @@ class AftersalesDeliveryRecord(models.Model):
     )
     lateness_reason = fields.Char(tracking=True)
 
-    document_type_ids = fields.Many2many(
-        "aftersales.document.type", string="Documents Handed Over"
-    )
+    document_type_ids = fields.Many2many("aftersales.document.type", string="Documents Handed Over")
     accepted_by = fields.Char(tracking=True, help="Name of the person who accepted the goods for the customer.")
     acceptance_date = fields.Date(tracking=True)
     acceptance_note = fields.Text(string="Acceptance Remarks")
@@ -124,32 +128,9 @@ class AftersalesDeliveryRecord(models.Model):
         help="The unit this one replaced under an RMA.",
     )
     rma_line_ids = fields.One2many("aftersales.rma.line", "delivery_record_id", string="RMA Lines")
+    can_correct = fields.Boolean(compute="_compute_can_correct", help="Whether you may correct the warranty terms.")
 
-    @api.constrains("quantity")
-    def _check_quantity(self):
-        """A delivery record holds a positive quantity (SPEC 1)."""
-        if any(record.quantity <= 0 for record in self):
-            raise ValidationError(self.env._("A delivery record needs a quantity greater than zero."))
-
-    @api.constrains("warranty_start_date", "delivery_date")
-    def _check_warranty_start(self):
-        """Warranty starts on the delivery date or later, unless a replacement continues it (SPEC 2, 3)."""
-        for record in self:
-            if (
-                record.warranty_start_date
-                and record.warranty_start_date < record.delivery_date
-                and not record.replaced_record_id
-            ):
-                raise ValidationError(self.env._("The warranty cannot start before the delivery date."))
-
-    @api.constrains("acceptance_date", "delivery_date")
-    def _check_acceptance_date(self):
-        """The customer accepts goods on or after their delivery (SPEC 1)."""
-        for record in self:
-            if record.acceptance_date and record.acceptance_date < record.delivery_date:
-                raise ValidationError(
-                    self.env._("%(unit)s cannot be accepted before it was delivered.", unit=record.display_name)
-                )
+    # Computes ---------------------------------------------------------------------------------
 
     @api.depends("lot_id", "picking_id", "product_id")
     def _compute_display_name(self):
@@ -166,7 +147,7 @@ class AftersalesDeliveryRecord(models.Model):
     )
     def _compute_qty_returned(self):
         """Returned quantity: the customer's done returns of the record's move, less what was sent back
-        to the customer as is, matched by lot (SPEC 1, 3)."""
+        to the customer as is, matched by lot (docs/delivery-records.md §4)."""
         self.qty_returned = 0.0
         for move, records in self.filtered("move_id").grouped("move_id").items():
             returned = defaultdict(float)
@@ -186,12 +167,6 @@ class AftersalesDeliveryRecord(models.Model):
         for record in self:
             record.extended_warranty_months = self._order_extension_months(record.sale_order_id)
 
-    @api.model
-    def _order_extension_months(self, order):
-        """Extended warranty: the longest extension sold on the order (SPEC 2)."""
-        months = [line.aftersales_warranty_extension_months for line in order.order_line if line.product_uom_qty > 0]
-        return max(months, default=0)
-
     @api.depends("warranty_start_date", "warranty_months", "channel_extension_months", "extended_warranty_months")
     def _compute_warranty_end_date(self):
         for record in self:
@@ -201,14 +176,6 @@ class AftersalesDeliveryRecord(models.Model):
                 record.channel_extension_months,
                 record.extended_warranty_months,
             )
-
-    @api.model
-    def _warranty_end(self, start_date, *months):
-        """Warranty end = start + policy + channel + extended months − 1 day (SPEC 2)."""
-        total = sum(months)
-        if not (start_date and total):
-            return False
-        return self.env["aftersales.warranty.policy"]._warranty_end_date(start_date, total)
 
     @api.depends_context("tz")
     @api.depends("warranty_start_date", "warranty_end_date")
@@ -229,14 +196,120 @@ class AftersalesDeliveryRecord(models.Model):
         for record in self:
             record.is_accepted = bool(record.acceptance_date)
 
+    @api.depends_context("uid")
+    def _compute_can_correct(self):
+        self.can_correct = self.env.user.has_group(MANAGER_GROUP)
+
+    # Constraints ------------------------------------------------------------------------------
+
+    @api.constrains("quantity")
+    def _check_quantity(self):
+        """A delivery record holds a positive quantity (docs/delivery-records.md §1)."""
+        if any(record.quantity <= 0 for record in self):
+            raise ValidationError(self.env._("A delivery record needs a quantity greater than zero."))
+
+    @api.constrains("warranty_start_date", "delivery_date")
+    def _check_warranty_start(self):
+        """Warranty starts on the delivery date or later, unless a replacement continues it (docs/warranty.md §4)."""
+        for record in self:
+            if (
+                record.warranty_start_date
+                and record.warranty_start_date < record.delivery_date
+                and not record.replaced_record_id
+            ):
+                raise ValidationError(self.env._("The warranty cannot start before the delivery date."))
+
+    @api.constrains("acceptance_date", "delivery_date")
+    def _check_acceptance_date(self):
+        """The customer accepts goods on or after their delivery (docs/delivery-records.md §3)."""
+        for record in self:
+            if record.acceptance_date and record.acceptance_date < record.delivery_date:
+                raise ValidationError(
+                    self.env._("%(unit)s cannot be accepted before it was delivered.", unit=record.display_name)
+                )
+
+    @api.constrains("lot_id", "product_id")
+    def _check_lot_product(self):
+        """A serial or lot number is of the record's product (docs/delivery-records.md §1)."""
+        for record in self:
+            self._check_lot_of_product(record.lot_id, record.product_id)
+
+    @api.model
+    def _check_lot_of_product(self, lot, product):
+        """Refuse a serial or lot number of another product than ``product``: delivery records, RMA lines and
+        complaints name a unit by both."""
+        if lot and product and lot.product_id != product:
+            raise ValidationError(self.env._(
+                "%(lot)s is a number of %(product)s, not of %(expected)s.",
+                lot=lot.name, product=lot.product_id.display_name, expected=product.display_name,
+            ))
+
+    # CRUD -------------------------------------------------------------------------------------
+
     @api.model_create_multi
     def create(self, vals_list):
         self._fill_warranty_terms(vals_list)
         return super().create(vals_list)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_returned_or_claimed(self):
+        """A unit that came back or is on an RMA keeps its delivery record (docs/delivery-records.md §2)."""
+        kept = self.filtered(lambda record: record.qty_returned or record.rma_line_ids)
+        if kept:
+            raise UserError(self.env._(
+                "%(units)s came back or are on an RMA: their delivery records are kept.",
+                units=", ".join(kept.mapped("display_name")),
+            ))
+
+    # Actions ----------------------------------------------------------------------------------
+
+    def action_create_rma(self):
+        """Start an RMA for these units, prefilled (docs/rma.md §2)."""
+        return self.env["aftersales.rma"]._action_create_for(self)
+
+    def action_open_warranty_check(self):
+        """Open the warranty check wizard on this unit."""
+        self.ensure_one()
+        return self.env["aftersales.warranty.check.wizard"]._action_open(
+            {
+                "default_lot_name": self.lot_id.name,
+                "default_partner_id": self.partner_id.id,
+                "default_product_id": self.product_id.id,
+            }
+        )
+
+    def action_correct_terms(self):
+        """A manager corrects the warranty terms, giving the reason (docs/delivery-records.md §2)."""
+        self.ensure_one()
+        self._check_can("can_correct")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Correct Warranty Terms"),
+            "res_model": "aftersales.delivery.record.correction",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_record_id": self.id},
+        }
+
+    # Business rules: creation and terms -------------------------------------------------------
+
+    @api.model
+    def _order_extension_months(self, order):
+        """Extended warranty: the longest extension sold on the order (docs/warranty.md §3)."""
+        months = [line.aftersales_warranty_extension_months for line in order.order_line if line.product_uom_qty > 0]
+        return max(months, default=0)
+
+    @api.model
+    def _warranty_end(self, start_date, *months):
+        """Warranty end = start + policy + channel + extended months − 1 day (docs/warranty.md §4)."""
+        total = sum(months)
+        if not (start_date and total):
+            return False
+        return self.env["aftersales.warranty.policy"]._warranty_end_date(start_date, total)
+
     @api.model
     def _fill_warranty_terms(self, vals_list):
-        """Freeze the applicable policy, its months and the start date on new records (SPEC 2)."""
+        """Freeze the applicable policy, its months and the start date on new records (docs/warranty.md §1)."""
         todo = [
             vals for vals in vals_list
             if "warranty_months" not in vals and vals.get("product_id") and vals.get("partner_id")
@@ -266,8 +339,8 @@ class AftersalesDeliveryRecord(models.Model):
 
     @api.model
     def _create_from_move_lines(self, move_lines):
-        """One delivery record per done move line that left for a customer, in one INSERT (SPEC 1)."""
-        tz = pytz.timezone(self.env.user.tz or "UTC")
+        """One delivery record per done move line that left for a customer, in one INSERT
+        (docs/delivery-records.md §1)."""
         vals_list = []
         extension_months = {}  # per order: its lines are read once, not once per unit
         for line in move_lines:
@@ -276,13 +349,14 @@ class AftersalesDeliveryRecord(models.Model):
             partner = move.picking_id.partner_id or move.partner_id or order.partner_shipping_id
             if not partner or line.product_uom_id.is_zero(line.quantity):
                 continue
-            delivery_date = local_date(move.date, tz)
-            promised_date = local_date(order.commitment_date or move.date_deadline, tz)
+            company = move.company_id
+            delivery_date = company._aftersales_date(move.date)
+            promised_date = company._aftersales_date(order.commitment_date or move.date_deadline)
             if order not in extension_months:
                 extension_months[order] = self._order_extension_months(order)
             vals_list.append(
                 {
-                    "company_id": move.company_id.id,
+                    "company_id": company.id,
                     "partner_id": partner.commercial_partner_id.id,
                     "delivery_partner_id": partner.id,
                     "sale_order_id": order.id,
@@ -300,7 +374,7 @@ class AftersalesDeliveryRecord(models.Model):
                     "move_line_id": line.id,
                     "is_accepted": False,
                     "extended_warranty_months": extension_months[order],
-                    **self._replacement_terms(move),
+                    **self._prepare_replacement_terms(move),
                 }
             )
         if not vals_list:
@@ -317,7 +391,8 @@ class AftersalesDeliveryRecord(models.Model):
 
     @api.model
     def _insert_rows(self, vals_list):
-        """Insert complete rows, stored computed fields included, in one statement.
+        """Insert complete rows, stored computed fields included, in one statement, with the checks
+        ``create`` would make: constraints and company consistency.
 
         A delivery's validation is the hot path (benchmark P1): the ORM's ``create`` costs about
         a millisecond a unit and one INSERT per hundred rows; this costs one INSERT in all.
@@ -346,12 +421,13 @@ class AftersalesDeliveryRecord(models.Model):
             for inverse in self.pool.field_inverses[field]:
                 self.env[inverse.model_name].invalidate_model([inverse.name])
         records._validate_fields(columns)
+        records._check_company()
         return records
 
     @api.model
-    def _replacement_terms(self, move):
+    def _prepare_replacement_terms(self, move):
         """A replacement unit's warranty restarts, or continues the replaced unit's, per company setting
-        (SPEC 3)."""
+        (docs/rma.md §7)."""
         replaced = move.aftersales_rma_line_id.delivery_record_id
         if not replaced or move.aftersales_rma_line_id.decision != "replace":
             return {}
@@ -365,16 +441,60 @@ class AftersalesDeliveryRecord(models.Model):
             "warranty_start_date": replaced.warranty_start_date,
         }
 
+    def _correct_terms(self, vals, reason):
+        """Correct the warranty terms: managers only, with the reason in the chatter (docs/delivery-records.md §2)."""
+        self._check_manager_fields(set(vals))
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason for the correction."))
+        unknown = set(vals) - set(DELIVERY_TERMS)
+        if unknown:
+            raise UserError(self.env._("Only the delivery and warranty terms can be corrected here."))
+        for record in self:
+            changes = {
+                name: value for name, value in vals.items()
+                if record._fields[name].convert_to_cache(value, record)
+                != record._fields[name].convert_to_cache(record[name], record)
+            }
+            if not changes:
+                continue
+            before = {name: record._term_label(name) for name in changes}
+            record._workflow().write(changes)
+            record.message_post(body=self.env._(
+                "Warranty terms corrected by %(user)s: %(changes)s. Reason: %(reason)s",
+                user=self.env.user.name,
+                changes="; ".join(
+                    f"{self._fields[name]._description_string(self.env)} {before[name]} → {record._term_label(name)}"
+                    for name in changes
+                ),
+                reason=reason.strip(),
+            ))
+
+    def _fields_to_correct(self):
+        """The warranty terms as they are, for the correction form."""
+        self.ensure_one()
+        return {name: self._fields[name].convert_to_write(self[name], self) for name in DELIVERY_TERMS}
+
+    def _term_label(self, name):
+        """A warranty term as the chatter shows it."""
+        value = self[name]
+        if isinstance(value, models.BaseModel):
+            return value.display_name or "-"
+        if name in ("delivery_date", "promised_date", "warranty_start_date"):
+            return format_date(self.env, value) or "-"
+        return str(value)
+
+    # Business rules: returns ------------------------------------------------------------------
+
     def _returnable_quantity(self, excluding=None):
-        """Delivered − returned − claimed on open RMAs (SPEC 3)."""
+        """Delivered − returned − claimed on open RMAs (docs/rma.md §2)."""
         self.ensure_one()
         others = self.rma_line_ids - (excluding or self.env["aftersales.rma.line"])
         return self.quantity - self.qty_returned - others._pending_quantity()[self]
 
     def _rma_line_commands(self):
-        """One RMA line per unit of these records that can still come back (SPEC 3)."""
+        """One RMA line per unit of these records that can still come back (docs/rma.md §2)."""
         return [
-            fields.Command.create(self.env["aftersales.rma.line"]._values_from_record(record, quantity))
+            fields.Command.create(self.env["aftersales.rma.line"]._prepare_values_from_record(record, quantity))
             for record in self
             if (quantity := record._returnable_quantity()) > 0
         ]
@@ -382,17 +502,130 @@ class AftersalesDeliveryRecord(models.Model):
     def _aftersales_rma_domain(self):
         return [("line_ids.delivery_record_id", "in", self.ids)]
 
-    def action_create_rma(self):
-        """Start an RMA for these units, prefilled (SPEC 3)."""
-        return self.env["aftersales.rma"]._action_create_for(self)
+    # Business rules: warranty check -----------------------------------------------------------
 
-    def action_open_warranty_check(self):
-        """Open the warranty check wizard on this unit."""
-        self.ensure_one()
-        return self.env["aftersales.warranty.check.wizard"]._action_open(
-            {
-                "default_lot_name": self.lot_id.name,
-                "default_partner_id": self.partner_id.id,
-                "default_product_id": self.product_id.id,
-            }
+    @api.model
+    def _void_reason_labels(self):
+        """Causes that void a warranty (docs/warranty.md §6)."""
+        return {
+            "misuse": self.env._("customer misuse"),
+            "disassembly": self.env._("unauthorised disassembly"),
+            "modification": self.env._("unauthorised modification"),
+            "external_damage": self.env._("external damage not caused by us"),
+        }
+
+    @api.model
+    def check_warranty(self, lot=None, product=None, partner=None, on_date=None, proof_date=None, void_reasons=None):
+        """Warranty check: is it ours, is it covered on the claim date, is it void (docs/warranty.md §5).
+
+        :param lot: a ``stock.lot`` record or a serial / lot number
+        :param product: ``product.product``; with ``partner``, used when no serial is given
+        :param partner: the customer making the claim
+        :param on_date: the claim date (default: today)
+        :param proof_date: date on a proof of purchase, standing in for a missing delivery record
+        :param void_reasons: keys of :meth:`_void_reason_labels` found at inspection
+        :return: dict with ``state``, ``record``, ``start_date``, ``end_date`` and ``reason``
+        """
+        on_date = fields.Date.to_date(on_date) or fields.Date.context_today(self)
+        proof_date = fields.Date.to_date(proof_date)
+        voids = self._validate_check_input(lot, product, partner, on_date, proof_date, void_reasons)
+        lots = self._resolve_lots(lot, product)
+        result = {"state": False, "record": self.browse(), "start_date": False, "end_date": False}
+        if lot and not lots:
+            name = lot if isinstance(lot, str) else lot.name
+            return dict(result, state="not_ours", reason=self.env._(
+                "Serial number %(serial)s is unknown: the unit was not made or sold by us.", serial=name.strip()
+            ))
+        record = self._find_for_check(lots, product, partner, on_date)
+        if record:
+            return record._warranty_verdict(on_date, void_reasons)
+        if not proof_date:
+            return dict(result, state="no_proof", reason=self.env._(
+                "No delivery record and no proof of purchase: the unit is treated as out of warranty."
+            ))
+        start, end = self._proof_warranty_period(lots.product_id[:1] or product, partner, proof_date)
+        origin = self.env._(
+            "No delivery record; the proof of purchase dated %(date)s stands in for the delivery date.",
+            date=format_date(self.env, proof_date),
         )
+        return dict(result, start_date=start, end_date=end, **self._judge_period(start, end, on_date, voids, origin))
+
+    def _warranty_verdict(self, on_date, void_reasons=()):
+        """The warranty answer for this delivered unit on ``on_date`` (docs/warranty.md §5)."""
+        self.ensure_one()
+        origin = self.env._(
+            "Delivered to %(customer)s on %(date)s.",
+            customer=self.partner_id.sudo().with_context(prefetch_fields=False).name,
+            date=format_date(self.env, self.delivery_date),
+        )
+        verdict = self._judge_period(
+            self.warranty_start_date, self.warranty_end_date, on_date, self._void_labels(void_reasons), origin
+        )
+        return dict(verdict, record=self, start_date=self.warranty_start_date, end_date=self.warranty_end_date)
+
+    @api.model
+    def _validate_check_input(self, lot, product, partner, on_date, proof_date, void_reasons):
+        """Bad input to a warranty check is refused with a clear message (docs/warranty.md §5)."""
+        if not lot and not product:
+            raise UserError(self.env._("Give a serial number, or a product and a customer, to check a warranty."))
+        if not lot and not partner and not proof_date:
+            raise UserError(self.env._("Without a serial number, give the customer or a proof of purchase date."))
+        if proof_date and proof_date > on_date:
+            raise UserError(self.env._("The proof of purchase cannot be dated after the claim date."))
+        return self._void_labels(void_reasons)
+
+    @api.model
+    def _void_labels(self, void_reasons):
+        """The readable causes of ``void_reasons``; an unknown key is refused."""
+        labels = self._void_reason_labels()
+        unknown = set(void_reasons or ()) - set(labels)
+        if unknown:
+            raise UserError(self.env._("Unknown warranty void reason(s): %(reasons)s.", reasons=", ".join(sorted(unknown))))
+        return [label for key, label in labels.items() if key in (void_reasons or ())]
+
+    @api.model
+    def _resolve_lots(self, lot, product):
+        """The lots a serial number names, narrowed to the product when one is given."""
+        if not lot or not isinstance(lot, str):
+            return lot or self.env["stock.lot"]
+        domain = [("name", "=", lot.strip())]
+        if product:
+            domain.append(("product_id", "=", product.id))
+        return self.env["stock.lot"].search(domain)
+
+    @api.model
+    def _find_for_check(self, lots, product, partner, on_date):
+        """The latest delivery of the unit (or of the product to the customer) on or before the claim date."""
+        domain = [("delivery_date", "<=", on_date)]
+        if lots:
+            domain.append(("lot_id", "in", lots.ids))
+        else:
+            domain.append(("product_id", "=", product.id))
+            if partner:
+                domain.append(("partner_id", "=", partner.commercial_partner_id.id))
+        return self.search_fetch(domain, CHECK_FIELDS, order="warranty_end_date desc, id desc", limit=1)
+
+    @api.model
+    def _proof_warranty_period(self, product, partner, proof_date):
+        """A proof of purchase stands in for the delivery date (docs/warranty.md §7)."""
+        policy_model = self.env["aftersales.warranty.policy"]
+        policy = policy_model._match_products(product, self.env.company)[product]
+        months, extension = policy._months_for(partner or self.env["res.partner"])
+        return proof_date, policy_model._warranty_end_date(proof_date, months + extension)
+
+    @api.model
+    def _judge_period(self, start_date, end_date, on_date, voids, origin):
+        """Void beats the period; then the claim date is inside [start, end] or not (docs/warranty.md §5)."""
+        if voids:
+            return {"state": "void", "reason": " ".join([origin, self.env._(
+                "The warranty is void: %(causes)s.", causes=", ".join(voids)
+            )])}
+        if start_date <= on_date <= end_date:
+            return {"state": "in_warranty", "reason": " ".join([origin, self.env._(
+                "Covered until %(end)s.", end=format_date(self.env, end_date)
+            )])}
+        return {"state": "expired", "reason": " ".join([origin, self.env._(
+            "The warranty ended on %(end)s, before the claim date %(claim)s.",
+            end=format_date(self.env, end_date),
+            claim=format_date(self.env, on_date),
+        )])}

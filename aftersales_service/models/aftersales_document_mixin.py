@@ -1,24 +1,21 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-# The ways a customer reaches the after-sales service (SPEC 3, 4).
-INTAKE_CHANNELS = [
-    ("phone", "Phone"),
-    ("letter", "Letter / Fax"),
-    ("visit", "Visit"),
-    ("email", "E-mail"),
-    ("portal", "Portal"),
-]
-
 
 class AftersalesDocumentMixin(models.AbstractModel):
     """Numbered after-sales documents with a state machine: RMAs, complaints, return visits, surveys."""
 
     _name = "aftersales.document.mixin"
     _description = "Numbered After-Sales Document"
+    _inherit = ["aftersales.protected.fields.mixin"]
 
     # Sequence code and prefix of the inheriting model, e.g. ("aftersales.rma", "RMA/%(year)s/").
     _aftersales_sequence = None
+    # The customer e-mails of the document: key → XML id of its mail template.
+    _aftersales_mail_templates = {}
+    _frozen_fields = ("name", "company_id")
+
+    # Fields -----------------------------------------------------------------------------------
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/", index="trigram")
     company_id = fields.Many2one(
@@ -34,43 +31,52 @@ class AftersalesDocumentMixin(models.AbstractModel):
         domain="[('parent_id', '=', False)]",
     )
 
+    # CRUD -------------------------------------------------------------------------------------
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self._sequence_for(company).next_by_id()
+                vals["name"] = self._next_number(company)
         return super().create(vals_list)
 
+    # Business rules ---------------------------------------------------------------------------
+
     @api.model
-    def _sequence_for(self, company):
-        """Document numbers run per company and year, e.g. RMA/2026/00001 (SPEC 3, 4)."""
+    def _next_number(self, company):
+        """Document numbers run per company and year, e.g. RMA/2026/00001 (docs/README.md, numbering)."""
+        number = self.env["ir.sequence"].with_company(company).next_by_code(self._aftersales_sequence[0])
+        if not number:
+            raise UserError(self.env._(
+                "%(company)s has no numbering for %(documents)s: update the After-Sales module to create it.",
+                company=company.name,
+                documents=self._description,
+            ))
+        return number
+
+    @api.model
+    def _prepare_sequence_values(self, company):
+        """The numbering of this kind of document in ``company``."""
         code, prefix = self._aftersales_sequence
-        sequence = self.env["ir.sequence"].sudo().search([("code", "=", code), ("company_id", "=", company.id)], limit=1)
-        return sequence or self.env["ir.sequence"].sudo().create({
+        return {
             "name": self.env._("%(documents)s of %(company)s", documents=self._description, company=company.name),
             "code": code,
             "prefix": prefix,
             "padding": 5,
             "company_id": company.id,
-        })
+        }
 
-    def _check_state(self, *states):
-        """A button acts on documents in the given states only (double clicks included)."""
-        wrong = self.filtered(lambda document: document.state not in states)
-        if wrong:
-            labels = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(self.env._(
-                "%(documents)s cannot do this while %(state)s.",
-                documents=", ".join(wrong.mapped("name")),
-                state=labels[wrong[0].state],
-            ))
+    @api.model
+    def _mail_template(self, key):
+        """The mail template of one of the document's customer e-mails; a missing one is an error."""
+        return self.env.ref(self._aftersales_mail_templates[key])
 
-    def _notify_customer(self, template_xmlid):
-        """Tell the customer by e-mail, posted in the document's chatter (SPEC 3, 4)."""
-        template = self and self.env.ref(template_xmlid, raise_if_not_found=False)
-        if not template:
+    def _notify_customer(self, key):
+        """Tell the customer by e-mail, posted in the document's chatter (docs/README.md, e-mails)."""
+        if not self:
             return
+        template = self._mail_template(key)
         bodies = template._render_field("body_html", self.ids, compute_lang=True)
         subjects = template._render_field("subject", self.ids, compute_lang=True)
         for document in self:

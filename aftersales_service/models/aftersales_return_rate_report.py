@@ -3,6 +3,8 @@ from odoo.tools import SQL
 
 
 class AftersalesReturnRateReport(models.Model):
+    """Units received back per hundred delivered, per product and month (docs/rma.md §12)."""
+
     _name = "aftersales.return.rate.report"
     _description = "Return Rate"
     _auto = False
@@ -18,11 +20,11 @@ class AftersalesReturnRateReport(models.Model):
         string="Return Rate (%)",
         readonly=True,
         aggregator="avg",
-        help="Units received back per hundred delivered, over the rows shown or grouped ([000] 3.5.2).",
+        help="Units received back per hundred delivered, over the rows shown or grouped.",
     )
 
     def _read_group_select(self, aggregate_spec, query):
-        """A grouped return rate is total returned / total delivered, not the mean of the rows' rates (SPEC 3)."""
+        """A grouped return rate is total returned / total delivered, not the mean of the rows' rates (docs/rma.md §12)."""
         if aggregate_spec != "return_rate:avg":
             return super()._read_group_select(aggregate_spec, query)
         return SQL(
@@ -32,7 +34,10 @@ class AftersalesReturnRateReport(models.Model):
         )
 
     def init(self):
-        """Monthly return rate per product: RMA units received / units delivered (SPEC 3, [000] 3.5.2)."""
+        """Monthly return rate per product: RMA units received / units delivered (docs/rma.md §12).
+
+        Both days are read in the company's time zone: the delivery date and the receipt date.
+        """
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(SQL(
             """

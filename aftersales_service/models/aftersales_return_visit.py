@@ -4,20 +4,29 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
-VISIT_STATES = [("planned", "Planned"), ("done", "Done"), ("cancel", "Cancelled")]
-VISIT_TYPES = [("phone", "Phone Call"), ("onsite", "On-Site Visit"), ("email", "E-mail")]
-
-# Source field of a return visit, per model of the document it follows.
-VISIT_SOURCES = {"aftersales.rma": "rma_id", "repair.order": "repair_id", "aftersales.complaint": "complaint_id"}
+from ..selections import VISIT_STATES, VISIT_TYPES
+from .aftersales_return_visit_source import VISIT_SOURCES
 
 
 class AftersalesReturnVisit(models.Model):
+    """A call or visit to the customer after an RMA, a repair or a complaint closed (docs/satisfaction.md §1)."""
+
     _name = "aftersales.return.visit"
     _description = "Return Visit"
     _inherit = ["aftersales.document.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_planned desc, id desc"
     _aftersales_sequence = ("aftersales.return.visit", "RV/%(year)s/")
     _check_company_auto = True
+    _workflow_fields = ("state", "date_done")
+    _frozen_fields = ("rma_id", "repair_id", "complaint_id")
+    _locked_fields = {
+        "can_edit_visit": (
+            "partner_id", "visit_type", "user_id", "date_planned", "product_id", "lot_id", "outcome",
+            "satisfaction_level_id",
+        ),
+    }
+
+    # Fields -----------------------------------------------------------------------------------
 
     user_id = fields.Many2one(
         "res.users", string="Assigned To", default=lambda self: self.env.user, tracking=True, check_company=True,
@@ -51,6 +60,11 @@ class AftersalesReturnVisit(models.Model):
     complaint_ids = fields.One2many("aftersales.complaint", "return_visit_id", string="Complaints Raised")
     complaint_count = fields.Integer(compute="_compute_complaint_count")
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue", string="Overdue")
+    can_edit_visit = fields.Boolean(compute="_compute_can")
+    can_record = fields.Boolean(compute="_compute_can")
+    can_cancel = fields.Boolean(compute="_compute_can")
+    can_reset = fields.Boolean(compute="_compute_can")
+    can_create_complaint = fields.Boolean(compute="_compute_can")
 
     _one_source = models.Constraint(
         "CHECK (num_nonnulls(rma_id, repair_id, complaint_id) = 1)",
@@ -66,9 +80,12 @@ class AftersalesReturnVisit(models.Model):
         "(complaint_id) WHERE state = 'planned'", "This complaint already has a planned return visit."
     )
 
+    # Computes ---------------------------------------------------------------------------------
+
     @api.depends("satisfaction_level_id")
     def _compute_satisfaction_score(self):
-        """The score is copied when the level is chosen: later level edits keep recorded visits (SPEC 5)."""
+        """The score is copied when the level is chosen: later level edits keep recorded visits
+        (docs/satisfaction.md §1)."""
         for visit in self:
             visit.satisfaction_score = visit.satisfaction_level_id.coefficient * 100
 
@@ -79,79 +96,56 @@ class AftersalesReturnVisit(models.Model):
 
     @api.depends("state", "date_planned")
     def _compute_is_overdue(self):
-        today = fields.Date.context_today(self)
         for visit in self:
-            visit.is_overdue = visit.state == "planned" and visit.date_planned < today
+            visit.is_overdue = visit.state == "planned" and visit.date_planned < visit.company_id._aftersales_today()
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("in", "not in"):
             return NotImplemented
-        domain = [("state", "=", "planned"), ("date_planned", "<", fields.Date.context_today(self))]
+        domain = [("state", "=", "planned"), ("date_planned", "<", self.env.company._aftersales_today())]
         return domain if (operator == "in") == (True in value) else ["!", *domain]
+
+    @api.depends("state")
+    def _compute_can(self):
+        """What can be done with the visit now: the buttons shown and the actions' own guards
+        (docs/satisfaction.md §1)."""
+        for visit in self:
+            visit.can_edit_visit = visit.can_record = visit.can_cancel = visit.state == "planned"
+            visit.can_reset = visit.state == "cancel"
+            visit.can_create_complaint = visit.state in ("planned", "done")
+
+    # CRUD -------------------------------------------------------------------------------------
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_planned_or_cancelled(self):
-        """A done return visit is a record of the customer's satisfaction: never deleted (SPEC 5, 7)."""
+        """A done return visit is a record of the customer's satisfaction: never deleted (docs/security.md §4)."""
         if any(visit.state == "done" for visit in self):
             raise UserError(self.env._("Only planned or cancelled return visits can be deleted."))
 
-    @api.model
-    def _schedule_for(self, sources):
-        """Return visits follow closed RMAs, repairs and complaints, after the company's delay (SPEC 5, [002] 4.7)."""
-        # A warehouse or repair user may close the source without after-sales rights.
-        visits = self.sudo()
-        source_field = VISIT_SOURCES[sources._name]
-        sources = sources._return_visit_customers()
-        planned = visits.search([(source_field, "in", sources.ids), ("state", "=", "planned")])
-        visits = visits.create([source._return_visit_values() for source in sources - planned[source_field]])
-        visits._schedule_activities()
-        return visits.sudo(False)
-
-    def _schedule_activities(self):
-        """The assigned user gets a to-do on the planned date (SPEC 5)."""
-        for (user, date_planned), visits in self.grouped(lambda visit: (visit.user_id, visit.date_planned)).items():
-            visits.activity_schedule(
-                "mail.mail_activity_data_todo", date_deadline=date_planned, user_id=user.id,
-                summary=self.env._("Return visit to the customer"),
-            )
-
-    @api.model
-    def _planned_date(self, company, closed_on):
-        """Planned the company's delay after the source closed (SPEC 5, [002] 4.7)."""
-        return closed_on + timedelta(days=company.aftersales_return_visit_days)
-
-    def _check_outcome(self):
-        """A return visit is recorded with what the customer said and their satisfaction level (SPEC 5)."""
-        incomplete = self.filtered(lambda visit: not (visit.outcome or "").strip() or not visit.satisfaction_level_id)
-        if incomplete:
-            raise UserError(self.env._(
-                "%(visits)s: record the customer's words and satisfaction level first.",
-                visits=", ".join(incomplete.mapped("name")),
-            ))
+    # Actions ----------------------------------------------------------------------------------
 
     def action_done(self):
-        """Record the visit: outcome and satisfaction level, on the day it was made (SPEC 5)."""
-        self._check_state("planned")
+        """Record the visit: outcome and satisfaction level, on the day it was made (docs/satisfaction.md §1)."""
+        self._start_transition("can_record")
         self._check_outcome()
-        self.write({"state": "done", "date_done": fields.Date.context_today(self)})
+        for company, visits in self.grouped("company_id").items():
+            visits._workflow().write({"state": "done", "date_done": company._aftersales_today()})
         self.activity_feedback(["mail.mail_activity_data_todo"])
 
     def action_cancel(self):
         """The visit will not take place (the customer cannot be reached, a duplicate)."""
-        self._check_state("planned")
-        self.write({"state": "cancel"})
+        self._start_transition("can_cancel").write({"state": "cancel"})
         self.activity_unlink(["mail.mail_activity_data_todo"])
 
     def action_reset(self):
         """A cancelled visit is planned again, its to-do with it."""
-        self._check_state("cancel")
-        self.write({"state": "planned"})
+        self._start_transition("can_reset").write({"state": "planned"})
         self._schedule_activities()
 
     def action_create_complaint(self):
-        """Dissatisfaction heard during a visit becomes a complaint, escalated within hours (SPEC 5, [002] 4.7)."""
+        """Dissatisfaction heard during a visit becomes a complaint, escalated within hours (docs/satisfaction.md §1)."""
         self.ensure_one()
-        self._check_state("planned", "done")
+        self._check_can("can_create_complaint")
         return {
             "type": "ir.actions.act_window",
             "res_model": "aftersales.complaint",
@@ -172,105 +166,40 @@ class AftersalesReturnVisit(models.Model):
         self.ensure_one()
         return self._action_documents("aftersales.complaint", self.complaint_ids, self.env._("Complaints"))
 
+    # Business rules ---------------------------------------------------------------------------
 
-class AftersalesReturnVisitSource(models.AbstractModel):
-    """What RMAs, repairs and complaints share as the source of return visits."""
+    @api.model
+    def _schedule_for(self, sources):
+        """Return visits follow closed RMAs, repairs and complaints, after the company's delay
+        (docs/satisfaction.md §1)."""
+        # A warehouse or repair user may close the source without after-sales rights.
+        visits = self.sudo()
+        source_field = VISIT_SOURCES[sources._name]
+        sources = sources._return_visit_customers()
+        planned = visits.search([(source_field, "in", sources.ids), ("state", "=", "planned")])
+        visits = visits.create([source._prepare_return_visit_values() for source in sources - planned[source_field]])
+        visits._schedule_activities()
+        return visits.sudo(False)
 
-    _name = "aftersales.return.visit.source"
-    _description = "Source of Return Visits"
+    def _schedule_activities(self):
+        """The assigned user gets a to-do on the planned date (docs/satisfaction.md §1)."""
+        for (user, date_planned), visits in self.grouped(lambda visit: (visit.user_id, visit.date_planned)).items():
+            visits.activity_schedule(
+                "mail.mail_activity_data_todo", date_deadline=date_planned, user_id=user.id,
+                summary=self.env._("Return visit to the customer"),
+            )
 
-    return_visit_count = fields.Integer(compute="_compute_return_visit_count", string="Return Visits")
+    @api.model
+    def _planned_date(self, company, closed_on):
+        """Planned the company's delay after the source closed (docs/satisfaction.md §1)."""
+        return closed_on + timedelta(days=company.aftersales_return_visit_days)
 
-    def _compute_return_visit_count(self):
-        counts = dict(self.env["aftersales.return.visit"]._read_group(
-            [(VISIT_SOURCES[self._name], "in", self.ids)], [VISIT_SOURCES[self._name]], ["__count"]
-        ))
-        for source in self:
-            source.return_visit_count = counts.get(source, 0)
-
-    def _aftersales_schedule_return_visits(self):
-        """Closing schedules the return visit, once while it is planned (SPEC 5, [002] 4.7)."""
-        return self.env["aftersales.return.visit"]._schedule_for(self)
-
-    def _return_visit_values(self):
-        """Customer, unit, responsible and date of the visit following this document (SPEC 5)."""
-        self.ensure_one()
-        company = self.company_id
-        product, lot = self._return_visit_unit()
-        return {
-            VISIT_SOURCES[self._name]: self.id,
-            "company_id": company.id,
-            "partner_id": self.partner_id.commercial_partner_id.id,
-            "user_id": (self.user_id or company.aftersales_complaint_manager_id).id,
-            "date_planned": self.env["aftersales.return.visit"]._planned_date(company, self._return_visit_closed_on()),
-            "product_id": product.id,
-            "lot_id": lot.id,
-        }
-
-    def _return_visit_customers(self):
-        """Only documents with a customer are followed by a visit: an internal repair has nobody to ask."""
-        return self.filtered("partner_id")
-
-    def _return_visit_unit(self):
-        """The product and serial the visit asks about."""
-        return self.product_id, self.lot_id
-
-    def _return_visit_closed_on(self):
-        """The day the document closed, in the user's time zone."""
-        return fields.Date.context_today(self)
-
-    def action_view_return_visits(self):
-        self.ensure_one()
-        visits = self.env["aftersales.return.visit"].search([(VISIT_SOURCES[self._name], "=", self.id)])
-        return self.env["aftersales.return.visit"]._action_documents(
-            "aftersales.return.visit", visits, self.env._("Return Visits")
-        )
-
-
-class AftersalesComplaint(models.Model):
-    _name = "aftersales.complaint"
-    _inherit = ["aftersales.complaint", "aftersales.return.visit.source"]
-
-    return_visit_id = fields.Many2one(
-        "aftersales.return.visit", string="Raised During Visit", index="btree_not_null", check_company=True,
-        readonly=True, copy=False, help="The return visit during which the customer raised this complaint.",
-    )
-
-    def _return_visit_closed_on(self):
-        return fields.Date.context_today(self, self.closed_date)
-
-    def _close_confirmed(self, confirmation):
-        """A closed complaint is followed by a return visit (SPEC 5, [002] 4.7)."""
-        result = super()._close_confirmed(confirmation)
-        self._aftersales_schedule_return_visits()
-        return result
-
-
-class AftersalesRma(models.Model):
-    _name = "aftersales.rma"
-    _inherit = ["aftersales.rma", "aftersales.return.visit.source"]
-
-    def _return_visit_unit(self):
-        """The unit a visit asks about: the RMA's one product, and its serial when one unit came back."""
-        products, lots = self.line_ids.product_id, self.line_ids.lot_id
-        product = products if len(products) == 1 else products.browse()
-        return product, lots if product and len(lots) == 1 and len(self.line_ids) == 1 else lots.browse()
-
-    def _completion_progress(self):
-        done = super()._completion_progress()
-        done._aftersales_schedule_return_visits()
-        return done
-
-
-class RepairOrder(models.Model):
-    _name = "repair.order"
-    _inherit = ["repair.order", "aftersales.return.visit.source"]
-
-    def action_repair_done(self):
-        result = super().action_repair_done()
-        self._return_visit_repairs()._aftersales_schedule_return_visits()
-        return result
-
-    def _return_visit_repairs(self):
-        """Repairs of an RMA are followed by the RMA's own visit, not one each (SPEC 5)."""
-        return self.filtered(lambda repair: repair.state == "done" and not repair.aftersales_rma_id)
+    def _check_outcome(self):
+        """A return visit is recorded with what the customer said and their satisfaction level
+        (docs/satisfaction.md §1)."""
+        incomplete = self.filtered(lambda visit: not (visit.outcome or "").strip() or not visit.satisfaction_level_id)
+        if incomplete:
+            raise UserError(self.env._(
+                "%(visits)s: record the customer's words and satisfaction level first.",
+                visits=", ".join(incomplete.mapped("name")),
+            ))

@@ -1,29 +1,29 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .aftersales_document_mixin import INTAKE_CHANNELS
-
-RMA_STATES = [
-    ("draft", "Draft"),
-    ("confirmed", "Approved"),
-    ("received", "Received"),
-    ("inspected", "Inspected"),
-    ("decided", "Decided"),
-    ("processed", "Processed"),
-    ("done", "Done"),
-    ("cancel", "Cancelled"),
-]
-
-RMA_CHANNELS = [*INTAKE_CHANNELS, ("sales_rep", "Sales Representative")]
+from ..selections import RECEIPT_STATES, RMA_CHANNELS, RMA_PRIORITIES, RMA_STATES
+from .aftersales_protected_fields_mixin import MANAGER_GROUP
 
 
 class AftersalesRma(models.Model):
+    """A customer's return of delivered units, from approval to the documents that settle it (docs/rma.md)."""
+
     _name = "aftersales.rma"
     _description = "Return Merchandise Authorization"
-    _inherit = ["aftersales.document.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["aftersales.document.mixin", "aftersales.return.visit.source", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _aftersales_sequence = ("aftersales.rma", "RMA/%(year)s/")
+    _aftersales_mail_templates = {
+        "approved": "aftersales_service.mail_template_rma_confirmed",
+        "received": "aftersales_service.mail_template_rma_received",
+        "decided": "aftersales_service.mail_template_rma_decided",
+        "shipped": "aftersales_service.mail_template_rma_shipped",
+    }
     _check_company_auto = True
+    _workflow_fields = ("state", "approved_by_id", "approved_date")
+    _locked_fields = {"can_edit_claim": ("partner_id", "sale_order_id", "date", "complaint_id")}
+
+    # Fields -----------------------------------------------------------------------------------
 
     sale_order_id = fields.Many2one(
         "sale.order",
@@ -38,12 +38,13 @@ class AftersalesRma(models.Model):
     reason_id = fields.Many2one("aftersales.rma.reason", tracking=True)
     complaint_id = fields.Many2one(
         "aftersales.complaint", index="btree_not_null", check_company=True, tracking=True,
+        domain="[('partner_id', '=', partner_id)]",
         help="The customer feedback this return was started from.",
     )
     description = fields.Html(help="What the customer reports, and what was agreed.")
     date = fields.Date(string="Claim Date", required=True, default=fields.Date.context_today, tracking=True)
     state = fields.Selection(RMA_STATES, default="draft", required=True, copy=False, tracking=True, index=True)
-    priority = fields.Selection([("0", "Normal"), ("1", "Urgent")], default="0")
+    priority = fields.Selection(RMA_PRIORITIES, default="0")
     line_ids = fields.One2many("aftersales.rma.line", "rma_id", string="Units", copy=True)
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     approved_date = fields.Datetime(readonly=True, copy=False)
@@ -56,16 +57,22 @@ class AftersalesRma(models.Model):
         groups="account.group_account_invoice,account.group_account_readonly",
     )
     repair_ids = fields.One2many("repair.order", "aftersales_rma_id", string="Repairs")
-    receipt_state = fields.Selection(
-        [("none", "Nothing Received"), ("partial", "Partially Received"), ("full", "Received")],
-        compute="_compute_receipt_state",
-        store=True,
-    )
+    receipt_state = fields.Selection(RECEIPT_STATES, compute="_compute_receipt_state", store=True)
     receipt_count = fields.Integer(compute="_compute_document_counts")
     delivery_count = fields.Integer(string="Deliveries", compute="_compute_document_counts")
     credit_note_count = fields.Integer(compute="_compute_document_counts")
     invoice_count = fields.Integer(compute="_compute_document_counts")
     repair_count = fields.Integer(compute="_compute_document_counts")
+
+    can_edit_claim = fields.Boolean(compute="_compute_can", help="Customer, order and claim date can be changed.")
+    can_propose_lines = fields.Boolean(compute="_compute_can")
+    can_approve = fields.Boolean(compute="_compute_can")
+    can_finish_inspection = fields.Boolean(compute="_compute_can")
+    can_decide = fields.Boolean(compute="_compute_can")
+    can_process = fields.Boolean(compute="_compute_can")
+    can_cancel = fields.Boolean(compute="_compute_can")
+
+    # Computes ---------------------------------------------------------------------------------
 
     @api.depends("line_ids.qty_received", "line_ids.quantity")
     def _compute_receipt_state(self):
@@ -89,109 +96,99 @@ class AftersalesRma(models.Model):
             rma.invoice_count = types.count("out_invoice")
             rma.repair_count = len(rma.repair_ids)
 
+    @api.depends_context("uid")
+    @api.depends("state", "sale_order_id")
+    def _compute_can(self):
+        """What can be done with the RMA now: the buttons shown and the actions' own guards (docs/rma.md §1)."""
+        manager = self.env.user.has_group(MANAGER_GROUP)
+        for rma in self:
+            rma.can_edit_claim = rma.state == "draft"
+            rma.can_propose_lines = rma.state == "draft" and bool(rma.sale_order_id)
+            rma.can_approve = rma.state == "draft" and manager
+            rma.can_finish_inspection = rma.state == "received"
+            rma.can_decide = rma.state == "inspected"
+            rma.can_process = rma.state == "decided"
+            rma.can_cancel = rma.state not in ("done", "cancel")
+
+    # Constraints ------------------------------------------------------------------------------
+
+    @api.constrains("partner_id", "sale_order_id", "complaint_id")
+    def _check_customer_documents(self):
+        """The order and the complaint of an RMA are the customer's own (docs/rma.md §2)."""
+        for rma in self:
+            customer = rma.partner_id.commercial_partner_id
+            for document in (rma.sale_order_id, rma.complaint_id):
+                if document and document.partner_id.commercial_partner_id != customer:
+                    raise ValidationError(self.env._(
+                        "%(document)s is not of %(customer)s.", document=document.display_name, customer=customer.name
+                    ))
+
+    @api.constrains("date", "partner_id")
+    def _check_lines_against_claim(self):
+        """The claim date and customer hold for every unit (docs/rma.md §2)."""
+        self.line_ids._check_unit_consistency()
+
+    # CRUD -------------------------------------------------------------------------------------
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft_or_cancelled(self):
-        """Processed RMAs are records: they are cancelled, never deleted (SPEC 7)."""
+        """Processed RMAs are records: they are cancelled, never deleted (docs/security.md §4)."""
         if any(rma.state not in ("draft", "cancel") for rma in self):
             raise UserError(self.env._("Only draft or cancelled RMAs can be deleted; cancel the others instead."))
 
-    def _warehouse(self):
-        """The company's warehouse, for units that did not leave from one of ours."""
-        self.ensure_one()
-        return self.env["stock.warehouse"].search([("company_id", "=", self.company_id.id)], limit=1)
-
-    def _per_company(self):
-        """The RMAs of each company, in that company: its documents take their defaults from it (SPEC 7)."""
-        return [rmas.with_company(company) for company, rmas in self.grouped("company_id").items()]
-
-    def _check_manager(self, what):
-        """Approvals and overrides are manager-only (SPEC 7)."""
-        if not self.env.user.has_group("aftersales_service.group_aftersales_manager"):
-            raise UserError(self.env._("Only an After-Sales manager can %(what)s.", what=what))
+    # Actions ----------------------------------------------------------------------------------
 
     def action_propose_lines(self):
-        """Propose every returnable unit of the sale order as a line (SPEC 3)."""
-        self._check_state("draft")
+        """Propose every returnable unit of the sale order as a line (docs/rma.md §2)."""
+        self._check_can("can_propose_lines")
         for rma in self:
-            if not rma.sale_order_id:
-                raise UserError(self.env._("Choose the sale order whose units come back first."))
             records = self.env["aftersales.delivery.record"].search([("sale_order_id", "=", rma.sale_order_id.id)])
             commands = (records - rma.line_ids.delivery_record_id)._rma_line_commands()
             if not commands:
                 raise UserError(self.env._("Nothing of %(order)s can be returned any more.", order=rma.sale_order_id.name))
             rma.line_ids = commands
 
-    @api.model
-    def _action_create_for(self, records):
-        """A draft RMA for the returnable units of ``records``, opened in its form (SPEC 3)."""
-        customer = records.partner_id
-        if len(customer) != 1:
-            raise UserError(self.env._("An RMA concerns the units of one customer."))
-        commands = records._rma_line_commands()
-        if not commands:
-            raise UserError(self.env._("These units were already returned or are on an open RMA."))
-        rma = self.create({
-            "partner_id": customer.id,
-            "company_id": records.company_id[:1].id,
-            "sale_order_id": records.sale_order_id.id if len(records.sale_order_id) == 1 else False,
-            "line_ids": commands,
-        })
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": rma.id, "view_mode": "form"}
-
     def action_confirm(self):
-        """Approval: one return receipt per original delivery (SPEC 3, [003] 四.2)."""
-        self._check_manager(self.env._("approve an RMA"))
-        self._check_state("draft")
+        """Approval: one return receipt per original delivery (docs/rma.md §3)."""
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self.env._("Only an After-Sales manager can approve an RMA."))
+        self._start_transition("can_approve")
         for rma in self:
             if not rma.line_ids:
                 raise UserError(self.env._("%(rma)s has no unit to return.", rma=rma.name))
-            rma.line_ids._check_returnable_quantity()
-        self.write({"state": "confirmed", "approved_by_id": self.env.uid, "approved_date": fields.Datetime.now()})
+        self.line_ids._check_returnable_quantity()
+        self._workflow().write({"state": "confirmed", "approved_by_id": self.env.uid, "approved_date": fields.Datetime.now()})
         for rma in self._per_company():
             rma.line_ids._create_receipts()
-        self._notify_customer("aftersales_service.mail_template_rma_confirmed")
-
-    def _aftersales_progress(self):
-        """Validated transfers move RMAs on: received when every unit is in, done when settled (SPEC 3)."""
-        received = self.filtered(lambda rma: rma.state == "confirmed" and rma.receipt_state == "full")
-        received.state = "received"
-        received._notify_customer("aftersales_service.mail_template_rma_received")
-        self._completion_progress()
+        self._notify_customer("approved")
 
     def action_inspection_done(self):
-        """Joint appraisal recorded for every unit (SPEC 3, [003] 二.2)."""
-        self._check_state("received")
+        """Joint appraisal recorded for every unit (docs/rma.md §4)."""
+        self._start_transition("can_finish_inspection")
         missing = self.line_ids.filtered(lambda line: not line.cause)
         if missing:
             raise UserError(self.env._(
                 "Record the cause of every unit first: %(units)s.", units=", ".join(missing.mapped("display_name"))
             ))
-        self.state = "inspected"
+        self._workflow().write({"state": "inspected"})
 
     def action_decide(self):
-        """Decisions fixed for every unit, within the return rules or overridden by a manager (SPEC 3)."""
-        self._check_state("inspected")
+        """Decisions fixed for every unit, within the return rules or overridden by a manager (docs/rma.md §6)."""
+        self._start_transition("can_decide")
         self.line_ids._check_decisions()
-        self.state = "decided"
-        self._notify_customer("aftersales_service.mail_template_rma_decided")
+        self._workflow().write({"state": "decided"})
+        self._notify_customer("decided")
 
     def action_process(self):
-        """Create the credit notes, deliveries, repairs and scraps the decisions call for (SPEC 3)."""
-        self._check_state("decided")
-        self.state = "processed"
+        """Create the credit notes, deliveries, repairs and scraps the decisions call for (docs/rma.md §7)."""
+        self._start_transition("can_process").write({"state": "processed"})
         for rma in self._per_company():
             rma.line_ids._process_decision()
-        self._completion_progress()
-
-    def _completion_progress(self):
-        """A processed RMA is done when every unit's documents are done (SPEC 3)."""
-        done = self.filtered(lambda rma: rma.state == "processed" and all(rma.line_ids.mapped("is_settled")))
-        done.state = "done"
-        return done
+        self._complete_settled()
 
     def action_cancel(self):
-        """Cancel what is not done yet; refuse when goods or money already moved (SPEC 3)."""
-        self._check_state("draft", "confirmed", "received", "inspected", "decided", "processed")
+        """Cancel what is not done yet; refuse when goods or money already moved (docs/rma.md §10)."""
+        self._start_transition("can_cancel")
         done_documents = self.line_ids._done_documents()
         if done_documents:
             raise UserError(self.env._(
@@ -199,7 +196,7 @@ class AftersalesRma(models.Model):
                 "Settle the RMA instead.",
                 documents=", ".join(done_documents),
             ))
-        self.state = "cancel"
+        self._workflow().write({"state": "cancel"})
         self.line_ids._cancel_documents()
 
     def action_view_receipts(self):
@@ -225,3 +222,60 @@ class AftersalesRma(models.Model):
     def action_view_repairs(self):
         self.ensure_one()
         return self._action_documents("repair.order", self.repair_ids, self.env._("Repairs"))
+
+    # Business rules ---------------------------------------------------------------------------
+
+    @api.model
+    def _action_create_for(self, records):
+        """A draft RMA for the returnable units of ``records``, opened in its form (docs/rma.md §2)."""
+        customer = records.partner_id
+        if len(customer) != 1:
+            raise UserError(self.env._("An RMA concerns the units of one customer."))
+        commands = records._rma_line_commands()
+        if not commands:
+            raise UserError(self.env._("These units were already returned or are on an open RMA."))
+        rma = self.create({
+            "partner_id": customer.id,
+            "company_id": records.company_id[:1].id,
+            "sale_order_id": records.sale_order_id.id if len(records.sale_order_id) == 1 else False,
+            "line_ids": commands,
+        })
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": rma.id, "view_mode": "form"}
+
+    def _warehouse(self):
+        """The company's warehouse, for units that did not leave from one of ours."""
+        self.ensure_one()
+        return self.env["stock.warehouse"].search([("company_id", "=", self.company_id.id)], limit=1)
+
+    def _per_company(self):
+        """The RMAs of each company, in that company: its documents take their defaults from it (docs/security.md §3)."""
+        return [rmas.with_company(company) for company, rmas in self.grouped("company_id").items()]
+
+    def _transfers_validated(self, pickings):
+        """Hook of the transfers of these RMAs once validated: received when every unit is in, shipped units
+        announced, done when settled (docs/rma.md §3, §7)."""
+        shipped = pickings.filtered(lambda picking: picking.aftersales_rma_role != "receipt")
+        shipped.aftersales_rma_id._notify_customer("shipped")
+        pickings.move_ids.aftersales_rma_line_id._close_short_receipts()
+        self._receipts_progress()
+
+    def _receipts_progress(self):
+        """Received when every unit is in, then done when every unit is settled (docs/rma.md §3)."""
+        received = self.filtered(lambda rma: rma.state == "confirmed" and rma.receipt_state == "full")
+        received._workflow().write({"state": "received"})
+        received._notify_customer("received")
+        self._complete_settled()
+
+    def _complete_settled(self):
+        """A processed RMA is done when every unit's documents are done; a return visit follows
+        (docs/rma.md §7, docs/satisfaction.md §1)."""
+        done = self.filtered(lambda rma: rma.state == "processed" and all(rma.line_ids.mapped("is_settled")))
+        done._workflow().write({"state": "done"})
+        done._aftersales_schedule_return_visits()
+        return done
+
+    def _return_visit_unit(self):
+        """The unit a visit asks about: the RMA's one product, and its serial when one unit came back."""
+        products, lots = self.line_ids.product_id, self.line_ids.lot_id
+        product = products if len(products) == 1 else products.browse()
+        return product, lots if product and len(lots) == 1 and len(self.line_ids) == 1 else lots.browse()

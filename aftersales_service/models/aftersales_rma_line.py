@@ -1,39 +1,59 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.float_utils import float_compare
 
-from .aftersales_delivery_record_warranty import WARRANTY_STATES
+from ..selections import CAUSES, CHARGE_MODES, DECISIONS, WARRANTY_STATES
+from .aftersales_protected_fields_mixin import MANAGER_GROUP, in_workflow
 
-CAUSES = [
-    ("manufacturing", "Our Manufacturing Quality"),
-    ("nonconformity", "Specification Non-Conformity"),
-    ("transport", "Transport Damage"),
-    ("misuse", "Customer Misuse"),
-    ("external_damage", "External Damage Not Caused by Us"),
-    ("wear", "Normal Wear"),
-    ("not_ours", "Not Our Product"),
-    ("no_fault", "No Fault Found"),
-]
-
-DECISIONS = [
-    ("refund", "Refund"),
-    ("replace", "Replacement"),
-    ("repair", "Repair"),
-    ("return_as_is", "Return As Is"),
-    ("scrap", "Scrap"),
-    ("reject", "Reject Claim"),
-]
-
-# Inspection findings that void the warranty (SPEC 2, [003] 六), as check_warranty keys.
+# Inspection findings that void the warranty, as check_warranty keys (docs/warranty.md §6).
 VOIDING_CAUSES = {"misuse": "misuse", "external_damage": "external_damage"}
+# Decisions that take the goods back for good: refund and replacement (docs/rma.md §5).
+RETURN_DECISIONS = ("refund", "replace")
+OUR_FAULT_CAUSES = ("manufacturing", "nonconformity", "transport")
+OUT_OF_WARRANTY = ("expired", "no_proof", "void")
+# What the return rules read: changing it after an override calls for a new one (docs/rma.md §6).
+RULE_INPUTS = {"cause", "customer_modified", "product_used", "customer_pickup", "custom_agreement", "product_id",
+               "lot_id", "delivery_record_id", "proof_date"}
+# How each decision ends: the role of the transfer that settles it (docs/rma.md §7).
+SETTLING_ROLE = {"replace": "replacement", "repair": "return", "return_as_is": "return", "reject": "return"}
+# The processing of each decision (docs/rma.md §7).
+PROCESSORS = {
+    "refund": "_process_refund",
+    "replace": "_process_replacement",
+    "repair": "_process_repair",
+    "return_as_is": "_return_to_customer",
+    "reject": "_return_to_customer",
+    "scrap": "_process_scrap",
+}
+
+UNIT_FIELDS = ("rma_id", "product_id", "lot_id", "quantity", "delivery_record_id", "proof_date")
+INSPECTION_FIELDS = ("cause", "customer_modified", "customer_processed_parts", "product_used", "customer_pickup",
+                     "department_id", "inspection_note")
+DECISION_FIELDS = ("decision", "override_reason", "custom_agreement", "paid_repair_requested", "customer_consent")
 
 
 class AftersalesRmaLine(models.Model):
+    """One returned unit: its warranty on the claim date, inspection, decision and the documents that settle
+    it (docs/rma.md)."""
+
     _name = "aftersales.rma.line"
     _description = "Returned Unit"
+    _inherit = ["aftersales.protected.fields.mixin"]
     _order = "rma_id, sequence, id"
     _check_company_auto = True
+    _frozen_fields = ("rma_id",)
+    _workflow_fields = ("overridden_by_id", "repair_id", "scrap_id")
+    _manager_fields = ("override_reason",)
+    _locked_fields = {
+        "can_edit_unit": UNIT_FIELDS,
+        "can_edit_inspection": INSPECTION_FIELDS,
+        "can_edit_decision": DECISION_FIELDS,
+        "can_edit_charge": ("repair_hours",),
+    }
+
+    # Fields -----------------------------------------------------------------------------------
 
     rma_id = fields.Many2one("aftersales.rma", string="RMA", required=True, index=True, ondelete="cascade")
     sequence = fields.Integer(default=10)
@@ -86,6 +106,11 @@ class AftersalesRmaLine(models.Model):
     inspection_note = fields.Text()
 
     decision = fields.Selection(DECISIONS, copy=False)
+    refund_allowed = fields.Boolean(
+        string="Return Allowed", compute="_compute_return_rule", help="Whether the return rules allow a refund or replacement."
+    )
+    return_rule = fields.Char(string="Rule Applied", compute="_compute_return_rule")
+    proposed_decision = fields.Selection(DECISIONS, compute="_compute_proposed_decision")
     override_reason = fields.Text(copy=False, help="Why a manager decided against the return rules.")
     overridden_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     custom_agreement = fields.Boolean(
@@ -93,31 +118,45 @@ class AftersalesRmaLine(models.Model):
     )
     paid_repair_requested = fields.Boolean(help="The customer asks us to repair a unit that is not ours, at cost.")
     customer_consent = fields.Boolean(string="Customer Consents to Scrap")
+    charge_mode = fields.Selection(CHARGE_MODES, string="Repair Charge", compute="_compute_charge_mode", store=True)
     repair_hours = fields.Float(string="Labour Hours", help="Hours of work charged on a chargeable repair.")
 
     repair_id = fields.Many2one("repair.order", string="Repair Order", copy=False, readonly=True)
     scrap_id = fields.Many2one("stock.scrap", copy=False, readonly=True)
     credit_line_ids = fields.One2many("account.move.line", "aftersales_rma_line_id", string="Credit Note Lines")
+    is_settled = fields.Boolean(compute="_compute_is_settled", help="Every document of the decision is done.")
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_while_draft(self):
-        """Units leave an RMA only before approval: later they have receipts and decisions (SPEC 3)."""
-        if self.env.context.get("aftersales_unreceived"):
-            return
-        if any(line.rma_state not in ("draft", "cancel") for line in self):
-            raise UserError(self.env._("Units can be removed from draft RMAs only; cancel the RMA instead."))
+    can_edit_unit = fields.Boolean(compute="_compute_can")
+    can_edit_inspection = fields.Boolean(compute="_compute_can")
+    can_edit_decision = fields.Boolean(compute="_compute_can")
+    can_edit_charge = fields.Boolean(compute="_compute_can")
+
+    # Computes ---------------------------------------------------------------------------------
 
     @api.depends("product_id", "lot_id", "delivery_record_id")
     def _compute_display_name(self):
         for line in self:
             line.display_name = " ".join(filter(None, [line.product_id.display_name, line.lot_id.name]))
 
+    @api.depends("rma_id.state", "repair_id.state")
+    def _compute_can(self):
+        """Which of the unit's fields can change now: the view's ``readonly`` and the write guard
+        (docs/rma.md §1)."""
+        for line in self:
+            state = line.rma_id.state or "draft"
+            line.can_edit_unit = state == "draft"
+            line.can_edit_inspection = state == "received"
+            line.can_edit_decision = state in ("received", "inspected")
+            line.can_edit_charge = state in ("received", "inspected", "decided", "processed") and (
+                line.repair_id.state != "done"
+            )
+
     @api.depends(
         "lot_id", "product_id", "delivery_record_id", "proof_date", "rma_id.date", "rma_id.partner_id",
         "cause", "customer_modified",
     )
     def _compute_warranty(self):
-        """Warranty of the unit on the claim date, voided by what inspection found (SPEC 2, 3)."""
+        """Warranty of the unit on the claim date, voided by what inspection found (docs/warranty.md §5-§7)."""
         records = self.env["aftersales.delivery.record"]
         for line in self:
             if not line.product_id or not line.rma_id:
@@ -145,43 +184,82 @@ class AftersalesRmaLine(models.Model):
 
     @api.depends("move_ids.state", "move_ids.quantity", "move_ids.picking_id.aftersales_rma_role")
     def _compute_received(self):
-        """Received quantity and date: the done receipt moves of the unit (SPEC 3)."""
+        """Received quantity and date: the done receipt moves of the unit, in the company's time zone
+        (docs/rma.md §3)."""
         for line in self:
-            moves = line.move_ids.filtered(
-                lambda m: m.state == "done" and m.picking_id.aftersales_rma_role == "receipt"
-            )
+            moves = line._moves_of("receipt").filtered(lambda m: m.state == "done")
             line.qty_received = sum(m.product_uom._compute_quantity(m.quantity, m.product_id.uom_id) for m in moves)
             dates = moves.mapped("date")
-            line.receipt_date = max(dates).date() if dates else False
+            line.receipt_date = line.company_id._aftersales_date(max(dates)) if dates else False
+
+    @api.depends("cause", "warranty_state", "customer_modified", "product_used", "customer_pickup",
+                 "custom_agreement", "product_id")
+    def _compute_return_rule(self):
+        for line in self:
+            line.refund_allowed, line.return_rule = line._return_rule()
+
+    @api.depends("cause", "refund_allowed", "paid_repair_requested", "product_used")
+    def _compute_proposed_decision(self):
+        """Decision proposed from the inspection and the return rules (docs/rma.md §6)."""
+        for line in self:
+            if not line.cause:
+                line.proposed_decision = False
+            elif line.refund_allowed:
+                line.proposed_decision = "refund"
+            elif line.cause == "not_ours":
+                line.proposed_decision = "repair" if line.paid_repair_requested else "reject"
+            elif line.cause == "no_fault":
+                line.proposed_decision = "return_as_is"
+            else:
+                line.proposed_decision = "repair"
+
+    @api.depends("warranty_state", "cause", "customer_processed_parts")
+    def _compute_charge_mode(self):
+        for line in self:
+            line.charge_mode = line._repair_charge()
+
+    @api.depends(
+        "decision", "move_ids.state", "move_ids.picking_id.aftersales_rma_role", "repair_id.state", "scrap_id.state"
+    )
+    def _compute_is_settled(self):
+        for line in self:
+            if line.decision == "refund":
+                line.is_settled = True
+            elif line.decision == "scrap":
+                line.is_settled = line.scrap_id.state == "done"
+            else:
+                moves = line._moves_of(SETTLING_ROLE.get(line.decision, ""))
+                repaired = line.decision != "repair" or line.repair_id.state == "done"
+                line.is_settled = bool(moves) and repaired and all(move.state == "done" for move in moves)
+
+    # Onchanges --------------------------------------------------------------------------------
 
     @api.onchange("lot_id")
     def _onchange_lot_id(self):
-        """A serial number finds the unit's delivery to this customer (SPEC 3)."""
+        """A serial number finds the unit's delivery to this customer (docs/rma.md §2)."""
         if self.lot_id:
             record = self.env["aftersales.delivery.record"].search(
                 [("lot_id", "=", self.lot_id.id), ("partner_id", "=", self.rma_id.partner_id.commercial_partner_id.id)],
                 limit=1,
             )
-            self.update(self._values_from_record(record, record._returnable_quantity() or 1.0) if record else {})
+            self.update(self._prepare_values_from_record(record, record._returnable_quantity() or 1.0) if record else {})
 
     @api.onchange("delivery_record_id")
     def _onchange_delivery_record_id(self):
         record = self.delivery_record_id
         if record and record.lot_id != self.lot_id:
-            self.update(self._values_from_record(record, record._returnable_quantity() or 1.0))
+            self.update(self._prepare_values_from_record(record, record._returnable_quantity() or 1.0))
 
-    @api.model
-    def _values_from_record(self, record, quantity):
-        return {
-            "delivery_record_id": record.id,
-            "product_id": record.product_id.id,
-            "lot_id": record.lot_id.id,
-            "quantity": quantity,
-        }
+    @api.onchange("proposed_decision")
+    def _onchange_proposed_decision(self):
+        """What inspection finds proposes the decision; the coordinator may choose another."""
+        self.decision = self.proposed_decision
+
+    # Constraints ------------------------------------------------------------------------------
 
     @api.constrains("quantity", "delivery_record_id", "lot_id", "product_id")
     def _check_returnable_quantity(self):
-        """A unit never returns more than delivered − returned − claimed on open RMAs (SPEC 3)."""
+        """A unit never returns more than delivered − returned − claimed on open RMAs (docs/rma.md §2)."""
         for line in self:
             if line.quantity <= 0:
                 raise ValidationError(self.env._("The quantity to return must be positive."))
@@ -207,9 +285,526 @@ class AftersalesRmaLine(models.Model):
                     delivered=record.quantity,
                 ))
 
+    @api.constrains("rma_id", "product_id", "lot_id", "delivery_record_id", "proof_date")
+    def _check_unit_consistency(self):
+        """A unit is the customer's own, claimed after it was delivered, with a proof dated before the claim
+        (docs/rma.md §2)."""
+        records = self.env["aftersales.delivery.record"]
+        unrecorded_lots = self.filtered(lambda line: not line.delivery_record_id).lot_id
+        if unrecorded_lots:
+            records = records.search_fetch([("lot_id", "in", unrecorded_lots.ids)], ["lot_id", "partner_id"])
+        for line in self:
+            customer = line.rma_id.partner_id.commercial_partner_id
+            record = line.delivery_record_id
+            records._check_lot_of_product(line.lot_id, line.product_id)
+            if record and record.partner_id != customer:
+                raise ValidationError(self.env._(
+                    "%(unit)s was delivered to another customer, not to %(customer)s.",
+                    unit=record.display_name, customer=customer.name,
+                ))
+            if not record and line.lot_id:
+                delivered_to = records.filtered(lambda r, lot=line.lot_id: r.lot_id == lot).partner_id
+                if delivered_to and customer not in delivered_to:
+                    raise ValidationError(self.env._(
+                        "%(serial)s was delivered to another customer, not to %(customer)s.",
+                        serial=line.lot_id.name, customer=customer.name,
+                    ))
+            if record and line.rma_id.date < record.delivery_date:
+                raise ValidationError(self.env._(
+                    "%(unit)s cannot be claimed on %(claim)s: it was delivered on %(delivered)s.",
+                    unit=record.display_name, claim=line.rma_id.date, delivered=record.delivery_date,
+                ))
+            if line.proof_date and line.proof_date > line.rma_id.date:
+                raise ValidationError(self.env._("The proof of purchase cannot be dated after the claim date."))
+
+    @api.constrains("repair_hours")
+    def _check_repair_hours(self):
+        """Labour is charged, never credited: hours are zero or more (docs/rma.md §8)."""
+        if any(line.repair_hours < 0 for line in self):
+            raise ValidationError(self.env._("Labour hours cannot be negative."))
+
+    # CRUD -------------------------------------------------------------------------------------
+
+    def write(self, vals):
+        res = super().write(vals)
+        if RULE_INPUTS.intersection(vals):
+            # New findings call for a new override.
+            self.filtered("overridden_by_id")._workflow().write({"overridden_by_id": False})
+        if "decision" in vals:
+            self._record_overrides()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_while_draft(self):
+        """Units leave an RMA only before approval: later they have receipts and decisions; only the workflow
+        removes a unit that never came (docs/rma.md §2, §10)."""
+        if not in_workflow(self.env) and any(line.rma_state not in ("draft", "cancel") for line in self):
+            raise UserError(self.env._("Units can be removed from draft RMAs only; cancel the RMA instead."))
+
+    # Business rules: return rules and decisions ------------------------------------------------
+
+    def _return_rule(self):
+        """Return rules: may the goods come back for a refund or replacement? (docs/rma.md §5)."""
+        self.ensure_one()
+        if not self.cause:
+            return False, self.env._("Not inspected yet.")
+        if self.cause == "not_ours" or self.warranty_state == "not_ours":
+            return False, self.env._("Not our product: no return.")
+        if self.product_id.aftersales_custom_made and not self.custom_agreement:
+            return False, self.env._("Custom-made products are not returned unless the contract says so.")
+        if self.cause == "transport":
+            if self.customer_pickup:
+                return False, self.env._("Transport damage after the customer collected the goods is not ours.")
+            return True, self.env._("Transport damage on our delivery: return allowed.")
+        if self.cause == "nonconformity":
+            return True, self.env._("Parameters or dimensions do not meet the contract: return allowed.")
+        if self.customer_modified:
+            return False, self.env._("Disassembled or modified by the customer: no return.")
+        if self.cause == "misuse":
+            return False, self.env._("Unusable through customer misuse: no return.")
+        if self.cause == "external_damage":
+            return False, self.env._("Outside damaged or changed, not by us: no return.")
+        if self.warranty_state in OUT_OF_WARRANTY:
+            return False, self.env._("Out of warranty: no return.")
+        if self.cause == "no_fault":
+            if self.product_used:
+                return False, self.env._("Used, without quality problem: no return.")
+            return True, self.env._("Intact product in warranty: return allowed with our consent.")
+        return False, self.env._("A defect in warranty is repaired free of charge, not returned.")
+
+    def _repair_charge(self):
+        """Repair charges: free in warranty and our fault, except processed parts; else materials and labour
+        (docs/rma.md §8)."""
+        self.ensure_one()
+        if self.warranty_state == "in_warranty" and self.cause in OUR_FAULT_CAUSES:
+            return "materials" if self.customer_processed_parts else "free"
+        return "full"
+
+    def _record_overrides(self):
+        """Deciding against the return rules is a manager's call, with a reason, in the chatter (docs/rma.md §6)."""
+        overriding = self.filtered(lambda line: line.decision in RETURN_DECISIONS and not line.refund_allowed)
+        (self - overriding).filtered("overridden_by_id")._workflow().write({"overridden_by_id": False})
+        if not overriding:
+            return
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self.env._(
+                "The return rules refuse a refund or replacement here (%(rule)s) and only an After-Sales manager "
+                "can override them.",
+                rule="; ".join(overriding.mapped("return_rule")),
+            ))
+        if not all(overriding.mapped("override_reason")):
+            raise UserError(self.env._("Give the reason for overriding the return rules."))
+        overriding._workflow().write({"overridden_by_id": self.env.uid})
+        for line in overriding:
+            line.rma_id.message_post(body=self.env._(
+                "Return rules overridden for %(unit)s by %(user)s (%(rule)s): %(reason)s",
+                unit=line.display_name,
+                user=self.env.user.name,
+                rule=line.return_rule,
+                reason=line.override_reason,
+            ))
+
+    def _check_decisions(self):
+        """Every unit has a decision its conditions allow (docs/rma.md §6)."""
+        for line in self:
+            if not line.decision:
+                raise UserError(self.env._("Decide what happens to %(unit)s.", unit=line.display_name))
+            if line.decision in RETURN_DECISIONS and not line.refund_allowed and not line.overridden_by_id:
+                raise UserError(self.env._(
+                    "%(unit)s: %(rule)s A manager's override is needed.", unit=line.display_name, rule=line.return_rule
+                ))
+            if line.decision == "repair" and line.cause == "not_ours" and not line.paid_repair_requested:
+                raise UserError(self.env._(
+                    "%(unit)s is not ours: we repair it only when the customer asks for a paid repair.",
+                    unit=line.display_name,
+                ))
+            if line.decision == "scrap" and not line.customer_consent:
+                raise UserError(self.env._(
+                    "%(unit)s can be scrapped only with the customer's consent.", unit=line.display_name
+                ))
+            if line.decision in RETURN_DECISIONS and not line.delivery_record_id:
+                raise UserError(self.env._(
+                    "%(unit)s was not delivered by us: it cannot be refunded or replaced.", unit=line.display_name
+                ))
+            if line.decision == "refund" and not line.sale_line_id:
+                raise UserError(self.env._(
+                    "%(unit)s was not shipped for a sale order: there is no sale to credit.", unit=line.display_name
+                ))
+            if line.qty_received < line.quantity:
+                raise UserError(self.env._("%(unit)s has not been received in full.", unit=line.display_name))
+
+    # Business rules: quantities ---------------------------------------------------------------
+
+    @api.model
+    def _prepare_values_from_record(self, record, quantity):
+        """A line for ``quantity`` of the unit ``record`` delivered."""
+        return {
+            "delivery_record_id": record.id,
+            "product_id": record.product_id.id,
+            "lot_id": record.lot_id.id,
+            "quantity": quantity,
+        }
+
     def _pending_quantity(self):
         """Quantity claimed but not yet received, per delivery record (open RMAs)."""
         pending = defaultdict(float)
         for line in self.filtered(lambda line: line.rma_id.state not in ("cancel", "done")):
             pending[line.delivery_record_id] += max(line.quantity - line.qty_received, 0.0)
         return pending
+
+    def _moves_of(self, role):
+        return self.move_ids.filtered(lambda move: move.picking_id.aftersales_rma_role == role)
+
+    def _received_move(self):
+        """The done receipt move that brought the unit in."""
+        self.ensure_one()
+        return self._moves_of("receipt").filtered(lambda move: move.state == "done")[:1]
+
+    # Business rules: receipts -----------------------------------------------------------------
+
+    def _create_receipts(self):
+        """Approval creates one return receipt per original delivery, with Odoo's return wizard; the order
+        is settled only when the decision is processed (docs/rma.md §3, §11)."""
+        groups = defaultdict(lambda: self.browse())
+        for line in self:
+            groups[line.rma_id, line.delivery_record_id.move_id.picking_id] |= line
+        for (rma, delivery), lines in groups.items():
+            rma_location = (delivery.picking_type_id.warehouse_id or rma._warehouse())._aftersales_rma_location()
+            if delivery:
+                receipt = lines.with_context(aftersales_return_location_id=rma_location.id)._return_through_wizard(
+                    delivery, [line.delivery_record_id.move_id for line in lines]
+                )
+            else:
+                receipt = self.env["stock.picking"].create(lines._prepare_receipt_values(rma._warehouse(), rma_location))
+                receipt.action_confirm()
+                lines._reset_move_lines()
+            receipt._workflow().write({"aftersales_rma_id": rma.id, "aftersales_rma_role": "receipt", "origin": rma.name})
+
+    def _return_through_wizard(self, picking, origin_moves):
+        """A return of ``picking`` with one move per unit (``origin_moves`` lists the move each unit
+        left with); what the order delivered does not change (docs/rma.md §11)."""
+        wizard = self.env["stock.return.picking"].create({"picking_id": picking.id})
+        wizard.product_return_moves = [fields.Command.clear()] + [
+            fields.Command.create({
+                "product_id": line.product_id.id,
+                "quantity": line.product_uom_id._compute_quantity(line.quantity, origin_move.product_uom),
+                "move_id": origin_move.id,
+                "to_refund": False,
+                "aftersales_rma_line_id": line.id,
+            })
+            for line, origin_move in zip(self, origin_moves)
+        ]
+        returned = wizard._create_return()
+        # A new return unreserves the open returns of the same moves: every unit gets its line back.
+        siblings = self.env["stock.move"].union(*origin_moves).move_dest_ids.filtered(
+            lambda move: move.aftersales_rma_line_id and move.state not in ("done", "cancel")
+        )
+        siblings.aftersales_rma_line_id._reset_move_lines()
+        return returned
+
+    def _prepare_receipt_values(self, warehouse, location):
+        """A plain receipt from the customer for units we never delivered (not ours, legacy)."""
+        customers = self.env.ref("stock.stock_location_customers")
+        return {
+            "picking_type_id": warehouse.in_type_id.id,
+            "partner_id": self.rma_id.partner_id.id,
+            "location_id": customers.id,
+            "location_dest_id": location.id,
+            "move_ids": [
+                fields.Command.create({
+                    "product_id": line.product_id.id,
+                    "product_uom_qty": line.quantity,
+                    "product_uom": line.product_uom_id.id,
+                    "location_id": customers.id,
+                    "location_dest_id": location.id,
+                    "aftersales_rma_line_id": line.id,
+                })
+                for line in self
+            ],
+        }
+
+    def _reset_move_lines(self):
+        """The open moves of the units get one move line each, with the unit's own serial / lot number
+        and the move's locations."""
+        for move in self.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
+            lot = move.aftersales_rma_line_id.lot_id
+            line = move.move_line_ids
+            if len(line) == 1 and line.lot_id == lot and line.quantity == move.product_uom_qty:
+                continue
+            if len(line) == 1 and line.quantity == move.product_uom_qty and move.location_id.usage != "internal":
+                line.lot_id = lot
+                continue
+            move._do_unreserve()
+            move.move_line_ids.unlink()
+            self.env["stock.move.line"].create({
+                "move_id": move.id,
+                "picking_id": move.picking_id.id,
+                "product_id": move.product_id.id,
+                "product_uom_id": move.product_uom.id,
+                "lot_id": move.aftersales_rma_line_id.lot_id.id,
+                "quantity": move.product_uom_qty,
+                "location_id": move.location_id.id,
+                "location_dest_id": move.location_dest_id.id,
+            })
+
+    def _close_short_receipts(self):
+        """Units still missing when their receipt closes (no backorder, cancelled) leave the approved RMA:
+        a line keeps what came in, a unit that never came is removed, an RMA that got nothing is cancelled
+        (docs/rma.md §10)."""
+        short = self.filtered(
+            lambda line: line.rma_state == "confirmed"
+            and all(move.state in ("done", "cancel") for move in line._moves_of("receipt"))
+            and line.product_uom_id.compare(line.qty_received, line.quantity) < 0
+        )
+        if not short:
+            return
+        for rma, lines in short.grouped("rma_id").items():
+            rma.message_post(body=self.env._(
+                "The receipt was closed without %(units)s: they are no longer part of this RMA.",
+                units=", ".join(
+                    f"{line.display_name} ({line.quantity - line.qty_received:g})" for line in lines
+                ),
+            ))
+        never_came = short.filtered(lambda line: line.product_uom_id.is_zero(line.qty_received))
+        for line in short - never_came:
+            line._workflow().write({"quantity": line.qty_received})
+        emptied = never_came.rma_id.filtered(lambda rma: not rma.line_ids - never_came)
+        never_came._workflow().unlink()
+        emptied._workflow().write({"state": "cancel"})
+
+    # Business rules: processing ---------------------------------------------------------------
+
+    def _process_decision(self):
+        """The sale order is settled, then each decision becomes its real documents (docs/rma.md §7, §11)."""
+        self._settle_sale_lines()
+        for decision, lines in self.grouped("decision").items():
+            getattr(lines, PROCESSORS[decision])()
+
+    def _settle_sale_lines(self):
+        """The sale-order side of the decisions: a refunded or replaced unit leaves what the order delivered;
+        the other units stay sold; refunded units of products invoiced on order leave the order
+        (docs/rma.md §11)."""
+        taken_back = self.filtered(lambda line: line.decision in RETURN_DECISIONS)
+        taken_back.move_ids.filtered(
+            lambda move: move.state == "done" and move.sale_line_id and move.picking_id.aftersales_rma_role == "receipt"
+        ).write({"to_refund": True})
+        refunded = taken_back.filtered(
+            lambda line: line.decision == "refund" and line.sale_line_id.product_id.invoice_policy == "order"
+        )
+        for sale_line, lines in refunded.sudo().grouped("sale_line_id").items():
+            sale_line._aftersales_lower_ordered_quantity(
+                sum(line.product_uom_id._compute_quantity(line.quantity, sale_line.product_uom_id) for line in lines)
+            )
+
+    def _process_refund(self):
+        """Refund: a credit note at the sale line's price, discount and taxes, reversing the invoice that
+        billed the units (docs/rma.md §7)."""
+        if self.sudo().credit_line_ids.filtered(lambda aml: aml.parent_state != "cancel"):
+            raise UserError(self.env._("These units were already credited: a refund is never made twice."))
+        # Amounts come from the sale order, not from the user: invoicing rights are not needed.
+        lines = self.sudo()
+        invoices = lines._billing_invoices()
+        credit_lines = lines._prepare_credit_note_lines()
+        for (rma, order), rma_lines in lines.grouped(lambda line: (line.rma_id, line.sale_line_id.order_id)).items():
+            if not any(line in credit_lines for line in rma_lines):
+                rma.message_post(body=self.env._(
+                    "%(order)s was not invoiced for these units: no credit note, the order has less to invoice.",
+                    order=order.name,
+                ))
+                continue
+            for invoice, invoice_lines in rma_lines.filtered(lambda line: line in credit_lines).grouped(
+                lambda line: invoices[line]
+            ).items():
+                credit_note = self.env["account.move"].sudo().create(
+                    invoice_lines._prepare_credit_note_values(rma, order, invoice, credit_lines)
+                )
+                credit_note.action_post()
+
+    def _billing_invoices(self):
+        """The posted invoice that billed each unit: the sale line's delivered units, in delivery order, against
+        its invoiced quantities, in invoice order (docs/rma.md §7)."""
+        invoices = {}
+        for sale_line, lines in self.grouped("sale_line_id").items():
+            records = self.env["aftersales.delivery.record"].search(
+                [("sale_line_id", "=", sale_line.id)], order="delivery_date, id"
+            )
+            position, start = {}, 0.0
+            for record in records:
+                position[record] = start
+                start += record.quantity
+            billed = []
+            for invoice_line in sale_line.invoice_lines.filtered(
+                lambda aml: aml.move_id.move_type == "out_invoice" and aml.parent_state == "posted"
+            ).sorted(lambda aml: (aml.move_id.invoice_date, aml.move_id.id)):
+                quantity = invoice_line.product_uom_id._compute_quantity(invoice_line.quantity, sale_line.product_id.uom_id)
+                billed.append((invoice_line.move_id, quantity))
+            for line in lines:
+                remaining = position.get(line.delivery_record_id, 0.0)
+                invoice = billed[-1][0] if billed else self.env["account.move"]
+                for move, quantity in billed:
+                    if float_compare(remaining, quantity, precision_rounding=sale_line.product_id.uom_id.rounding) < 0:
+                        invoice = move
+                        break
+                    remaining -= quantity
+                invoices[line] = invoice
+        return invoices
+
+    def _prepare_credit_note_lines(self):
+        """What to credit per unit: the invoiced part of the returned quantity, in the sale line's unit
+        (docs/rma.md §7). Returns {rma line: invoice line values}."""
+        credit_lines = {}
+        for sale_line, lines in self.grouped("sale_line_id").items():
+            creditable = max(-sale_line.qty_to_invoice, 0.0)
+            for line in lines:
+                quantity = min(line.product_uom_id._compute_quantity(line.quantity, sale_line.product_uom_id), creditable)
+                creditable -= quantity
+                if not sale_line.product_uom_id.is_zero(quantity):
+                    credit_lines[line] = sale_line._prepare_invoice_line(quantity=quantity, aftersales_rma_line_id=line.id)
+        return credit_lines
+
+    def _prepare_credit_note_values(self, rma, order, invoice, credit_lines):
+        """The credit note of these units of ``order``, reversing ``invoice`` (docs/rma.md §7)."""
+        return dict(
+            order._prepare_invoice(),
+            move_type="out_refund",
+            ref=self.env._("%(rma)s: return of %(order)s", rma=rma.name, order=order.name),
+            reversed_entry_id=invoice.id,
+            aftersales_rma_id=rma.id,
+            invoice_line_ids=[fields.Command.create(credit_lines[line]) for line in self],
+        )
+
+    def _process_replacement(self):
+        """Replacement: a real delivery from stock, on the original sale line (docs/rma.md §7)."""
+        for rma, lines in self.grouped("rma_id").items():
+            warehouse = lines.sale_line_id.order_id.warehouse_id[:1] or rma._warehouse()
+            delivery = self.env["stock.picking"].create(lines._prepare_replacement_values(rma, warehouse))
+            delivery.action_confirm()
+            delivery.action_assign()
+
+    def _prepare_replacement_values(self, rma, warehouse):
+        """The delivery of new units replacing these, on their sale lines (docs/rma.md §7)."""
+        customers = self.env.ref("stock.stock_location_customers")
+        return {
+            "picking_type_id": warehouse.out_type_id.id,
+            "partner_id": self.delivery_record_id.delivery_partner_id[:1].id or rma.partner_id.id,
+            "location_id": warehouse.lot_stock_id.id,
+            "location_dest_id": customers.id,
+            "origin": rma.name,
+            "aftersales_rma_id": rma.id,
+            "aftersales_rma_role": "replacement",
+            "move_ids": [
+                fields.Command.create({
+                    "product_id": line.product_id.id,
+                    "product_uom_qty": line.quantity,
+                    "product_uom": line.product_uom_id.id,
+                    "location_id": warehouse.lot_stock_id.id,
+                    "location_dest_id": customers.id,
+                    "sale_line_id": line.sale_line_id.id,
+                    "aftersales_rma_line_id": line.id,
+                })
+                for line in self
+            ],
+        }
+
+    def _process_repair(self):
+        """Repair: one Odoo repair order per unit, charged by rule (docs/rma.md §8)."""
+        for line in self:
+            repair = self.env["repair.order"].create(line._prepare_repair_values())
+            line._workflow().write({"repair_id": repair.id})
+            repair._action_repair_confirm()
+
+    def _prepare_repair_values(self):
+        """The repair order of this received unit (docs/rma.md §8)."""
+        self.ensure_one()
+        receipt_move = self._received_move()
+        return {
+            "partner_id": self.rma_id.partner_id.id,
+            "product_id": self.product_id.id,
+            "product_qty": self.quantity,
+            "lot_id": self.lot_id.id,
+            "picking_id": receipt_move.picking_id.id,
+            "product_location_src_id": receipt_move.location_dest_id.id,
+            "product_location_dest_id": receipt_move.location_dest_id.id,
+            "under_warranty": self.charge_mode == "free",
+            "company_id": self.company_id.id,
+            "aftersales_rma_line_id": self.id,
+            "internal_notes": self.inspection_note,
+        }
+
+    def _return_to_customer(self):
+        """Return as is, a rejected claim or a finished repair: the received units go back to the customer
+        on a return of their receipt (docs/rma.md §7)."""
+        for receipt, lines in self.grouped(lambda line: line._received_move().picking_id).items():
+            receipt_moves = [line._received_move() for line in lines]
+            delivery = lines._return_through_wizard(receipt, receipt_moves)
+            delivery._workflow().write({"aftersales_rma_id": receipt.aftersales_rma_id.id, "aftersales_rma_role": "return"})
+
+    def _process_scrap(self):
+        """Scrap with the customer's consent: Odoo's scrap of the received unit, which stays sold
+        (docs/rma.md §7)."""
+        for line in self:
+            scrap = self.env["stock.scrap"].create(line._prepare_scrap_values())
+            scrap.do_scrap()
+            line._workflow().write({"scrap_id": scrap.id})
+
+    def _prepare_scrap_values(self):
+        """The scrap of this received unit."""
+        self.ensure_one()
+        return {
+            "product_id": self.product_id.id,
+            "lot_id": self.lot_id.id,
+            "scrap_qty": self.quantity,
+            "product_uom_id": self.product_uom_id.id,
+            "location_id": self._received_move().location_dest_id.id,
+            "company_id": self.company_id.id,
+            "origin": self.rma_id.name,
+            "aftersales_rma_line_id": self.id,
+        }
+
+    # Business rules: repairs ------------------------------------------------------------------
+
+    def _repair_finished(self):
+        """Hook of a finished repair: invoiced when chargeable, then back to the customer (docs/rma.md §8)."""
+        for line in self.filtered(lambda line: line.charge_mode != "free"):
+            line._invoice_repair()
+        self._return_to_customer()
+
+    def _invoice_repair(self):
+        """Chargeable repair: parts at sale price through the repair's quotation, labour as hours × rate
+        (docs/rma.md §8)."""
+        self.ensure_one()
+        # Prices come from the pricelist and the labour rate, not from the user: sales rights are not needed.
+        repair = self.sudo().repair_id
+        if not repair.sale_order_id:
+            repair._create_sale_order()
+        order = repair.sale_order_id
+        labour = self.company_id.aftersales_labour_product_id
+        if self.charge_mode == "full" and self.repair_hours and labour:
+            order.env["sale.order.line"].create({
+                "order_id": order.id, "product_id": labour.id, "product_uom_qty": self.repair_hours,
+            })
+        if order.currency_id.is_zero(order.amount_total):
+            order._action_cancel()
+            return
+        order.action_confirm()
+        if not any(order.order_line.mapped("qty_to_invoice")):
+            return
+        invoice = order._create_invoices(final=True)
+        invoice._workflow().write({"aftersales_rma_id": self.rma_id.id})
+        invoice.action_post()
+
+    # Business rules: cancellation -------------------------------------------------------------
+
+    def _done_documents(self):
+        """Documents that already moved goods or money."""
+        documents = self.move_ids.filtered(lambda m: m.state == "done").picking_id.mapped("name")
+        documents += self.repair_id.filtered(lambda r: r.state == "done").mapped("name")
+        documents += self.scrap_id.filtered(lambda s: s.state == "done").mapped("name")
+        documents += self.rma_id.sudo().account_move_ids.filtered(lambda m: m.state == "posted").mapped("name")
+        return sorted(set(documents))
+
+    def _cancel_documents(self):
+        """Cancel what is still open: transfers, repairs, draft invoices."""
+        self.move_ids.picking_id.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
+        self.repair_id.filtered(lambda r: r.state not in ("done", "cancel")).action_repair_cancel()
+        self.rma_id.sudo().account_move_ids.filtered(lambda m: m.state == "draft").button_cancel()

@@ -3,27 +3,16 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .aftersales_document_mixin import INTAKE_CHANNELS
-
-COMPLAINT_KINDS = [
-    ("complaint", "Complaint"),
-    ("inquiry", "Inquiry"),
-    ("suggestion", "Suggestion"),
-    ("service_request", "Service Request"),
-    ("praise", "Praise"),
-]
-
-COMPLAINT_CHANNELS = [*INTAKE_CHANNELS, ("return_visit", "Return Visit")]
-
-COMPLAINT_PRIORITIES = [("0", "Normal"), ("1", "High"), ("2", "Urgent")]
-
-TIME_MODES = [("clock", "Clock Time"), ("working", "Working Time")]
+from ..selections import COMPLAINT_CHANNELS, COMPLAINT_KINDS, COMPLAINT_PRIORITIES, CUSTOMER_CHANNELS, TIME_MODES
 
 # The criteria a policy may be restricted to, from the complaint's point of view.
 MATCH_CRITERIA = ("kind", "priority", "customer_channel", "complaint_channel")
 
 
 class AftersalesSlaPolicy(models.Model):
+    """Service-level targets of complaints, by kind, priority, customer group, intake channel and region
+    (docs/sla.md §1)."""
+
     _name = "aftersales.sla.policy"
     _description = "Complaint Service-Level Policy"
     _order = "sequence, id"
@@ -36,7 +25,7 @@ class AftersalesSlaPolicy(models.Model):
     kind = fields.Selection(COMPLAINT_KINDS, help="Only for feedback of this kind; empty for every kind.")
     priority = fields.Selection(COMPLAINT_PRIORITIES, help="Only for this priority; empty for every priority.")
     customer_channel = fields.Selection(
-        [("end_customer", "End Customer"), ("distributor", "Distributor"), ("agent", "Agent")],
+        CUSTOMER_CHANNELS,
         string="Customer Group",
         help="Only for customers of this sales channel; empty for every customer.",
     )
@@ -78,10 +67,12 @@ class AftersalesSlaPolicy(models.Model):
         help="The clock stops while the complaint waits for the customer's answer.",
     )
 
+    # Constraints ------------------------------------------------------------------------------
+
     @api.constrains("response_hours", "resolution_hours", "onsite_days_home", "onsite_days_away",
                     "at_risk_percent", "escalation_hours")
     def _check_targets(self):
-        """Targets are positive durations; at-risk is a share of them (SPEC 4)."""
+        """Targets are positive durations; at-risk is a share of them (docs/sla.md §1)."""
         for policy in self:
             if min(policy.response_hours, policy.resolution_hours, policy.onsite_days_home,
                    policy.onsite_days_away) <= 0 or policy.escalation_hours < 0:
@@ -92,8 +83,10 @@ class AftersalesSlaPolicy(models.Model):
                 raise ValidationError(self.env._("A complaint cannot be resolved before it is answered: "
                                                  "the response target must not exceed the resolution target."))
 
+    # Business rules ---------------------------------------------------------------------------
+
     def _specificity(self):
-        """How many criteria restrict this policy: the most specific matching policy applies (SPEC 4)."""
+        """How many criteria restrict this policy: the most specific matching policy applies (docs/sla.md §1)."""
         return sum(bool(self[criterion]) for criterion in MATCH_CRITERIA) + bool(self.state_ids)
 
     def _matches(self, values):
@@ -103,20 +96,21 @@ class AftersalesSlaPolicy(models.Model):
         )
 
     def _policy_for(self, company, values):
-        """Among these policies, the one of a complaint: the most specific active match of its company (SPEC 4)."""
+        """Among these policies, the one of a complaint: the most specific active match of its company
+        (docs/sla.md §1)."""
         policies = self.filtered(lambda p: p.company_id in (company, p.company_id.browse()) and p._matches(values))
         return policies.sorted(lambda p: (-p._specificity(), p.sequence, p.id))[:1]
 
     @api.model
     def _add_time(self, company, start, hours, mode):
-        """``start`` plus ``hours`` of clock time, or of the company's working time and holidays (SPEC 4)."""
+        """``start`` plus ``hours`` of clock time, or of the company's working time and holidays (docs/sla.md §2)."""
         calendar = company.resource_calendar_id
         if mode == "clock" or not calendar:
             return start + timedelta(hours=hours)
         return calendar.plan_hours(hours, start, compute_leaves=True)
 
     @api.model
-    def _working_hours_between(self, company, start, end, mode):
+    def _hours_between(self, company, start, end, mode):
         """The time that counts between ``start`` and ``end``, in hours, as ``_add_time`` counts it."""
         calendar = company.resource_calendar_id
         if mode == "clock" or not calendar:
@@ -126,7 +120,7 @@ class AftersalesSlaPolicy(models.Model):
         return calendar.get_work_hours_count(start, end, compute_leaves=True)
 
     def _onsite_hours(self, company, partner):
-        """On-site target in working hours: own region or elsewhere ([002] 3.1)."""
+        """On-site target in working hours: own region or elsewhere (docs/sla.md §2)."""
         self.ensure_one()
         home = bool(partner.state_id) and partner.state_id == company.state_id
         days = self.onsite_days_home if home else self.onsite_days_away

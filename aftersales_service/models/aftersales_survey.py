@@ -1,19 +1,13 @@
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import MINYEAR, date, datetime, time, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..selections import SERIOUS_DIMENSIONS, SURVEY_STATES
 from .aftersales_survey_item import TOTAL_WEIGHT
 
 _logger = logging.getLogger(__name__)
-
-SURVEY_STATES = [("draft", "Draft"), ("done", "Validated"), ("cancel", "Cancelled")]
-
-# Points deducted per company-caused complaint, by dimension; other dimensions cost COMPLAINT_DEDUCTION.
-SERIOUS_COMPLAINT_DEDUCTION = {"quality": 10, "delivery": 10, "service": 10}
-COMPLAINT_DEDUCTION = 5
-
 
 
 def belongs_to(partner, customer):
@@ -24,13 +18,25 @@ def belongs_to(partner, customer):
         partner = partner.parent_id
     return False
 
+
 class AftersalesSurvey(models.Model):
+    """A customer's yearly satisfaction survey: S = Σ F × X, less the complaints caused by us
+    (docs/satisfaction.md §2-§4)."""
+
     _name = "aftersales.survey"
     _description = "Customer Satisfaction Survey"
     _inherit = ["aftersales.document.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "campaign_year desc, date desc, id desc"
     _aftersales_sequence = ("aftersales.survey", "CSS/%(year)s/")
     _check_company_auto = True
+    _workflow_fields = ("state", "complaint_ids", "deduction")
+    _locked_fields = {
+        "can_edit_answers": (
+            "partner_id", "user_id", "date", "campaign_year", "period_start", "period_end", "comments", "line_ids",
+        ),
+    }
+
+    # Fields -----------------------------------------------------------------------------------
 
     user_id = fields.Many2one(
         "res.users", string="Coordinator", default=lambda self: self.env.user, tracking=True, check_company=True,
@@ -59,81 +65,59 @@ class AftersalesSurvey(models.Model):
         compute="_compute_base_score", store=True, digits=(5, 1), aggregator="avg", help="S = Σ F × X."
     )
     complaint_ids = fields.Many2many(
-        "aftersales.complaint", string="Deducted Complaints", compute="_compute_complaint_ids", store=True,
-        help="Complaints caused by us in the period; fixed when the survey is validated.",
+        "aftersales.complaint", string="Deducted Complaints", readonly=True, copy=False,
+        help="Complaints caused by us in the period: followed while the survey is a draft, fixed when it is "
+             "validated.",
     )
-    deduction = fields.Float(compute="_compute_deduction", store=True, digits=(5, 1), aggregator="avg")
+    deduction = fields.Float(readonly=True, copy=False, digits=(5, 1), aggregator="avg")
     score = fields.Float(compute="_compute_score", store=True, digits=(5, 1), aggregator="avg", tracking=True)
     satisfied = fields.Boolean(
         string="Basically Satisfied", compute="_compute_satisfied", store=True,
         help="The score reaches the company's threshold for a basically satisfied customer.",
     )
+    can_edit_answers = fields.Boolean(compute="_compute_can")
+    can_validate = fields.Boolean(compute="_compute_can")
+    can_cancel = fields.Boolean(compute="_compute_can")
+    can_reset = fields.Boolean(compute="_compute_can")
+
+    # Computes ---------------------------------------------------------------------------------
 
     @api.depends("line_ids.points")
     def _compute_base_score(self):
-        """S = Σ F × X (SPEC 5, [002] 5.2)."""
+        """S = Σ F × X (docs/satisfaction.md §2)."""
         for survey in self:
             survey.base_score = sum(survey.line_ids.mapped("points"))
 
-    @api.depends("partner_id", "period_start", "period_end", "state")
-    def _compute_complaint_ids(self):
-        """Verified complaints of the customer attributable to us, received in the period (SPEC 5, [002] 5.2)."""
-        complete = self.filtered(lambda survey: survey.partner_id and survey.period_start and survey.period_end)
-        (self - complete).complaint_ids = False
-        if not complete:
-            return
-        # One search for the whole batch (a campaign creates many surveys of one period); coordinators of one
-        # company may see complaints of others: the survey's company decides.
-        complaints = self.env["aftersales.complaint"].sudo().search([
-            ("company_id", "in", complete.company_id.ids),
-            ("partner_id", "child_of", complete.partner_id.commercial_partner_id.ids),
-            ("company_caused", "=", True),
-            ("state", "!=", "cancel"),
-            ("date_received", ">=", datetime.combine(min(complete.mapped("period_start")), time.min)),
-            ("date_received", "<", datetime.combine(max(complete.mapped("period_end")) + timedelta(days=1), time.min)),
-        ])
-        for survey in complete:
-            start = datetime.combine(survey.period_start, time.min)
-            end = datetime.combine(survey.period_end + timedelta(days=1), time.min)
-            survey.complaint_ids = complaints.filtered(
-                lambda c, survey=survey, start=start, end=end: c.company_id == survey.company_id
-                and belongs_to(c.partner_id, survey.partner_id.commercial_partner_id) and start <= c.date_received < end
-            ).sudo(False)
-
-    @api.depends("complaint_ids")
-    def _compute_deduction(self):
-        """5 points per complaint caused by us, 10 for quality, delivery time or service (SPEC 5, [002] 5.2)."""
-        for survey in self:
-            survey.deduction = sum(survey._complaint_deduction(complaint) for complaint in survey.complaint_ids)
-
     @api.depends("base_score", "deduction")
     def _compute_score(self):
-        """Score = S minus the complaints' deduction, never below 0 (SPEC 5, [002] 5.2)."""
+        """Score = S minus the complaints' deduction, never below 0 (docs/satisfaction.md §3)."""
         for survey in self:
             survey.score = max(0.0, survey.base_score - survey.deduction)
 
     @api.depends("score")
     def _compute_satisfied(self):
-        """70 points and more: basically satisfied; the threshold is a company setting (SPEC 5, [002] 5.2)."""
+        """The company's threshold, 70 points by default: basically satisfied (docs/satisfaction.md §2)."""
         for survey in self:
             survey.satisfied = survey.score >= survey.company_id.aftersales_satisfied_score
 
-    @api.model
-    def _complaint_deduction(self, complaint):
-        """Points one complaint costs: 10 for quality, delivery time or service, else 5 (SPEC 5, [002] 5.2)."""
-        return SERIOUS_COMPLAINT_DEDUCTION.get(complaint.dimension, COMPLAINT_DEDUCTION)
+    @api.depends("state")
+    def _compute_can(self):
+        """What can be done with the survey now: the buttons shown and the actions' own guards
+        (docs/satisfaction.md §2)."""
+        for survey in self:
+            survey.can_edit_answers = survey.can_validate = survey.state == "draft"
+            survey.can_cancel = survey.state in ("draft", "done")
+            survey.can_reset = survey.state == "cancel"
+
+    # Constraints ------------------------------------------------------------------------------
 
     @api.constrains("period_start", "period_end")
     def _check_period(self):
-        """The complaints' period ends after it starts (SPEC 5)."""
+        """The complaints' period ends after it starts (docs/satisfaction.md §3)."""
         if any(survey.period_end < survey.period_start for survey in self):
             raise ValidationError(self.env._("The survey period cannot end before it starts."))
 
-    @api.constrains("partner_id", "period_start", "period_end")
-    def _check_draft(self):
-        """A validated survey is a record: its customer and period no longer change (SPEC 5, 7)."""
-        if any(survey.state == "done" for survey in self):
-            raise ValidationError(self.env._("A validated survey cannot be changed; cancel and reset it first."))
+    # CRUD -------------------------------------------------------------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -141,16 +125,107 @@ class AftersalesSurvey(models.Model):
             if "line_ids" not in vals:
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["line_ids"] = self.env["aftersales.survey.item"]._survey_line_commands(company)
-        return super().create(vals_list)
+        surveys = super().create(vals_list)
+        surveys._refresh_deductions()
+        return surveys
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"partner_id", "period_start", "period_end"}.intersection(vals):
+            self._refresh_deductions()
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done(self):
-        """A validated survey is a record of the customer's satisfaction: never deleted (SPEC 5, 7)."""
+        """A validated survey is a record of the customer's satisfaction: never deleted (docs/security.md §4)."""
         if any(survey.state == "done" for survey in self):
             raise UserError(self.env._("A validated survey cannot be deleted; cancel it instead."))
 
+    # Actions ----------------------------------------------------------------------------------
+
+    def action_done(self):
+        """Validate the answers; the complaints' deduction is fixed now (docs/satisfaction.md §3)."""
+        self._start_transition("can_validate")
+        self._check_answers()
+        self._refresh_deductions()
+        for survey in self.filtered(lambda survey: not survey.date):
+            survey.date = survey.company_id._aftersales_today()
+        self._workflow().write({"state": "done"})
+        self.activity_feedback(["mail.mail_activity_data_todo"])
+
+    def action_cancel(self):
+        """The customer does not answer, or the survey was validated by mistake."""
+        self._start_transition("can_cancel").write({"state": "cancel"})
+        self.activity_unlink(["mail.mail_activity_data_todo"])
+
+    def action_reset(self):
+        """A cancelled survey is answered again; its deduction follows the complaints again."""
+        self._start_transition("can_reset").write({"state": "draft"})
+        self._refresh_deductions()
+
+    # Business rules: score --------------------------------------------------------------------
+
+    @api.model
+    def _complaints_changed(self, complaints):
+        """Hook of new or changed complaints: the draft surveys of their customers follow them
+        (docs/satisfaction.md §3)."""
+        if not complaints:
+            return
+        # A coordinator changing a complaint refreshes the surveys whatever they may do on surveys.
+        self.sudo().search([
+            ("state", "=", "draft"),
+            ("company_id", "in", complaints.company_id.ids),
+            ("partner_id", "in", complaints.partner_id.commercial_partner_id.ids),
+        ])._refresh_deductions()
+
+    def _refresh_deductions(self):
+        """Draft surveys deduct the verified complaints caused by us, received in their period in the company's
+        time zone: 5 points each, 10 for quality, delivery time or service (company settings,
+        docs/satisfaction.md §3)."""
+        drafts = self.filtered(lambda survey: survey.state == "draft" and survey.partner_id)
+        if not drafts:
+            return
+        bounds = {survey: survey._period_bounds() for survey in drafts}
+        # One search for the whole batch (a campaign creates many surveys of one period); coordinators of one
+        # company may see complaints of others: the survey's company decides.
+        complaints = self.env["aftersales.complaint"].sudo().search([
+            ("company_id", "in", drafts.company_id.ids),
+            ("partner_id", "child_of", drafts.partner_id.commercial_partner_id.ids),
+            ("company_caused", "=", True),
+            ("state", "!=", "cancel"),
+            ("date_received", ">=", min(start for start, _end in bounds.values())),
+            ("date_received", "<", max(end for _start, end in bounds.values())),
+        ])
+        for survey, (start, end) in bounds.items():
+            deducted = complaints.filtered(
+                lambda c, survey=survey, start=start, end=end: c.company_id == survey.company_id
+                and belongs_to(c.partner_id, survey.partner_id.commercial_partner_id) and start <= c.date_received < end
+            )
+            values = {"deduction": sum(survey._complaint_deduction(complaint) for complaint in deducted)}
+            if deducted != survey.complaint_ids:
+                values["complaint_ids"] = [fields.Command.set(deducted.ids)]
+            if survey.deduction != values["deduction"] or "complaint_ids" in values:
+                survey._workflow().write(values)
+
+    def _period_bounds(self):
+        """The survey period as UTC datetimes: from the first day's midnight to the day after the last, in the
+        company's time zone (docs/satisfaction.md §3)."""
+        company = self.company_id
+        return (
+            company._aftersales_utc(datetime.combine(self.period_start, time.min)),
+            company._aftersales_utc(datetime.combine(self.period_end + timedelta(days=1), time.min)),
+        )
+
+    def _complaint_deduction(self, complaint):
+        """Points one complaint costs: the serious deduction for quality, delivery time or service, else the
+        ordinary one (company settings, docs/satisfaction.md §3)."""
+        company = self.company_id
+        if complaint.dimension in SERIOUS_DIMENSIONS:
+            return company.aftersales_serious_complaint_deduction
+        return company.aftersales_complaint_deduction
+
     def _check_answers(self):
-        """Every item is answered and the weights sum to 100 points (SPEC 5, [002] 5.2)."""
+        """Every item is answered and the weights sum to 100 points (docs/satisfaction.md §2)."""
         for survey in self:
             unanswered = survey.line_ids.filtered(lambda line: not line.level_id)
             if unanswered or not survey.line_ids:
@@ -165,29 +240,11 @@ class AftersalesSurvey(models.Model):
                     survey=survey.name, total=total, expected=TOTAL_WEIGHT,
                 ))
 
-    def action_done(self):
-        """Validate the answers; the complaints' deduction is fixed now (SPEC 5, [002] 5.2)."""
-        self._check_state("draft")
-        self._check_answers()
-        for survey in self.filtered(lambda survey: not survey.date):
-            survey.date = fields.Date.context_today(survey)
-        self.write({"state": "done"})
-        self.activity_feedback(["mail.mail_activity_data_todo"])
-
-    def action_cancel(self):
-        """The customer does not answer, or the survey was validated by mistake."""
-        self._check_state("draft", "done")
-        self.write({"state": "cancel"})
-        self.activity_unlink(["mail.mail_activity_data_todo"])
-
-    def action_reset(self):
-        """A cancelled survey is answered again."""
-        self._check_state("cancel")
-        self.write({"state": "draft"})
+    # Business rules: campaign -----------------------------------------------------------------
 
     @api.model
     def _main_customers(self, company):
-        """The customers surveyed every year: those marked as main customers (SPEC 5, [002] 4.7)."""
+        """The customers surveyed every year: those marked as main customers (docs/satisfaction.md §4)."""
         return self.env["res.partner"].search([
             ("aftersales_main_customer", "=", True),
             ("parent_id", "=", False),
@@ -196,7 +253,10 @@ class AftersalesSurvey(models.Model):
 
     @api.model
     def _launch_campaign(self, company, year):
-        """Draft surveys of ``year`` for the main customers without one yet, with a to-do each (SPEC 5, [002] 4.7)."""
+        """Draft surveys of ``year`` for the main customers without one yet, with a to-do each
+        (docs/satisfaction.md §4)."""
+        if not MINYEAR <= year <= company._aftersales_today().year:
+            raise UserError(self.env._("%(year)s is not a campaign year: it lies in the future.", year=year))
         # Surveys of the year count whoever can see them: a campaign never doubles a customer's survey.
         surveyed = self.sudo().search([("company_id", "=", company.id), ("campaign_year", "=", year)]).partner_id
         customers = self._main_customers(company) - surveyed
@@ -221,22 +281,27 @@ class AftersalesSurvey(models.Model):
 
     @api.model
     def _coordinator(self, customer, company):
-        """The customer's salesperson surveys them, else whoever launches the campaign, if of the company (SPEC 5)."""
+        """The customer's salesperson surveys them, else whoever launches the campaign, if of the company
+        (docs/satisfaction.md §4)."""
         return (customer.user_id | self.env.user).filtered(lambda user: company in user.company_ids)[:1]
 
     @api.model
     def _cron_launch_campaign(self, today=None):
-        """Every year from the company's survey month on, main customers get their survey (SPEC 5, [002] 4.7)."""
-        today = today or fields.Date.context_today(self)
-        for company in self.env["res.company"].search([("aftersales_survey_month", "<=", today.month)]):
+        """Every year from the company's survey month on, main customers get their survey (docs/satisfaction.md §4)."""
+        # Each company in its own time zone: they are few.
+        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
+            day = today or company._aftersales_today()
+            if company.aftersales_survey_month > day.month:
+                continue
             try:
                 with self.env.cr.savepoint():
-                    self._launch_campaign(company, today.year)
+                    self._launch_campaign(company, day.year)
             except UserError as error:
                 _logger.warning("Satisfaction campaign of %s not launched: %s", company.name, error)
 
     def _analysis_summary(self):
-        """Overall analysis of validated surveys: customers, average score, share satisfied, items (SPEC 5)."""
+        """Overall analysis of validated surveys: customers, average score, share satisfied, items
+        (docs/satisfaction.md §2)."""
         surveys = self.filtered(lambda survey: survey.state == "done")
         count = len(surveys) or 1
         items = {}

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .aftersales_complaint import DIMENSIONS
+from ..selections import DIMENSIONS
 
 MAX_ITEMS = 14
 TOTAL_WEIGHT = 100
@@ -11,7 +11,7 @@ class AftersalesSurveyItem(models.Model):
     """A question of the satisfaction survey and its weight F.
 
     Items without a company form the questionnaire shared by every company; a company that has items of
-    its own uses those instead (SPEC 5, [003] 十).
+    its own uses those instead (docs/satisfaction.md §2).
     """
 
     _name = "aftersales.survey.item"
@@ -31,13 +31,13 @@ class AftersalesSurveyItem(models.Model):
 
     @api.constrains("weight")
     def _check_weight(self):
-        """An item weighs at least one point F (SPEC 5, [002] 5.2)."""
+        """An item weighs at least one point F (docs/satisfaction.md §2)."""
         if any(item.weight <= 0 for item in self):
             raise ValidationError(self.env._("A survey item weighs at least one point."))
 
     @api.constrains("active", "company_id")
     def _check_item_count(self):
-        """A questionnaire has at most 14 items (SPEC 5, [002] 5.2)."""
+        """A questionnaire has at most 14 items (docs/satisfaction.md §2)."""
         for company in {item.company_id for item in self.filtered("active")}:
             count = self.search_count([("company_id", "=", company.id)])
             if count > MAX_ITEMS:
@@ -48,12 +48,12 @@ class AftersalesSurveyItem(models.Model):
 
     @api.model
     def _questionnaire(self, company):
-        """The company's own active items, else the shared ones (SPEC 5)."""
+        """The company's own active items, else the shared ones (docs/satisfaction.md §2)."""
         return self.search([("company_id", "=", company.id)]) or self.search([("company_id", "=", False)])
 
     @api.model
     def _check_total_weight(self, company):
-        """The weights F of a questionnaire sum to 100 points (SPEC 5, [002] 5.2); return its items."""
+        """The weights F of a questionnaire sum to 100 points (docs/satisfaction.md §2); return its items."""
         items = self._questionnaire(company)
         total = sum(items.mapped("weight"))
         if total != TOTAL_WEIGHT:
@@ -66,7 +66,7 @@ class AftersalesSurveyItem(models.Model):
 
     @api.model
     def _survey_line_commands(self, company):
-        """New survey lines copy the checked items, so later edits leave answered surveys alone (SPEC 5)."""
+        """New survey lines copy the checked items, so later edits leave answered surveys alone (docs/satisfaction.md §2)."""
         return [
             fields.Command.create({
                 "item_id": item.id,

@@ -1,12 +1,14 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
-EXTENDED_CHANNELS = ("distributor", "agent")
+from ..selections import EXTENDED_CHANNELS, POLICY_SCOPES
 
 
 class AftersalesWarrantyPolicy(models.Model):
+    """Months of warranty of a product, a category or a company's products (docs/warranty.md §1)."""
+
     _name = "aftersales.warranty.policy"
     _description = "Warranty Policy"
     _order = "company_id, scope, name, id"
@@ -33,7 +35,7 @@ class AftersalesWarrantyPolicy(models.Model):
         help="The policy applies to the products of this category and of its sub-categories.",
     )
     scope = fields.Selection(
-        [("product", "Product"), ("category", "Product Category"), ("company", "Company Default")],
+        POLICY_SCOPES,
         compute="_compute_scope",
         store=True,
         help="A product policy wins over a category policy, which wins over the company default.",
@@ -46,6 +48,8 @@ class AftersalesWarrantyPolicy(models.Model):
     )
     note = fields.Text(translate=True)
 
+    # Computes ---------------------------------------------------------------------------------
+
     @api.depends("product_tmpl_id", "categ_id")
     def _compute_scope(self):
         for policy in self:
@@ -56,9 +60,11 @@ class AftersalesWarrantyPolicy(models.Model):
             else:
                 policy.scope = "company"
 
+    # Constraints ------------------------------------------------------------------------------
+
     @api.constrains("duration_months", "channel_extension_months")
     def _check_months(self):
-        """Durations are whole positive months; extensions are never negative (SPEC 2)."""
+        """Durations are whole positive months; extensions are never negative (docs/warranty.md §1)."""
         for policy in self:
             if policy.duration_months <= 0:
                 raise ValidationError(
@@ -71,7 +77,7 @@ class AftersalesWarrantyPolicy(models.Model):
 
     @api.constrains("product_tmpl_id", "categ_id")
     def _check_single_target(self):
-        """A policy targets a product or a category, never both (SPEC 2)."""
+        """A policy targets a product or a category, never both (docs/warranty.md §1)."""
         for policy in self:
             if policy.product_tmpl_id and policy.categ_id:
                 raise ValidationError(
@@ -80,7 +86,7 @@ class AftersalesWarrantyPolicy(models.Model):
 
     @api.constrains("active", "company_id", "product_tmpl_id", "categ_id")
     def _check_unique_scope(self):
-        """One active policy per product, category or company default in a company (SPEC 2)."""
+        """One active policy per product, category or company default in a company (docs/warranty.md §1)."""
         for policy in self.filtered("active"):
             twin = self.search(
                 [
@@ -101,9 +107,29 @@ class AftersalesWarrantyPolicy(models.Model):
                     )
                 )
 
+    @api.constrains("active", "product_tmpl_id", "categ_id")
+    def _check_company_default_kept(self):
+        """Every company keeps an active default policy: a delivery always finds its warranty
+        (docs/warranty.md §1)."""
+        for company in self.company_id:
+            if not self.search_count([("company_id", "=", company.id), ("scope", "=", "company")], limit=1):
+                raise ValidationError(self.env._(
+                    "%(company)s needs an active company default warranty policy.", company=company.name
+                ))
+
+    # CRUD -------------------------------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_company_default(self):
+        """The company default is changed, never removed (docs/warranty.md §1)."""
+        if any(policy.scope == "company" and policy.active for policy in self):
+            raise UserError(self.env._("A company default warranty policy cannot be deleted; change its months instead."))
+
+    # Business rules ---------------------------------------------------------------------------
+
     @api.model
     def _match_products(self, products, company):
-        """Policy precedence: product, then nearest category, then company default (SPEC 2)."""
+        """Policy precedence: product, then nearest category, then company default (docs/warranty.md §1)."""
         policies = self.sudo().search([("company_id", "=", company.id)])
         by_template = {p.product_tmpl_id.id: p for p in policies if p.scope == "product"}
         by_category = {p.categ_id.id: p for p in policies if p.scope == "category"}
@@ -115,20 +141,22 @@ class AftersalesWarrantyPolicy(models.Model):
                 category_ids = [int(cid) for cid in (product.categ_id.parent_path or "").split("/") if cid]
                 policy = next((by_category[cid] for cid in reversed(category_ids) if cid in by_category), None)
             if not policy:
-                default = default or self._create_company_default(company)
+                if default is None:
+                    raise UserError(self.env._(
+                        "%(company)s has no default warranty policy: update the After-Sales module to create it.",
+                        company=company.name,
+                    ))
                 policy = default
             matched[product] = policy
         return matched
 
     @api.model
-    def _create_company_default(self, company):
-        """Company default policy: created on first need, 12 months unless configured (SPEC 2)."""
-        return self.sudo().create(
-            {"name": self.env._("Standard warranty"), "company_id": company.id}
-        )
+    def _prepare_company_default_values(self, company):
+        """The company default policy every company starts with: 12 months (docs/warranty.md §1)."""
+        return {"name": self.env._("Standard warranty"), "company_id": company.id}
 
     def _months_for(self, partner):
-        """Distributors and agents get the policy's extension (SPEC 2, [003] 八)."""
+        """Distributors and agents get the policy's extension (docs/warranty.md §2)."""
         self.ensure_one()
         channel = partner.commercial_partner_id.aftersales_channel
         extension = self.channel_extension_months if channel in EXTENDED_CHANNELS else 0
@@ -136,7 +164,8 @@ class AftersalesWarrantyPolicy(models.Model):
 
     @api.model
     def _warranty_end_date(self, start_date, months):
-        """Last covered day: start + months − 1 day; a missing anniversary day rolls to the next 1st (SPEC 2)."""
+        """Last covered day: start + months − 1 day; a missing anniversary day rolls to the next 1st
+        (docs/warranty.md §4)."""
         anniversary = start_date + relativedelta(months=months)
         if anniversary.day != start_date.day:
             anniversary += relativedelta(days=1)

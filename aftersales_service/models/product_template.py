@@ -16,7 +16,7 @@ class ProductTemplate(models.Model):
 
     @api.constrains("aftersales_warranty_extension_months", "type")
     def _check_aftersales_warranty_extension(self):
-        """Extended warranty is a service product with positive months (SPEC 2)."""
+        """Extended warranty is a service product with positive months (docs/warranty.md §3)."""
         for template in self.filtered("aftersales_warranty_extension_months"):
             if template.aftersales_warranty_extension_months < 0:
                 raise ValidationError(self.env._("Extended warranty months cannot be negative."))

@@ -1,10 +1,15 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 
 class RepairOrder(models.Model):
-    _inherit = "repair.order"
+    _name = "repair.order"
+    _inherit = ["repair.order", "aftersales.return.visit.source", "aftersales.protected.fields.mixin"]
+    _frozen_fields = ("aftersales_rma_line_id",)
+
+    # Fields -----------------------------------------------------------------------------------
 
     aftersales_rma_line_id = fields.Many2one(
         "aftersales.rma.line", string="RMA Line", index="btree_not_null", readonly=True, copy=False
@@ -35,15 +40,7 @@ class RepairOrder(models.Model):
         string="Late Return", compute="_compute_aftersales_is_late", search="_search_aftersales_is_late"
     )
 
-    def _action_repair_confirm(self):
-        res = super()._action_repair_confirm()
-        self._aftersales_note_parts_availability()
-        return res
-
-    def _aftersales_note_parts_availability(self):
-        """Parts availability when the repair is confirmed decides the turnaround (SPEC 3, [003] 四.3)."""
-        for repair in self.filtered("aftersales_rma_line_id"):
-            repair.aftersales_parts_missing = repair.parts_availability_state not in ("available", False)
+    # Computes ---------------------------------------------------------------------------------
 
     @api.depends(
         "aftersales_parts_missing",
@@ -52,7 +49,7 @@ class RepairOrder(models.Model):
         "company_id.aftersales_repair_days_missing_parts",
     )
     def _compute_aftersales_deadline(self):
-        """Turnaround: back with the customer 7 days after receipt, 15 when parts are missing (SPEC 3)."""
+        """Turnaround: back with the customer 7 days after receipt, 15 when parts are missing (docs/rma.md §9)."""
         for repair in self:
             received = repair.aftersales_rma_line_id.receipt_date
             days = (
@@ -66,26 +63,25 @@ class RepairOrder(models.Model):
     def _compute_aftersales_returned_date(self):
         for repair in self:
             returns = repair.aftersales_rma_line_id._moves_of("return").filtered(lambda m: m.state == "done")
-            repair.aftersales_returned_date = returns and max(returns.mapped("date")).date()
+            repair.aftersales_returned_date = returns and repair.company_id._aftersales_date(max(returns.mapped("date")))
             repair.aftersales_returned_late = bool(
                 repair.aftersales_returned_date
                 and repair.aftersales_deadline
                 and repair.aftersales_returned_date > repair.aftersales_deadline
             )
 
-    @api.depends_context("tz")
     @api.depends("aftersales_deadline", "aftersales_returned_date")
     def _compute_aftersales_is_late(self):
-        today = fields.Date.context_today(self)
         for repair in self:
             repair.aftersales_is_late = bool(
-                repair.aftersales_deadline and (repair.aftersales_returned_date or today) > repair.aftersales_deadline
+                repair.aftersales_deadline
+                and (repair.aftersales_returned_date or repair.company_id._aftersales_today()) > repair.aftersales_deadline
             )
 
     def _search_aftersales_is_late(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             return NotImplemented
-        today = fields.Date.context_today(self)
+        today = self.env.company._aftersales_today()
         late = [
             "|",
             ("aftersales_returned_late", "=", True),
@@ -93,9 +89,48 @@ class RepairOrder(models.Model):
         ]
         return late if (operator == "=") == value else ["!", *late]
 
+    # Constraints ------------------------------------------------------------------------------
+
+    @api.constrains("aftersales_complaint_id", "partner_id")
+    def _check_aftersales_complaint_customer(self):
+        """A repair started from a complaint is for that complaint's customer (docs/complaints.md §4)."""
+        for repair in self.filtered("aftersales_complaint_id"):
+            customer = repair.aftersales_complaint_id.partner_id.commercial_partner_id
+            if repair.partner_id.commercial_partner_id != customer:
+                raise ValidationError(self.env._(
+                    "%(repair)s is not for %(customer)s, the customer of %(complaint)s.",
+                    repair=repair.display_name, customer=customer.name, complaint=repair.aftersales_complaint_id.name,
+                ))
+
+    # CRUD -------------------------------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_aftersales_rma(self):
+        """The repair of an RMA goes with the RMA: cancel the RMA instead (docs/security.md §4)."""
+        if any(repair.aftersales_rma_id.state not in (False, "cancel") for repair in self.sudo()):
+            raise UserError(self.env._("The repair of an open RMA cannot be deleted; cancel the RMA instead."))
+
+    # Actions ----------------------------------------------------------------------------------
+
     def action_repair_done(self):
+        """The finished repair moves its RMA on; a repair outside an RMA is followed by a return visit
+        (docs/rma.md §8, docs/satisfaction.md §1)."""
         res = super().action_repair_done()
+        done = self.filtered(lambda repair: repair.state == "done")
         # The technician ends the repair; the RMA moves on whatever the technician may do on RMAs.
-        for repair in self.filtered("aftersales_rma_line_id"):
+        for repair in done.filtered("aftersales_rma_line_id"):
             repair.sudo().with_company(repair.company_id).aftersales_rma_line_id._repair_finished()
+        (done - done.filtered("aftersales_rma_line_id"))._aftersales_schedule_return_visits()
         return res
+
+    # Business rules ---------------------------------------------------------------------------
+
+    def _action_repair_confirm(self):
+        res = super()._action_repair_confirm()
+        self._aftersales_note_parts_availability()
+        return res
+
+    def _aftersales_note_parts_availability(self):
+        """Parts availability when the repair is confirmed decides the turnaround (docs/rma.md §9)."""
+        for repair in self.filtered("aftersales_rma_line_id"):
+            repair.aftersales_parts_missing = repair.parts_availability_state not in ("available", False)

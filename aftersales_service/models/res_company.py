@@ -1,21 +1,23 @@
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+from ..selections import REPLACEMENT_WARRANTY
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    # Fields -----------------------------------------------------------------------------------
+
     aftersales_replacement_warranty = fields.Selection(
-        [("restart", "Restarts at the replacement's delivery"), ("continue", "Continues from the replaced unit")],
-        string="Replacement Warranty",
-        default="restart",
-        required=True,
+        REPLACEMENT_WARRANTY, string="Replacement Warranty", default="restart", required=True,
     )
     aftersales_labour_product_id = fields.Many2one(
         "product.product",
         string="Repair Labour Product",
         domain="[('type', '=', 'service')]",
-        default=lambda self: self.env.ref("aftersales_service.product_repair_labour", raise_if_not_found=False),
         help="Service product charged per hour of repair; its sales price is the hourly rate.",
     )
     aftersales_repair_days = fields.Integer(
@@ -50,10 +52,22 @@ class ResCompany(models.Model):
         default=70,
         help="A survey scoring at least this many points out of 100 means a basically satisfied customer.",
     )
+    aftersales_complaint_deduction = fields.Integer(
+        string="Complaint Deduction (Points)",
+        default=5,
+        help="Points a survey loses per verified complaint caused by us in its period.",
+    )
+    aftersales_serious_complaint_deduction = fields.Integer(
+        string="Quality, Delivery or Service Complaint Deduction (Points)",
+        default=10,
+        help="Points a survey loses per verified complaint caused by us about quality, delivery time or service.",
+    )
+
+    # Constraints ------------------------------------------------------------------------------
 
     @api.constrains("aftersales_repair_days", "aftersales_repair_days_missing_parts")
     def _check_aftersales_repair_days(self):
-        """Turnaround targets are positive, and never shorter when parts are missing (SPEC 3, [003] 四.3)."""
+        """Turnaround targets are positive, and never shorter when parts are missing (docs/rma.md §9)."""
         for company in self:
             if company.aftersales_repair_days <= 0 or (
                 company.aftersales_repair_days_missing_parts < company.aftersales_repair_days
@@ -64,15 +78,77 @@ class ResCompany(models.Model):
 
     @api.constrains("aftersales_return_visit_days")
     def _check_aftersales_return_visit_days(self):
-        """The return visit delay cannot be negative (SPEC 5, [002] 4.7)."""
+        """The return visit delay cannot be negative (docs/satisfaction.md §1)."""
         if any(company.aftersales_return_visit_days < 0 for company in self):
             raise ValidationError(self.env._("The return visit delay cannot be negative."))
 
-    @api.constrains("aftersales_survey_month", "aftersales_satisfied_score")
+    @api.constrains(
+        "aftersales_survey_month", "aftersales_satisfied_score", "aftersales_complaint_deduction",
+        "aftersales_serious_complaint_deduction",
+    )
     def _check_aftersales_survey_settings(self):
-        """The campaign month is a month, the satisfied score a share of 100 points (SPEC 5, [002] 5.2)."""
+        """The campaign month is a month, the satisfied score and the deductions shares of 100 points
+        (docs/satisfaction.md §2-§4)."""
         for company in self:
-            if not 1 <= company.aftersales_survey_month <= 12 or not 0 <= company.aftersales_satisfied_score <= 100:
+            points = (company.aftersales_satisfied_score, company.aftersales_complaint_deduction,
+                      company.aftersales_serious_complaint_deduction)
+            if not 1 <= company.aftersales_survey_month <= 12 or not all(0 <= value <= 100 for value in points):
                 raise ValidationError(self.env._(
-                    "The satisfaction campaign month lies between 1 and 12, the satisfied score between 0 and 100."
+                    "The satisfaction campaign month lies between 1 and 12, the satisfied score and the complaint "
+                    "deductions between 0 and 100 points."
                 ))
+
+    # CRUD -------------------------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._aftersales_setup()
+        return companies
+
+    # Business rules ---------------------------------------------------------------------------
+
+    @api.model
+    def _aftersales_setup_all(self):
+        """At installation and update: every company and warehouse gets what after-sales needs (docs/README.md)."""
+        # Every company and warehouse, once per installation or update: they are few.
+        self.search([])._aftersales_setup()  # pylint: disable=no-search-all
+        self.env["stock.warehouse"].search([])._aftersales_create_rma_locations()  # pylint: disable=no-search-all
+
+    def _aftersales_setup(self):
+        """What a company needs for after-sales: its document numbering, its default warranty policy and its
+        repair labour product; the customer e-mails' templates must exist (docs/README.md)."""
+        documents = [self.env[name] for name in self.env.registry["aftersales.document.mixin"]._inherit_children]
+        for document in documents:
+            for template in document._aftersales_mail_templates:
+                document._mail_template(template)
+        sequences = self.env["ir.sequence"].sudo()
+        policies = self.env["aftersales.warranty.policy"].sudo()
+        labour = self.env.ref("aftersales_service.product_repair_labour")
+        for company in self:
+            for document in documents:
+                code = document._aftersales_sequence[0]
+                if not sequences.search_count([("code", "=", code), ("company_id", "=", company.id)], limit=1):
+                    sequences.create(document._prepare_sequence_values(company))
+            if not policies.search_count([("company_id", "=", company.id), ("scope", "=", "company")], limit=1):
+                policies.create(policies._prepare_company_default_values(company))
+            if not company.aftersales_labour_product_id:
+                company.aftersales_labour_product_id = labour
+
+    def _aftersales_tz(self):
+        """The company's time zone, its working calendar's: the day of every datetime is read in it
+        (docs/security.md §6)."""
+        company = self[:1]
+        return pytz.timezone(company.resource_calendar_id.tz or company.partner_id.tz or "UTC")
+
+    def _aftersales_date(self, utc_datetime):
+        """The day of a UTC datetime in the company's time zone."""
+        return utc_datetime and pytz.utc.localize(utc_datetime).astimezone(self._aftersales_tz()).date()
+
+    def _aftersales_today(self):
+        """Today in the company's time zone."""
+        return self._aftersales_date(fields.Datetime.now())
+
+    def _aftersales_utc(self, local_datetime):
+        """A naive datetime of the company's time zone as the naive UTC datetime stored."""
+        return self._aftersales_tz().localize(local_datetime).astimezone(pytz.utc).replace(tzinfo=None)

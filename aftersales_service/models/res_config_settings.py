@@ -18,3 +18,7 @@ class ResConfigSettings(models.TransientModel):
     aftersales_return_visit_days = fields.Integer(related="company_id.aftersales_return_visit_days", readonly=False)
     aftersales_survey_month = fields.Integer(related="company_id.aftersales_survey_month", readonly=False)
     aftersales_satisfied_score = fields.Integer(related="company_id.aftersales_satisfied_score", readonly=False)
+    aftersales_complaint_deduction = fields.Integer(related="company_id.aftersales_complaint_deduction", readonly=False)
+    aftersales_serious_complaint_deduction = fields.Integer(
+        related="company_id.aftersales_serious_complaint_deduction", readonly=False
+    )

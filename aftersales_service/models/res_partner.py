@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..selections import CUSTOMER_CHANNELS
 from .aftersales_delivery_mixin import window_action
 
 
@@ -9,13 +10,13 @@ class ResPartner(models.Model):
     _aftersales_delivery_field = "partner_id"
 
     aftersales_channel = fields.Selection(
-        [("end_customer", "End Customer"), ("distributor", "Distributor"), ("agent", "Agent")],
+        CUSTOMER_CHANNELS,
         string="Sales Channel",
         default="end_customer",
         help="Distributors and agents get the warranty policy's extension.",
     )
     aftersales_main_customer = fields.Boolean(
-        string="Main Customer", help="Surveyed for satisfaction in the yearly campaign (SPEC 5)."
+        string="Main Customer", help="Surveyed for satisfaction in the yearly campaign."
     )
 
     aftersales_complaint_count = fields.Integer(
@@ -39,6 +40,12 @@ class ResPartner(models.Model):
         )
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "state_id" in vals:
+            self.env["aftersales.complaint"]._customer_region_changed(self)
+        return result
 
     @api.model
     def _commercial_fields(self):

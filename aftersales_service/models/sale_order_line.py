@@ -11,14 +11,20 @@ class SaleOrderLine(models.Model):
         help="Extension sold with this line, frozen when the product is chosen.",
     )
 
+    @api.depends("move_ids.to_refund")
+    def _compute_qty_delivered(self):
+        """A returned unit leaves what the order delivered when its return says so, even after the return is
+        done: an RMA settles it when the decision is processed (docs/rma.md §11)."""
+        return super()._compute_qty_delivered()
+
     @api.depends("product_id")
     def _compute_aftersales_warranty_extension_months(self):
-        """Extended warranty months come from the service product sold (SPEC 2)."""
+        """Extended warranty months come from the service product sold (docs/warranty.md §3)."""
         for line in self:
             line.aftersales_warranty_extension_months = line.product_id.aftersales_warranty_extension_months
 
     def _aftersales_lower_ordered_quantity(self, quantity):
-        """Refunded units of a product invoiced on order leave the order, even a locked one (SPEC 3)."""
+        """Refunded units of a product invoiced on order leave the order, even a locked one (docs/rma.md §11)."""
         self.ensure_one()
         order = self.order_id
         locked = order.locked

@@ -2,7 +2,11 @@ from odoo import fields, models
 
 
 class StockMove(models.Model):
-    _inherit = "stock.move"
+    _name = "stock.move"
+    _inherit = ["stock.move", "aftersales.protected.fields.mixin"]
+    _frozen_fields = ("aftersales_rma_line_id",)
+
+    # Fields -----------------------------------------------------------------------------------
 
     aftersales_rma_line_id = fields.Many2one(
         "aftersales.rma.line", string="RMA Line", index="btree_not_null", copy=True, readonly=True
@@ -10,19 +14,21 @@ class StockMove(models.Model):
     aftersales_customer_processed = fields.Boolean(
         string="Customer-Processed Part",
         help="This part replaces or repairs a part the customer had processed: its material is charged even "
-             "in a warranty repair ([003] 七.1).",
+             "in a warranty repair.",
     )
+
+    # Business rules ---------------------------------------------------------------------------
 
     def _prepare_repair_so_line_vals(self):
         """In a warranty repair charged for materials only, the parts the customer had not processed are free
-        (SPEC 3, [003] 七.1)."""
+        (docs/rma.md §8)."""
         vals = super()._prepare_repair_so_line_vals()
         if self.repair_id.aftersales_charge_mode == "materials" and not self.aftersales_customer_processed:
             vals["price_unit"] = 0.0
         return vals
 
     def _prepare_merge_moves_distinct_fields(self):
-        """Each returned unit keeps its own move, so its receipt and return can be followed (SPEC 3)."""
+        """Each returned unit keeps its own move, so its receipt and return can be followed (docs/rma.md §3)."""
         return super()._prepare_merge_moves_distinct_fields() + ["aftersales_rma_line_id"]
 
     def _action_cancel(self):
@@ -32,7 +38,7 @@ class StockMove(models.Model):
         if lines:
             rmas = lines.rma_id
             lines._close_short_receipts()
-            rmas._aftersales_progress()
+            rmas._receipts_progress()
         return res
 
     def _action_done(self, cancel_backorder=False):
@@ -42,7 +48,7 @@ class StockMove(models.Model):
 
     def _aftersales_record_customer_deliveries(self):
         """Goods that leave for a customer location get one delivery record per move line; goods the
-        customer had returned and now get back keep their record (SPEC 1, 3)."""
+        customer had returned and now get back keep their record (docs/delivery-records.md §1)."""
         leaving = self.filtered(
             lambda move: move.state == "done"
             and move.location_dest_id.usage == "customer"

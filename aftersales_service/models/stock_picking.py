@@ -1,10 +1,16 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..selections import RMA_PICKING_ROLES
 
 
 class StockPicking(models.Model):
     _name = "stock.picking"
-    _inherit = ["stock.picking", "aftersales.delivery.mixin", "aftersales.rma.mixin"]
+    _inherit = ["stock.picking", "aftersales.delivery.mixin", "aftersales.rma.mixin", "aftersales.protected.fields.mixin"]
     _aftersales_delivery_field = "picking_id"
+    _frozen_fields = ("aftersales_rma_id", "aftersales_rma_role")
+
+    # Fields -----------------------------------------------------------------------------------
 
     aftersales_delivery_record_ids = fields.One2many(
         "aftersales.delivery.record",
@@ -13,32 +19,25 @@ class StockPicking(models.Model):
         groups="aftersales_service.group_aftersales_user",
     )
     aftersales_rma_id = fields.Many2one("aftersales.rma", string="RMA", index="btree_not_null", readonly=True)
-    aftersales_rma_role = fields.Selection(
-        [("receipt", "RMA Receipt"), ("replacement", "Replacement"), ("return", "Return to Customer")],
-        string="RMA Role",
-        readonly=True,
-    )
+    aftersales_rma_role = fields.Selection(RMA_PICKING_ROLES, string="RMA Role", readonly=True)
 
-    def _action_done(self):
-        res = super()._action_done()
-        # The warehouse validates; the RMA moves on whatever the warehouse user may do on RMAs.
-        rma_pickings = self.sudo().filtered("aftersales_rma_id")
-        shipped = rma_pickings.filtered(lambda p: p.aftersales_rma_role != "receipt").aftersales_rma_id
-        shipped._notify_customer("aftersales_service.mail_template_rma_shipped")
-        rma_pickings.move_ids.aftersales_rma_line_id._close_short_receipts()
-        rma_pickings.aftersales_rma_id._aftersales_progress()
-        return res
+    # CRUD -------------------------------------------------------------------------------------
 
-    def _aftersales_rma_domain(self):
-        return ["|", ("picking_ids", "in", self.ids), ("line_ids.delivery_record_id.picking_id", "in", self.ids)]
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_aftersales_rma(self):
+        """The transfers of an RMA go with the RMA: cancel the RMA instead (docs/security.md §4)."""
+        if any(picking.aftersales_rma_id.state not in (False, "cancel") for picking in self.sudo()):
+            raise UserError(self.env._("A transfer of an open RMA cannot be deleted; cancel the RMA instead."))
+
+    # Actions ----------------------------------------------------------------------------------
 
     def action_aftersales_create_rma(self):
-        """Start an RMA for the units of this delivery, prefilled (SPEC 3)."""
+        """Start an RMA for the units of this delivery, prefilled (docs/rma.md §2)."""
         self.ensure_one()
         return self.env["aftersales.rma"]._action_create_for(self.aftersales_delivery_record_ids)
 
     def action_aftersales_record_acceptance(self):
-        """Record the customer's acceptance and the documents handed over (SPEC 1)."""
+        """Record the customer's acceptance and the documents handed over (docs/delivery-records.md §3)."""
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -48,3 +47,18 @@ class StockPicking(models.Model):
             "target": "new",
             "context": {"default_picking_id": self.id},
         }
+
+    # Business rules ---------------------------------------------------------------------------
+
+    def _action_done(self):
+        # The warehouse validates; the RMA moves on whatever the warehouse user may do on RMAs. Its rows are
+        # locked first: two users validating transfers of one RMA at once are told, not blocked.
+        rmas = self.sudo().aftersales_rma_id
+        rmas._lock_for_transition()
+        res = super()._action_done()
+        if rmas:
+            rmas._transfers_validated(self.sudo().filtered("aftersales_rma_id"))
+        return res
+
+    def _aftersales_rma_domain(self):
+        return ["|", ("picking_ids", "in", self.ids), ("line_ids.delivery_record_id.picking_id", "in", self.ids)]

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class StockWarehouse(models.Model):
@@ -12,14 +13,34 @@ class StockWarehouse(models.Model):
         help="Returned units wait here, apart from sellable stock, until they are repaired, sent back or scrapped.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        warehouses = super().create(vals_list)
+        warehouses._aftersales_create_rma_locations()
+        return warehouses
+
+    def _aftersales_create_rma_locations(self):
+        """Every warehouse keeps returned units apart from sellable stock, in an RMA location of its own
+        (docs/rma.md §3)."""
+        for warehouse in self.filtered(lambda warehouse: not warehouse.aftersales_rma_location_id):
+            warehouse.aftersales_rma_location_id = self.env["stock.location"].create(
+                warehouse._prepare_aftersales_rma_location_values()
+            )
+
+    def _prepare_aftersales_rma_location_values(self):
+        self.ensure_one()
+        return {
+            "name": self.env._("RMA"),
+            "usage": "internal",
+            "location_id": self.view_location_id.id,
+            "company_id": self.company_id.id,
+        }
+
     def _aftersales_rma_location(self):
-        """Returned units are kept out of sellable stock: a replacement never ships the faulty unit (SPEC 3)."""
+        """Where returned units wait: a replacement never ships the faulty unit (docs/rma.md §3)."""
         self.ensure_one()
         if not self.aftersales_rma_location_id:
-            self.sudo().aftersales_rma_location_id = self.env["stock.location"].sudo().create({
-                "name": self.env._("RMA"),
-                "usage": "internal",
-                "location_id": self.view_location_id.id,
-                "company_id": self.company_id.id,
-            })
+            raise UserError(self.env._(
+                "%(warehouse)s has no RMA location: choose one in the warehouse's settings.", warehouse=self.name
+            ))
         return self.aftersales_rma_location_id

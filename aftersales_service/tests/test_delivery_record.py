@@ -196,15 +196,18 @@ class TestDeliveryRecord(AftersalesCase):
         self.assertFalse(self._records(picking_id=picking.return_ids.id),
                          "the return itself is not a delivery")
 
-    def test_delivery_date_is_the_validating_users_day(self):
-        self.stock_user.tz = "Asia/Shanghai"
+    def test_delivery_date_is_the_companys_day(self):
+        self.company.resource_calendar_id.tz = "Asia/Shanghai"
+        self.stock_user.tz = "America/New_York"
         self._stock_serials(self.motor, ["SN-TZ"])
-        order = self._sell(self.customer, [(self.motor, 1)])
+        order = self._sell(self.customer, [(self.motor, 1)], commitment_date=datetime(2026, 3, 31, 17, 0))
         with freeze_time(datetime(2026, 3, 31, 20, 30)):
             self._deliver(order)
         record = self._records(sale_order_id=order.id)
         self.assertEqual(record.delivery_date, date(2026, 4, 1), "20:30 UTC is already April 1st in Shanghai")
         self.assertEqual(record.warranty_start_date, date(2026, 4, 1))
+        self.assertEqual(record.promised_date, date(2026, 4, 1), "17:00 UTC is April 1st in Shanghai: not late")
+        self.assertFalse(record.is_late)
 
     def test_promised_date_and_lateness(self):
         self._stock_serials(self.motor, ["SN-L1"])

@@ -102,7 +102,7 @@ class TestReturnVisit(RmaCase):
         self.assertEqual(len(visit), 1)
         self.assertEqual((visit.product_id, visit.lot_id, visit.user_id), (self.motor, lots, self.coordinator))
         self.assertEqual(visit.date_planned, fields.Date.today() + timedelta(days=7), "the default delay")
-        rma._completion_progress()
+        rma._complete_settled()
         self.assertEqual(len(self._visits(rma_id=rma.id)), 1, "only the step to done schedules")
         self.assertEqual(rma.return_visit_count, 1)
 
@@ -156,7 +156,7 @@ class TestReturnVisit(RmaCase):
         self.satisfied.with_user(self.manager).coefficient = 0.95
         self.assertAlmostEqual(visit.satisfaction_score, 90.0, msg="a recorded visit keeps its score")
         self.assertFalse(visit.activity_ids, "the to-do is marked done")
-        with self.assertRaisesRegex(UserError, "cannot do this while Done"):
+        with self.assertRaisesRegex(UserError, "not possible while Done"):
             visit.action_done()
 
     def test_overdue_visits_are_found_by_search(self):

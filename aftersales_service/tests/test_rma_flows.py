@@ -28,7 +28,7 @@ class TestRmaFlows(RmaCase):
         self.assertEqual(len(receipt), 1, "one receipt for the one original delivery")
         self.assertEqual(receipt.return_id, rma.line_ids.delivery_record_id.picking_id, "made by the return wizard")
         self.assertEqual(receipt.move_ids.move_line_ids.lot_id, lots[:2])
-        with self.assertRaisesRegex(UserError, "cannot do this while Approved"):
+        with self.assertRaisesRegex(UserError, "not possible while Approved"):
             rma.with_user(self.manager).action_confirm()
 
         rma_location = self.warehouse.aftersales_rma_location_id
@@ -38,7 +38,8 @@ class TestRmaFlows(RmaCase):
         self.assertEqual(self._stock_serial_in(lots[0]), 0.0, "not back in sellable stock")
         quant = self.env["stock.quant"]._gather(self.motor, rma_location, lot_id=lots[0], strict=True)
         self.assertEqual(quant.quantity, 1.0, "the unit waits in the RMA location")
-        self.assertEqual(order.order_line.qty_delivered, 1.0, "the sale order's delivered quantity follows")
+        self.assertEqual(order.order_line.qty_delivered, 3.0, "received units stay sold until their decision")
+        self.assertFalse(any(receipt.move_ids.mapped("to_refund")), "the order is settled when the decision is processed")
         self.assertEqual(sum(self._records(sale_order_id=order.id).mapped("qty_returned")), 2.0)
         self.assertIn("received the units", rma.message_ids[0].body)
 
@@ -384,7 +385,7 @@ class TestRmaFlows(RmaCase):
             rma.action_cancel()
         with self.assertRaises(UserError):
             rma.unlink()
-        with self.assertRaisesRegex(UserError, "cannot change"):
+        with self.assertRaisesRegex(UserError, "can no longer be changed"):
             rma.line_ids.decision = "scrap"
 
     def test_rma_started_from_a_delivery_and_smart_buttons(self):

@@ -8,7 +8,7 @@ from .common import RmaCase
 
 @tagged("post_install", "-at_install")
 class TestRmaRules(RmaCase):
-    """SPEC 3: the return rules of [003] 五/六, the repair charges of [003] 七, overrides and access."""
+    """docs/rma.md §5, §6, §8: the return rules, the repair charges, overrides and access."""
 
     @classmethod
     def setUpClass(cls):
@@ -27,40 +27,44 @@ class TestRmaRules(RmaCase):
         order.picking_ids.button_validate()
         return order, lots
 
-    def _line(self, **values):
-        """A received unit delivered to the customer, with inspection findings ``values``."""
+    def _line(self, claim_date=None, **values):
+        """A unit delivered to the customer, received (the receipt itself is tested in the flows), with
+        inspection findings ``values``."""
         rma = self.env["aftersales.rma"].create({
             "partner_id": self.customer.id,
-            "state": "received",
-            "line_ids": [(0, 0, {"product_id": self.motor.id, "lot_id": self.lots[0].id, **values})],
+            "date": claim_date or date.today(),
+            "line_ids": [(0, 0, {"product_id": self.motor.id, "lot_id": self.lots[0].id})],
         })
+        rma._workflow().write({"state": "received"})
+        rma.line_ids.write(values)
         self.assertEqual(rma.line_ids.warranty_end_date, self._records(lot_id=self.lots[0].id).warranty_end_date)
         return rma.line_ids
 
     def test_return_rules_allow_and_refuse_as_the_procedure_says(self):
         cases = [
-            ({"cause": "transport"}, True, "五.3"),
-            ({"cause": "transport", "customer_pickup": True}, False, "五.3"),
-            ({"cause": "nonconformity"}, True, "五.2"),
-            ({"cause": "no_fault"}, True, "五.1"),
-            ({"cause": "no_fault", "product_used": True}, False, "六.2"),
-            ({"cause": "external_damage"}, False, "六.3"),
-            ({"cause": "manufacturing", "customer_modified": True}, False, "六.4"),
-            ({"cause": "misuse"}, False, "六.5"),
-            ({"cause": "manufacturing"}, False, "七.1"),
+            ({"cause": "transport"}, True, "Transport damage on our delivery"),
+            ({"cause": "transport", "customer_pickup": True}, False, "after the customer collected"),
+            ({"cause": "nonconformity"}, True, "do not meet the contract"),
+            ({"cause": "no_fault"}, True, "Intact product in warranty"),
+            ({"cause": "no_fault", "product_used": True}, False, "Used, without quality problem"),
+            ({"cause": "external_damage"}, False, "Outside damaged"),
+            ({"cause": "manufacturing", "customer_modified": True}, False, "modified by the customer"),
+            ({"cause": "misuse"}, False, "customer misuse"),
+            ({"cause": "manufacturing"}, False, "repaired free of charge"),
             ({"cause": "not_ours"}, False, "Not our product"),
         ]
         for values, allowed, rule in cases:
             line = self._line(**values)
             self.assertEqual(line.refund_allowed, allowed, values)
             self.assertIn(rule, line.return_rule, values)
+            self.assertNotRegex(line.return_rule, r"\[00\d\]", "no internal clause reference reaches the user")
 
     def test_out_of_warranty_and_custom_made_are_not_returned(self):
-        line = self._line(cause="no_fault")
-        line.rma_id.date = line.warranty_end_date.replace(year=line.warranty_end_date.year + 1)
+        end = self._records(lot_id=self.lots[0].id).warranty_end_date
+        line = self._line(claim_date=end.replace(year=end.year + 1), cause="no_fault")
         self.assertEqual(line.warranty_state, "expired")
         self.assertFalse(line.refund_allowed)
-        self.assertIn("六.1", line.return_rule)
+        self.assertIn("Out of warranty", line.return_rule)
 
         self.motor.aftersales_custom_made = True
         line = self._line(cause="nonconformity")
@@ -86,24 +90,24 @@ class TestRmaRules(RmaCase):
             ({"cause": "manufacturing", "customer_processed_parts": True}, True, "full"),
             ({"cause": "not_ours", "paid_repair_requested": True}, False, "full"),
         ]
+        end = self._records(lot_id=self.lots[0].id).warranty_end_date
         for values, expired, charge in cells:
-            line = self._line(**values)
-            if expired:
-                line.rma_id.date = line.warranty_end_date.replace(year=line.warranty_end_date.year + 1)
+            line = self._line(claim_date=expired and end.replace(year=end.year + 1), **values)
             self.assertEqual(line.charge_mode, charge, (values, expired))
 
     def test_no_proof_is_out_of_warranty_and_charged(self):
         stray = self._stock_serials(self.motor, ["RL-STRAY"])
-        rma = self.env["aftersales.rma"].create({
-            "partner_id": self.distributor.id,
-            "line_ids": [(0, 0, {"product_id": self.motor.id, "lot_id": stray.id})],
-        })
-        line = rma.line_ids
-        self.assertEqual(line.warranty_state, "no_proof")
-        line.cause = "manufacturing"
-        self.assertEqual(line.charge_mode, "full")
-        line.proof_date = date.today()
-        self.assertEqual((line.warranty_state, line.charge_mode), ("in_warranty", "free"), "a proof stands in")
+        lines = self.env["aftersales.rma.line"]
+        for proof_date in (False, date.today()):
+            rma = self.env["aftersales.rma"].create({
+                "partner_id": self.distributor.id,
+                "line_ids": [(0, 0, {"product_id": self.motor.id, "lot_id": stray.id, "proof_date": proof_date})],
+            })
+            rma._workflow().write({"state": "received"})
+            rma.line_ids.cause = "manufacturing"
+            lines |= rma.line_ids
+        self.assertEqual((lines[0].warranty_state, lines[0].charge_mode), ("no_proof", "full"))
+        self.assertEqual((lines[1].warranty_state, lines[1].charge_mode), ("in_warranty", "free"), "a proof stands in")
 
     def test_proposed_decisions(self):
         for values, proposal in (
@@ -139,9 +143,8 @@ class TestRmaRules(RmaCase):
         order, lots = self._sell_and_deliver(["RL-OV2"])
         rma = self._new_rma(order, lots)
         self._approve_and_receive(rma)
-        self._inspect(rma, [{"cause": "nonconformity"}])
-        rma.line_ids.with_user(self.coordinator).decision = "refund"
-        with self.assertRaisesRegex(UserError, "Only an After-Sales manager"), self.env.cr.savepoint():
+        rma.line_ids.with_user(self.coordinator).write({"cause": "nonconformity", "decision": "refund"})
+        with self.assertRaisesRegex(UserError, "cannot be written directly"), self.env.cr.savepoint():
             rma.line_ids.with_user(self.coordinator).write({"cause": "misuse", "overridden_by_id": self.manager.id})
         rma.line_ids.with_user(self.coordinator).write({"cause": "misuse", "decision": "return_as_is"})
         with Form(rma.with_user(self.manager)) as rma_form, rma_form.line_ids.edit(0) as line:
@@ -150,6 +153,7 @@ class TestRmaRules(RmaCase):
         self.assertEqual(rma.line_ids.overridden_by_id, self.manager)
         rma.line_ids.with_user(self.coordinator).customer_modified = True
         self.assertFalse(rma.line_ids.overridden_by_id, "new findings call for a new override")
+        rma.with_user(self.coordinator).action_inspection_done()
         with self.assertRaisesRegex(UserError, "override is needed"):
             rma.with_user(self.coordinator).action_decide()
 
@@ -261,7 +265,7 @@ class TestRmaRules(RmaCase):
         rma.line_ids.decision = "repair"
         with self.assertRaisesRegex(UserError, "paid repair"):
             rma.action_decide()
-        with self.assertRaisesRegex(UserError, "cannot do this while Inspected"):
+        with self.assertRaisesRegex(UserError, "not possible while Inspected"):
             rma.action_process()
 
     def test_unit_that_is_not_ours_comes_in_on_a_plain_receipt_for_a_paid_repair(self):

@@ -157,7 +157,7 @@ class TestSurvey(AftersalesCase):
         self.assertAlmostEqual(survey.score, 90.0)
         with self.assertRaises(UserError):
             survey.line_ids[0].with_user(self.coordinator).level_id = self.very_satisfied
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(UserError, "can no longer be changed"):
             survey.with_user(self.coordinator).partner_id = self.distributor
 
     # Bad input: weights, item count, missing answers, double clicks

@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import AftersalesCase
@@ -117,12 +117,15 @@ class TestWarrantyPolicy(AftersalesCase):
         later = self._deliver_one(self.customer, self.motor, "SN-CH2", on=datetime(2026, 3, 1, 9))
         self.assertEqual(later.warranty_policy_id, self.default_policy, "the archived policy no longer applies")
 
-    def test_company_without_policy_gets_a_default_on_first_delivery(self):
-        self.default_policy.action_archive()
-        record = self._deliver_one(self.customer, self.motor, "SN-NEW")
-        new_default = record.warranty_policy_id
-        self.assertNotEqual(new_default, self.default_policy)
-        self.assertEqual((new_default.scope, new_default.duration_months), ("company", 12))
+    def test_every_company_keeps_a_default_policy(self):
+        company = self.env["res.company"].create({"name": "Third Plant Co"})
+        default = self.env["aftersales.warranty.policy"].search([("company_id", "=", company.id)])
+        self.assertEqual((default.scope, default.duration_months, default.channel_extension_months), ("company", 12, 4))
+        with self.assertRaisesRegex(ValidationError, "needs an active company default"), self.env.cr.savepoint():
+            self.default_policy.action_archive()
+        with self.assertRaisesRegex(UserError, "cannot be deleted"), self.env.cr.savepoint():
+            self.default_policy.unlink()
+        self.assertTrue(self.default_policy.exists().active)
 
     def test_bad_months_are_refused_and_write_nothing(self):
         policies = self.env["aftersales.warranty.policy"]

@@ -1,13 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-CONFIRMATION_WAYS = [
-    ("phone", "By phone"),
-    ("email", "By e-mail"),
-    ("signature", "Signed handling form"),
-    ("visit", "During a visit"),
-    ("portal", "On the portal"),
-]
+from ..selections import CONFIRMATION_WAYS
 
 
 class AftersalesComplaintClose(models.TransientModel):
@@ -27,7 +21,7 @@ class AftersalesComplaintClose(models.TransientModel):
         return values
 
     def action_close(self):
-        """Record the confirmation on each complaint and close it (SPEC 4)."""
+        """Record the confirmation on each complaint and close it (docs/complaints.md §2)."""
         self.ensure_one()
         if not (self.confirmed_by or "").strip():
             raise UserError(self.env._("Say who, at the customer, confirmed the resolution."))

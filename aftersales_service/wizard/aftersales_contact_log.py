@@ -1,3 +1,5 @@
+from datetime import datetime, time, timedelta
+
 from odoo import fields, models
 from odoo.exceptions import UserError
 
@@ -10,12 +12,14 @@ class AftersalesContactLog(models.TransientModel):
     date_to = fields.Date(required=True, default=fields.Date.context_today)
 
     def action_print(self):
-        """The contact log: every piece of feedback received in the period ([000] 4.3.2)."""
+        """The contact log: every piece of feedback received in the period, its days read in the company's time
+        zone (docs/complaints.md §1)."""
         self.ensure_one()
         if self.date_from > self.date_to:
             raise UserError(self.env._("The period ends before it starts."))
-        start = fields.Datetime.to_datetime(self.date_from)
-        end = fields.Datetime.to_datetime(fields.Date.add(self.date_to, days=1))
+        company = self.env.company
+        start = company._aftersales_utc(datetime.combine(self.date_from, time.min))
+        end = company._aftersales_utc(datetime.combine(self.date_to + timedelta(days=1), time.min))
         complaints = self.env["aftersales.complaint"].search(
             [("date_received", ">=", start), ("date_received", "<", end)], order="date_received"
         )

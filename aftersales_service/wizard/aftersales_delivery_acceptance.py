@@ -31,13 +31,13 @@ class AftersalesDeliveryAcceptance(models.TransientModel):
 
     @api.depends("record_ids")
     def _compute_document_type_ids(self):
-        """Propose the documents already recorded, else those handed over by default (SPEC 1)."""
+        """Propose the documents already recorded, else those handed over by default (docs/delivery-records.md §3)."""
         defaults = self.env["aftersales.document.type"].search([("handed_over_by_default", "=", True)])
         for wizard in self:
             wizard.document_type_ids = wizard.record_ids.document_type_ids or defaults
 
     def action_apply(self):
-        """Write the acceptance and the documents on every unit of the delivery (SPEC 1)."""
+        """Write the acceptance and the documents on every unit of the delivery (docs/delivery-records.md §3)."""
         self.ensure_one()
         if not self.record_ids:
             raise UserError(

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.aftersales_delivery_record_warranty import WARRANTY_STATES
+from ..selections import WARRANTY_STATES
 
 
 class AftersalesWarrantyCheckWizard(models.TransientModel):
@@ -41,7 +41,7 @@ class AftersalesWarrantyCheckWizard(models.TransientModel):
         return [key for key in labels if self[f"void_{key}"]]
 
     def _check(self):
-        """Ask the delivery records for the answer (SPEC 2)."""
+        """Ask the delivery records for the answer (docs/warranty.md §5)."""
         self.ensure_one()
         return self.env["aftersales.delivery.record"].check_warranty(
             lot=(self.lot_name or "").strip() or None,

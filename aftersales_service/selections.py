@@ -1,0 +1,115 @@
+"""The selection lists of aftersales_service, in one place (docs/README.md)."""
+
+# How a customer reaches the after-sales service (docs/complaints.md §1, docs/rma.md §1).
+INTAKE_CHANNELS = [
+    ("phone", "Phone"),
+    ("letter", "Letter / Fax"),
+    ("visit", "Visit"),
+    ("email", "E-mail"),
+    ("portal", "Portal"),
+]
+RMA_CHANNELS = [*INTAKE_CHANNELS, ("sales_rep", "Sales Representative")]
+COMPLAINT_CHANNELS = [*INTAKE_CHANNELS, ("return_visit", "Return Visit")]
+
+# Sales channel of a customer: distributors and agents get the warranty extension (docs/warranty.md §2).
+CUSTOMER_CHANNELS = [("end_customer", "End Customer"), ("distributor", "Distributor"), ("agent", "Agent")]
+EXTENDED_CHANNELS = ("distributor", "agent")
+
+# Warranty (docs/warranty.md §5).
+WARRANTY_STATES = [
+    ("in_warranty", "In Warranty"),
+    ("expired", "Expired"),
+    ("void", "Void"),
+    ("not_ours", "Not Our Product"),
+    ("no_proof", "No Proof of Purchase"),
+]
+POLICY_SCOPES = [("product", "Product"), ("category", "Product Category"), ("company", "Company Default")]
+
+# RMA (docs/rma.md).
+RMA_STATES = [
+    ("draft", "Draft"),
+    ("confirmed", "Approved"),
+    ("received", "Received"),
+    ("inspected", "Inspected"),
+    ("decided", "Decided"),
+    ("processed", "Processed"),
+    ("done", "Done"),
+    ("cancel", "Cancelled"),
+]
+RMA_PRIORITIES = [("0", "Normal"), ("1", "Urgent")]
+RECEIPT_STATES = [("none", "Nothing Received"), ("partial", "Partially Received"), ("full", "Received")]
+RMA_PICKING_ROLES = [("receipt", "RMA Receipt"), ("replacement", "Replacement"), ("return", "Return to Customer")]
+CAUSES = [
+    ("manufacturing", "Our Manufacturing Quality"),
+    ("nonconformity", "Specification Non-Conformity"),
+    ("transport", "Transport Damage"),
+    ("misuse", "Customer Misuse"),
+    ("external_damage", "External Damage Not Caused by Us"),
+    ("wear", "Normal Wear"),
+    ("not_ours", "Not Our Product"),
+    ("no_fault", "No Fault Found"),
+]
+DECISIONS = [
+    ("refund", "Refund"),
+    ("replace", "Replacement"),
+    ("repair", "Repair"),
+    ("return_as_is", "Return As Is"),
+    ("scrap", "Scrap"),
+    ("reject", "Reject Claim"),
+]
+CHARGE_MODES = [("free", "Free"), ("materials", "Materials Only"), ("full", "Materials and Labour")]
+REPLACEMENT_WARRANTY = [
+    ("restart", "Restarts at the replacement's delivery"),
+    ("continue", "Continues from the replaced unit"),
+]
+
+# Complaints and service levels (docs/complaints.md, docs/sla.md).
+COMPLAINT_STATES = [
+    ("new", "New"),
+    ("acknowledged", "Acknowledged"),
+    ("investigating", "Investigating"),
+    ("resolved", "Resolved"),
+    ("closed", "Closed"),
+    ("cancel", "Cancelled"),
+]
+OPEN_COMPLAINT_STATES = ("new", "acknowledged", "investigating")
+COMPLAINT_KINDS = [
+    ("complaint", "Complaint"),
+    ("inquiry", "Inquiry"),
+    ("suggestion", "Suggestion"),
+    ("service_request", "Service Request"),
+    ("praise", "Praise"),
+]
+COMPLAINT_PRIORITIES = [("0", "Normal"), ("1", "High"), ("2", "Urgent")]
+DIMENSIONS = [
+    ("quality", "Product Quality"),
+    ("delivery", "Delivery Time"),
+    ("service", "Service"),
+    ("price", "Price"),
+    ("packaging", "Packaging"),
+]
+# Dimensions whose company-caused complaints cost the larger deduction (docs/satisfaction.md §3).
+SERIOUS_DIMENSIONS = ("quality", "delivery", "service")
+RESPONSIBILITIES = [
+    ("department", "Our Department"),
+    ("customer", "Customer"),
+    ("carrier", "Carrier"),
+    ("supplier", "Supplier"),
+]
+TIME_MODES = [("clock", "Clock Time"), ("working", "Working Time")]
+SLA_STATES = [("on_track", "On Track"), ("at_risk", "At Risk"), ("breached", "Breached"), ("met", "Met")]
+SLA_EVENTS = [("none", "Nothing"), ("at_risk", "At Risk"), ("breached", "Breached")]
+CONFIRMATION_WAYS = [
+    ("phone", "By phone"),
+    ("email", "By e-mail"),
+    ("signature", "Signed handling form"),
+    ("visit", "During a visit"),
+    ("portal", "On the portal"),
+]
+ACTION_TYPES = [("corrective", "Corrective"), ("preventive", "Preventive")]
+EFFECTIVENESS = [("pending", "To Verify"), ("effective", "Effective"), ("not_effective", "Not Effective")]
+
+# Return visits and surveys (docs/satisfaction.md).
+VISIT_STATES = [("planned", "Planned"), ("done", "Done"), ("cancel", "Cancelled")]
+VISIT_TYPES = [("phone", "Phone Call"), ("onsite", "On-Site Visit"), ("email", "E-mail")]
+SURVEY_STATES = [("draft", "Draft"), ("done", "Validated"), ("cancel", "Cancelled")]
