@@ -63,6 +63,10 @@ class AftersalesComplaint(models.Model):
     date_received = fields.Datetime(
         string="Received On", required=True, default=fields.Datetime.now, tracking=True, index=True
     )
+    received_day = fields.Date(
+        compute="_compute_received_day", store=True,
+        help="The day the feedback came in, in the company's time zone: reports count by it.",
+    )
     state = fields.Selection(COMPLAINT_STATES, default="new", required=True, copy=False, tracking=True, index=True)
 
     product_id = fields.Many2one("product.product", check_company=True)
@@ -133,6 +137,11 @@ class AftersalesComplaint(models.Model):
     def _compute_company_caused(self):
         for complaint in self:
             complaint.company_caused = complaint.verified and complaint.responsibility == "department"
+
+    @api.depends("date_received", "company_id")
+    def _compute_received_day(self):
+        for complaint in self:
+            complaint.received_day = complaint.company_id._aftersales_date(complaint.date_received)
 
     @api.depends("partner_id.tz", "company_id")
     def _compute_customer_tz(self):

@@ -64,10 +64,8 @@ class AftersalesProtectedFieldsMixin(models.AbstractModel):
         for vals in vals_list:
             self._check_workflow_create(vals)
             self._check_manager_fields({name for name in manager_fields if vals.get(name)})
-        records = super().create(vals_list)
-        for record, vals in zip(records, vals_list):
-            record._check_field_locks({name for name, value in vals.items() if value})
-        return records
+            self._check_create_locks(vals)
+        return super().create(vals_list)
 
     def write(self, vals):
         if not in_workflow(self.env):
@@ -127,6 +125,18 @@ class AftersalesProtectedFieldsMixin(models.AbstractModel):
                 model=self._description,
                 fields=", ".join(given),
             ))
+
+    @api.model
+    def _check_create_locks(self, vals):
+        """A new record gives locked fields only where its ``can_*`` booleans allow them, judged before anything
+        is written: on the record as the values and its defaults make it (docs/security.md §2)."""
+        given = {name for name, value in vals.items() if value}
+        locks = [can_field for can_field, names in self._field_locks().items() if names & given]
+        if not locks:
+            return
+        depends = self.pool.field_depends
+        needed = {path.split(".")[0] for can_field in locks for path in depends[self._fields[can_field]]} - set(vals)
+        self.new({**self.default_get(sorted(needed)), **vals})._check_field_locks(given)
 
     def _check_manager_fields(self, fnames):
         """Manager-only fields are refused to everyone else (docs/security.md §1)."""
