@@ -40,7 +40,8 @@ class AftersalesSlaMixin(models.AbstractModel):
     response_deadline = fields.Datetime(readonly=True, copy=False, tracking=True)
     resolution_deadline = fields.Datetime(readonly=True, copy=False, tracking=True)
     resolution_start = fields.Datetime(
-        readonly=True, copy=False, help="When the resolution clock started: intake, or the last reopening."
+        readonly=True, copy=False, help="When the resolution clock restarted at the last reopening; empty, it runs "
+        "from intake.",
     )
     onsite_required = fields.Boolean(
         string="On-Site Visit Needed",
@@ -187,7 +188,7 @@ class AftersalesSlaMixin(models.AbstractModel):
             company = document.company_id
             policy = candidates._policy_for(company, document._sla_values())
             start = document[self._sla_start_field]
-            values = {"sla_policy_id": policy.id, "resolution_start": document.resolution_start or start}
+            values = {"sla_policy_id": policy.id}
             hours = {
                 "response_deadline": policy.response_hours,
                 "resolution_deadline": policy.resolution_hours,

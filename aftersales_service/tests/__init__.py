@@ -10,3 +10,4 @@ from . import test_complaint_flow
 from . import test_return_visit
 from . import test_survey
 from . import test_workflow_guards
+from . import test_setup

@@ -135,7 +135,6 @@ class RmaCase(AftersalesCase):
         cls.spare_part.write({"list_price": 150.0, "taxes_id": [(6, 0, cls.tax.ids)]})
         cls.labour = cls.env.ref("aftersales_service.product_repair_labour")
         cls.labour.write({"list_price": 60.0, "taxes_id": [(6, 0, cls.tax.ids)]})
-        cls.company.aftersales_labour_product_id = cls.labour
 
     def _sell_and_deliver(self, serials, discount=0.0, invoice=True, partner=None):
         """An order of one serial-tracked motor per serial, delivered and (by default) invoiced."""

@@ -44,6 +44,23 @@ class TestComplaintFlow(RmaCase):
         self.assertNotEqual(first.name, second.name)
         self.assertEqual(first.state, "new")
 
+    def test_acknowledgement_tells_the_deadline_in_the_customers_or_the_companys_time_zone(self):
+        self.company.resource_calendar_id.tz = "Asia/Shanghai"
+        self.coordinator.tz = "America/New_York"
+        self.customer.tz = False
+        complaint = self._complaint(date_received=fields.Datetime.to_datetime("2026-11-20 02:00:00"))
+        complaint.with_user(self.coordinator).action_acknowledge()
+        body = complaint.message_ids.filtered(lambda message: "We will come back" in (message.body or ""))[:1].body
+        # 48 hours after 02:00 UTC is 22 November 02:00 UTC, 10:00 in Shanghai (not 21:00 in New York).
+        self.assertIn("10:00:00", body)
+        self.assertIn("Asia/Shanghai", body)
+        self.customer.tz = "Europe/Paris"
+        second = self._complaint(date_received=fields.Datetime.to_datetime("2026-11-20 02:00:00"))
+        second.with_user(self.coordinator).action_acknowledge()
+        body = second.message_ids.filtered(lambda message: "We will come back" in (message.body or ""))[:1].body
+        self.assertIn("3:00:00", body, "03:00 in Paris")
+        self.assertIn("Europe/Paris", body)
+
     def test_serial_picks_the_customers_delivery_record(self):
         order, lots = self._sell_and_deliver(["CPL-SN-01"])
         complaint = self._complaint(lot_id=lots)

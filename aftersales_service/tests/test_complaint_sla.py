@@ -298,3 +298,65 @@ class TestComplaintServiceLevel(ComplaintCase):
         complaint.action_reset()
         self._escalate(local(2026, 11, 23, 10))
         self.assertEqual(complaint.sla_state, "breached", "a reset complaint is watched again")
+
+
+class TestComplaintReplanning(ComplaintCase):
+    """docs/sla.md §4, §5: what chose the deadlines changes, the targets not met yet follow; at-risk shares
+    count in the target's own time."""
+
+    def test_priority_change_replans_the_targets_not_met_yet(self):
+        with freeze_time(local(2026, 11, 20, 10)):
+            complaint = self._complaint(local(2026, 11, 20, 10), onsite_required=False)
+        self.assertEqual(complaint.resolution_deadline, local(2026, 11, 22, 10))
+        with freeze_time(local(2026, 11, 20, 11)):
+            complaint.with_user(self.coordinator).priority = "2"
+        self.assertEqual(complaint.sla_policy_id, self.env.ref("aftersales_service.sla_policy_urgent"))
+        self.assertEqual(complaint.response_deadline, local(2026, 11, 20, 14), "urgent: answer within 4 hours")
+        self.assertEqual(complaint.resolution_deadline, local(2026, 11, 21, 10), "urgent: resolve within 24 hours")
+        with freeze_time(local(2026, 11, 20, 12)):
+            complaint.with_user(self.coordinator).action_acknowledge()
+            complaint.with_user(self.coordinator).priority = "0"
+        self.assertEqual(complaint.response_deadline, local(2026, 11, 20, 14), "a met target keeps its deadline")
+        self.assertEqual(complaint.resolution_deadline, local(2026, 11, 22, 10))
+        self.assertEqual(complaint.sla_state, "on_track")
+
+    def test_intake_changes_replan_and_keep_the_paused_time(self):
+        with freeze_time(local(2026, 11, 20, 10)):
+            complaint = self._complaint(local(2026, 11, 20, 10), onsite_required=False)
+        with freeze_time(local(2026, 11, 20, 12)):
+            complaint.with_user(self.coordinator).action_wait_customer()
+        with freeze_time(local(2026, 11, 20, 15)):
+            complaint.with_user(self.coordinator).action_resume()
+        self.assertEqual(complaint.resolution_deadline, local(2026, 11, 22, 13))
+        with freeze_time(local(2026, 11, 20, 16)):
+            complaint.with_user(self.coordinator).date_received = local(2026, 11, 20, 9)
+        self.assertEqual(complaint.response_deadline, local(2026, 11, 21, 12), "24 h from 9:00, plus 3 h paused")
+        self.assertEqual(complaint.resolution_deadline, local(2026, 11, 22, 12))
+
+    def test_customer_and_region_changes_replan_the_onsite_target(self):
+        with freeze_time(local(2026, 11, 20, 10)):
+            complaint = self._complaint(local(2026, 11, 20, 10), partner=self.far_customer)
+        self.assertEqual(complaint.onsite_deadline, local(2026, 11, 25, 10), "three working days elsewhere")
+        self.far_customer.state_id = self.shanxi
+        self.assertEqual(complaint.onsite_deadline, local(2026, 11, 23, 10), "one working day in our province")
+        with freeze_time(local(2026, 11, 20, 11)):
+            complaint.with_user(self.coordinator).action_register_onsite()
+        self.far_customer.state_id = self.hebei
+        self.assertEqual(complaint.onsite_deadline, local(2026, 11, 23, 10), "a met target keeps its deadline")
+
+    def test_at_risk_share_of_a_working_time_target_counts_working_hours(self):
+        self.env["aftersales.sla.policy"].create({
+            "name": "Inquiries in working time", "kind": "inquiry",
+            "response_hours": 16.0, "response_time": "working",
+            "resolution_hours": 16.0, "resolution_time": "working",
+        })
+        with freeze_time(local(2026, 11, 20, 10)):
+            complaint = self._complaint(local(2026, 11, 20, 10), kind="inquiry")
+        # 16 working hours: Friday 10-12 and 13-17 (6 h), Monday 8-12 and 13-17 (8 h), Tuesday 8-10.
+        self.assertEqual(complaint.resolution_deadline, local(2026, 11, 24, 10))
+        # 75 % is 12 working hours: Monday 15:00, not 75 % of the 96 clock hours (Monday 10:00).
+        self.assertEqual(complaint.sla_risk_date, local(2026, 11, 23, 15))
+        self._escalate(local(2026, 11, 23, 12))
+        self.assertEqual(complaint.sla_state, "on_track")
+        self._escalate(local(2026, 11, 23, 15, 30))
+        self.assertEqual(complaint.sla_state, "at_risk")

@@ -128,6 +128,26 @@ class TestRmaFlows(RmaCase):
             rma.line_ids._process_refund()
         self.assertEqual(len(rma.account_move_ids), 1)
 
+    def test_refund_credits_the_invoice_that_billed_the_unit(self):
+        lots = self._stock_serials(self.motor, ["R-B1", "R-B2"])
+        order = self._sell(self.customer, [(self.motor, 2)])
+        picking = order.picking_ids
+        picking.move_ids.move_line_ids.filtered(lambda line: line.lot_id == lots[1]).unlink()
+        picking.move_ids.picked = True
+        Form.from_action(self.env, picking.with_user(self.stock_user).button_validate()).save().process()
+        first_invoice = order._create_invoices()
+        first_invoice.action_post()
+        self._deliver(order)
+        second_invoice = order._create_invoices()
+        second_invoice.action_post()
+        self.assertEqual(self._records(lot_id=lots[0].id).picking_id, picking)
+
+        rma = self._new_rma(order, lots[:1])
+        self._approve_and_receive(rma)
+        self._inspect(rma, [{"cause": "transport"}])
+        self._decide_and_process(rma)
+        self.assertEqual(rma.account_move_ids.reversed_entry_id, first_invoice, "not the order's latest invoice")
+
     def test_refund_of_goods_never_invoiced_makes_no_credit_note(self):
         order, lots = self._sell_and_deliver(["R-N1", "R-N2"], invoice=False)
         rma = self._new_rma(order, lots[:1])

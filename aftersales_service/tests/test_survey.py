@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -121,6 +121,44 @@ class TestSurvey(AftersalesCase):
         self._complaint("delivery", self._in_period(7))
         survey.invalidate_recordset()
         self.assertAlmostEqual(survey.score, 75.0, msg="the deduction is fixed at validation")
+
+    def test_a_draft_survey_follows_complaints_verified_later(self):
+        survey = self._answered([self.satisfied] * 5)
+        complaint = self._complaint("quality", self._in_period(3), caused=False)
+        self.assertAlmostEqual(survey.score, 90.0)
+        complaint.with_user(self.coordinator).write(
+            {"verified": True, "responsibility": "department", "department_id": self.quality_department.id}
+        )
+        self.assertEqual(survey.complaint_ids, complaint)
+        self.assertEqual((survey.deduction, survey.score), (10.0, 80.0))
+        complaint.with_user(self.coordinator).dimension = "price"
+        self.assertEqual((survey.deduction, survey.score), (5.0, 85.0))
+        self._validate(survey)
+        complaint.with_user(self.coordinator).dimension = "quality"
+        self._complaint("service", self._in_period(4))
+        self.assertEqual((survey.deduction, survey.score), (5.0, 85.0), "fixed at validation")
+        self.assertEqual(survey.complaint_ids, complaint)
+
+    def test_the_period_is_counted_in_the_companys_days(self):
+        self.company.resource_calendar_id.tz = "Asia/Shanghai"
+        # 1 January 07:30 in Shanghai is still 31 December in UTC.
+        complaint = self._complaint("price", datetime(self.year, 1, 1, 7, 30) - timedelta(hours=8))
+        this_year = self._answered([self.satisfied] * 5)
+        last_year = self._survey()
+        with Form(last_year.with_user(self.coordinator)) as survey_form:
+            survey_form.campaign_year = self.year - 1
+            survey_form.period_start = date(self.year - 1, 1, 1)
+            survey_form.period_end = date(self.year - 1, 12, 31)
+        self.assertEqual(this_year.complaint_ids, complaint)
+        self.assertFalse(last_year.complaint_ids)
+
+    def test_deductions_are_company_settings(self):
+        self.company.write({"aftersales_complaint_deduction": 3, "aftersales_serious_complaint_deduction": 8})
+        survey = self._answered([self.satisfied] * 5)
+        self._complaint("price", self._in_period(3))
+        self._complaint("quality", self._in_period(4))
+        self._validate(survey)
+        self.assertEqual((survey.deduction, survey.score), (11.0, 79.0))
 
     def test_score_never_falls_below_zero(self):
         survey = self._answered([self.very_dissatisfied] * 5)

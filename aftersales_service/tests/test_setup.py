@@ -1,0 +1,47 @@
+from odoo.tests import tagged
+
+from .common import RmaCase
+
+
+@tagged("post_install", "-at_install")
+class TestSetup(RmaCase):
+    """docs/README.md: what installation, a new company and a new warehouse set up for after-sales."""
+
+    DOCUMENTS = ("aftersales.rma", "aftersales.complaint", "aftersales.return.visit", "aftersales.survey")
+
+    def test_installation_gave_every_company_and_warehouse_what_it_needs(self):
+        labour = self.env.ref("aftersales_service.product_repair_labour")
+        for company in self.env["res.company"].search([]):
+            self.assertEqual(company.aftersales_labour_product_id, labour, company.name)
+            self.assertEqual(
+                set(self.env["ir.sequence"].search([("company_id", "=", company.id)]).mapped("code")) & set(self.DOCUMENTS),
+                set(self.DOCUMENTS), company.name,
+            )
+        for warehouse in self.env["stock.warehouse"].search([]):
+            self.assertEqual(warehouse.aftersales_rma_location_id.usage, "internal", warehouse.name)
+
+    def test_a_new_company_and_its_warehouse_are_set_up_when_created(self):
+        company = self.env["res.company"].create({"name": "Fourth Plant Co"})
+        self.assertEqual(company.aftersales_labour_product_id, self.env.ref("aftersales_service.product_repair_labour"))
+        sequences = self.env["ir.sequence"].sudo().search([("company_id", "=", company.id)])
+        self.assertEqual(set(sequences.mapped("code")) & set(self.DOCUMENTS), set(self.DOCUMENTS))
+        self.assertTrue(self.env["aftersales.warranty.policy"].search([("company_id", "=", company.id), ("scope", "=", "company")]))
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", company.id)])
+        self.assertTrue(warehouse.aftersales_rma_location_id)
+        self.assertEqual(warehouse.aftersales_rma_location_id.company_id, company)
+        second = self.env["stock.warehouse"].create({"name": "Fourth Plant East", "code": "FPE", "company_id": company.id})
+        self.assertNotEqual(second.aftersales_rma_location_id, warehouse.aftersales_rma_location_id)
+        rma = self.env["aftersales.rma"].with_company(company).create({
+            "partner_id": self.env["res.partner"].create({"name": "Fourth customer", "company_id": company.id}).id,
+            "company_id": company.id,
+        })
+        self.assertTrue(rma.name.startswith("RMA/"), "numbered by the company's own sequence")
+
+    def test_a_missing_mail_template_is_an_error_not_a_silent_no_email(self):
+        self.env.ref("aftersales_service.mail_template_rma_confirmed").unlink()
+        with self.assertRaisesRegex(ValueError, "mail_template_rma_confirmed"):
+            self.env["res.company"]._aftersales_setup_all()
+        order, lots = self._sell_and_deliver(["SET-1"])
+        rma = self._new_rma(order, lots)
+        with self.assertRaisesRegex(ValueError, "mail_template_rma_confirmed"):
+            rma.with_user(self.manager).action_confirm()
