@@ -48,11 +48,16 @@ class StockPicking(models.Model):
             "context": {"default_picking_id": self.id},
         }
 
+    def button_validate(self):
+        # Two users validating transfers of one RMA at once: the second is told before anything is written.
+        self.sudo().aftersales_rma_id._lock_for_transition()
+        return super().button_validate()
+
     # Business rules ---------------------------------------------------------------------------
 
     def _action_done(self):
         # The warehouse validates; the RMA moves on whatever the warehouse user may do on RMAs. Its rows are
-        # locked first: two users validating transfers of one RMA at once are told, not blocked.
+        # locked first (again, when validated with the button): no other transaction changes it meanwhile.
         rmas = self.sudo().aftersales_rma_id
         rmas._lock_for_transition()
         res = super()._action_done()
