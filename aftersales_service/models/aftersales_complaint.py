@@ -13,7 +13,7 @@ from ..selections import (
 )
 
 # What picks the service-level policy or sets the deadlines: a change re-plans them (docs/sla.md §4).
-SLA_PLAN_INPUTS = {"partner_id", "kind", "priority", "channel", "date_received"}
+SLA_PLAN_INPUTS = {"partner_id", "kind", "priority", "channel", "date_received", "onsite_required"}
 # What a satisfaction survey deducts for: a change refreshes the draft surveys (docs/satisfaction.md §3).
 DEDUCTION_INPUTS = {"partner_id", "verified", "responsibility", "dimension", "date_received", "state", "company_id"}
 
@@ -238,11 +238,12 @@ class AftersalesComplaint(models.Model):
         return complaints
 
     def write(self, vals):
+        customers = self.partner_id if "partner_id" in vals else self.partner_id.browse()
         result = super().write(vals)
         if SLA_PLAN_INPUTS.intersection(vals):
             self._plan_sla()
         if DEDUCTION_INPUTS.intersection(vals):
-            self.env["aftersales.survey"]._complaints_changed(self)
+            self.env["aftersales.survey"]._complaints_changed(self, customers)
         return result
 
     @api.ondelete(at_uninstall=False)
@@ -310,7 +311,8 @@ class AftersalesComplaint(models.Model):
 
     def action_reset(self):
         """A cancelled complaint goes back to new, with its original deadlines."""
-        self._start_transition("can_reset").write({"state": "new"})
+        self._start_transition("can_reset").write({"state": "new", "resolved_date": False, "closed_date": False,
+                                                  "customer_confirmation": False})
 
     def action_create_rma(self):
         """Start an RMA from the complaint, prefilled with its unit (docs/complaints.md §4)."""

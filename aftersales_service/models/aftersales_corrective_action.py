@@ -110,8 +110,16 @@ class AftersalesCorrectiveAction(models.Model):
         self._verify("effective")
 
     def action_verify_not_effective(self):
-        """Not effective: the action is verified as such and a follow-up action is due."""
+        """Not effective: the action is verified as such and the complaint's responsible gets a to-do to plan a
+        follow-up action (docs/complaints.md §3)."""
         self._verify("not_effective")
+        for action in self:
+            complaint = action.complaint_id
+            complaint.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=(complaint.user_id or action.user_id).id,
+                summary=self.env._("Plan a follow-up: %(action)s was not effective", action=action.name),
+            )
 
     # Business rules ---------------------------------------------------------------------------
 

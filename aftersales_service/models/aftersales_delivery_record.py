@@ -74,7 +74,7 @@ class AftersalesDeliveryRecord(models.Model):
     delivery_date = fields.Date(
         required=True,
         index=True,
-        default=fields.Date.context_today,
+        default=lambda self: self.env.company._aftersales_today(),
         help="Day the goods left for the customer, in the company's time zone.",
     )
     picking_id = fields.Many2one("stock.picking", string="Delivery", index="btree_not_null", readonly=True)
@@ -208,6 +208,14 @@ class AftersalesDeliveryRecord(models.Model):
         if any(record.quantity <= 0 for record in self):
             raise ValidationError(self.env._("A delivery record needs a quantity greater than zero."))
 
+    @api.constrains("warranty_months", "channel_extension_months")
+    def _check_warranty_months(self):
+        """A unit is covered for at least a month; an extension is never negative (docs/warranty.md §1)."""
+        if any(record.warranty_months < 1 or record.channel_extension_months < 0 for record in self):
+            raise ValidationError(self.env._(
+                "A delivered unit is covered for at least one month, and its extension cannot be negative."
+            ))
+
     @api.constrains("warranty_start_date", "delivery_date")
     def _check_warranty_start(self):
         """Warranty starts on the delivery date or later, unless a replacement continues it (docs/warranty.md §4)."""
@@ -315,8 +323,10 @@ class AftersalesDeliveryRecord(models.Model):
             if "warranty_months" not in vals and vals.get("product_id") and vals.get("partner_id")
         ]
         for vals in todo:
-            vals["delivery_date"] = vals.get("delivery_date") or fields.Date.context_today(self)
             vals["company_id"] = vals.get("company_id") or self.env.company.id
+            vals["delivery_date"] = vals.get("delivery_date") or (
+                self.env["res.company"].browse(vals["company_id"])._aftersales_today()
+            )
         policy_model = self.env["aftersales.warranty.policy"]
         products = self.env["product.product"].browse({vals["product_id"] for vals in todo})
         partners = self.env["res.partner"].browse({vals["partner_id"] for vals in todo})
@@ -515,7 +525,8 @@ class AftersalesDeliveryRecord(models.Model):
         }
 
     @api.model
-    def check_warranty(self, lot=None, product=None, partner=None, on_date=None, proof_date=None, void_reasons=None):
+    def check_warranty(self, lot=None, product=None, partner=None, on_date=None, proof_date=None, void_reasons=None,
+                       company=None):
         """Warranty check: is it ours, is it covered on the claim date, is it void (docs/warranty.md §5).
 
         :param lot: a ``stock.lot`` record or a serial / lot number
@@ -524,6 +535,7 @@ class AftersalesDeliveryRecord(models.Model):
         :param on_date: the claim date (default: today)
         :param proof_date: date on a proof of purchase, standing in for a missing delivery record
         :param void_reasons: keys of :meth:`_void_reason_labels` found at inspection
+        :param company: whose policies a proof of purchase is judged by (default: the current company)
         :return: dict with ``state``, ``record``, ``start_date``, ``end_date`` and ``reason``
         """
         on_date = fields.Date.to_date(on_date) or fields.Date.context_today(self)
@@ -543,7 +555,7 @@ class AftersalesDeliveryRecord(models.Model):
             return dict(result, state="no_proof", reason=self.env._(
                 "No delivery record and no proof of purchase: the unit is treated as out of warranty."
             ))
-        start, end = self._proof_warranty_period(lots.product_id[:1] or product, partner, proof_date)
+        start, end = self._proof_warranty_period(lots.product_id[:1] or product, partner, proof_date, company)
         origin = self.env._(
             "No delivery record; the proof of purchase dated %(date)s stands in for the delivery date.",
             date=format_date(self.env, proof_date),
@@ -595,7 +607,8 @@ class AftersalesDeliveryRecord(models.Model):
 
     @api.model
     def _find_for_check(self, lots, product, partner, on_date):
-        """The latest delivery of the unit (or of the product to the customer) on or before the claim date."""
+        """The delivery of the unit (or of the product to the customer) on or before the claim date whose warranty
+        ends last."""
         domain = [("delivery_date", "<=", on_date)]
         if lots:
             domain.append(("lot_id", "in", lots.ids))
@@ -606,10 +619,10 @@ class AftersalesDeliveryRecord(models.Model):
         return self.search_fetch(domain, CHECK_FIELDS, order="warranty_end_date desc, id desc", limit=1)
 
     @api.model
-    def _proof_warranty_period(self, product, partner, proof_date):
-        """A proof of purchase stands in for the delivery date (docs/warranty.md §7)."""
+    def _proof_warranty_period(self, product, partner, proof_date, company=None):
+        """A proof of purchase stands in for the delivery date, under the company's policies (docs/warranty.md §7)."""
         policy_model = self.env["aftersales.warranty.policy"]
-        policy = policy_model._match_products(product, self.env.company)[product]
+        policy = policy_model._match_products(product, company or self.env.company)[product]
         months, extension = policy._months_for(partner or self.env["res.partner"])
         return proof_date, policy_model._warranty_end_date(proof_date, months + extension)
 

@@ -64,6 +64,7 @@ class AftersalesDocumentMixin(models.AbstractModel):
             "code": code,
             "prefix": prefix,
             "padding": 5,
+            "use_date_range": True,
             "company_id": company.id,
         }
 

@@ -11,6 +11,6 @@ class AftersalesDocumentType(models.Model):
     active = fields.Boolean(default=True)
     handed_over_by_default = fields.Boolean(
         string="Handed Over by Default",
-        help="New delivery records list this document as handed over to the customer.",
+        help="Proposed as handed over when the customer's acceptance of a delivery is recorded.",
     )
     description = fields.Text(translate=True)

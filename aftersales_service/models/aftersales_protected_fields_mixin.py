@@ -7,6 +7,7 @@ WORKFLOW_KEY = "aftersales_workflow"
 WORKFLOW = object()
 
 MANAGER_GROUP = "aftersales_service.group_aftersales_manager"
+MODULE = "aftersales_service"
 
 
 def in_workflow(env):
@@ -41,6 +42,9 @@ class AftersalesProtectedFieldsMixin(models.AbstractModel):
     * ``_locked_fields``: ``{can_field: field names}``, fields editable only while the record's computed
       boolean ``can_field`` is true, the same boolean the view reads for ``readonly``.
 
+    The read-only computed fields this module defines (amounts, quantities, states derived from others) are
+    the model's own as well: refused to a plain create or write like the workflow fields.
+
     A mixin's declarations add up with those of the models that inherit it.
     """
 
@@ -58,6 +62,7 @@ class AftersalesProtectedFieldsMixin(models.AbstractModel):
     def create(self, vals_list):
         if in_workflow(self.env) or not (
             self._protected("_workflow_fields") or self._protected("_manager_fields") or self._field_locks()
+            or self._computed_fields()
         ):
             return super().create(vals_list)
         manager_fields = self._protected("_manager_fields")
@@ -69,7 +74,10 @@ class AftersalesProtectedFieldsMixin(models.AbstractModel):
 
     def write(self, vals):
         if not in_workflow(self.env):
-            check_frozen(self, vals, self._protected("_workflow_fields") | self._protected("_frozen_fields"))
+            check_frozen(
+                self, vals,
+                self._protected("_workflow_fields") | self._protected("_frozen_fields") | self._computed_fields(),
+            )
             self._check_manager_fields(self._protected("_manager_fields").intersection(vals))
             self._check_field_locks(set(vals))
         return super().write(vals)
@@ -94,6 +102,14 @@ class AftersalesProtectedFieldsMixin(models.AbstractModel):
         return self._declared(attribute, lambda declarations: frozenset().union(*declarations))
 
     @api.model
+    def _computed_fields(self):
+        """The read-only computed fields this module defines on the model."""
+        return self._declared("_aftersales_computed", lambda _declarations: frozenset(
+            name for name, field in self._fields.items()
+            if field.compute and field.readonly and MODULE in field._modules
+        ))
+
+    @api.model
     def _field_locks(self):
         """``_locked_fields`` over the model and the mixins it inherits: can field → locked field names."""
         def merge(declarations):
@@ -112,7 +128,7 @@ class AftersalesProtectedFieldsMixin(models.AbstractModel):
     def _check_workflow_create(self, vals):
         """A new record starts where the workflow starts: its workflow fields keep their defaults."""
         given = []
-        for name in sorted(self._protected("_workflow_fields")):
+        for name in sorted(self._protected("_workflow_fields") | self._computed_fields()):
             if not vals.get(name):
                 continue
             field = self._fields[name]

@@ -97,7 +97,9 @@ class AftersalesRma(models.Model):
             rma.repair_count = len(rma.repair_ids)
 
     @api.depends_context("uid")
-    @api.depends("state", "sale_order_id")
+    @api.depends(
+        "state", "sale_order_id", "line_ids.move_ids.state", "line_ids.repair_id.state", "line_ids.scrap_id.state",
+    )
     def _compute_can(self):
         """What can be done with the RMA now: the buttons shown and the actions' own guards (docs/rma.md §1)."""
         manager = self.env.user.has_group(MANAGER_GROUP)
@@ -108,7 +110,7 @@ class AftersalesRma(models.Model):
             rma.can_finish_inspection = rma.state == "received"
             rma.can_decide = rma.state == "inspected"
             rma.can_process = rma.state == "decided"
-            rma.can_cancel = rma.state not in ("done", "cancel")
+            rma.can_cancel = rma.state not in ("done", "cancel") and not rma.line_ids._done_documents()
 
     # Constraints ------------------------------------------------------------------------------
 
@@ -188,7 +190,7 @@ class AftersalesRma(models.Model):
 
     def action_cancel(self):
         """Cancel what is not done yet; refuse when goods or money already moved (docs/rma.md §10)."""
-        self._start_transition("can_cancel")
+        self._lock_for_transition()
         done_documents = self.line_ids._done_documents()
         if done_documents:
             raise UserError(self.env._(
@@ -196,7 +198,7 @@ class AftersalesRma(models.Model):
                 "Settle the RMA instead.",
                 documents=", ".join(done_documents),
             ))
-        self._workflow().write({"state": "cancel"})
+        self._start_transition("can_cancel").write({"state": "cancel"})
         self.line_ids._cancel_documents()
 
     def action_view_receipts(self):

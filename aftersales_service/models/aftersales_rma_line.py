@@ -123,7 +123,10 @@ class AftersalesRmaLine(models.Model):
 
     repair_id = fields.Many2one("repair.order", string="Repair Order", copy=False, readonly=True)
     scrap_id = fields.Many2one("stock.scrap", copy=False, readonly=True)
-    credit_line_ids = fields.One2many("account.move.line", "aftersales_rma_line_id", string="Credit Note Lines")
+    credit_line_ids = fields.One2many(
+        "account.move.line", "aftersales_rma_line_id", string="Credit Note Lines",
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
     is_settled = fields.Boolean(compute="_compute_is_settled", help="Every document of the decision is done.")
 
     can_edit_unit = fields.Boolean(compute="_compute_can")
@@ -175,6 +178,7 @@ class AftersalesRmaLine(models.Model):
                     on_date=line.rma_id.date,
                     proof_date=line.proof_date if line.proof_date and line.proof_date <= line.rma_id.date else None,
                     void_reasons=voids,
+                    company=line.company_id,
                 )
             if line.cause == "not_ours":
                 result = dict(result, state="not_ours")
@@ -213,7 +217,7 @@ class AftersalesRmaLine(models.Model):
             else:
                 line.proposed_decision = "repair"
 
-    @api.depends("warranty_state", "cause", "customer_processed_parts")
+    @api.depends("warranty_state", "cause", "customer_processed_parts", "customer_pickup")
     def _compute_charge_mode(self):
         for line in self:
             line.charge_mode = line._repair_charge()
@@ -370,13 +374,16 @@ class AftersalesRmaLine(models.Model):
             if self.product_used:
                 return False, self.env._("Used, without quality problem: no return.")
             return True, self.env._("Intact product in warranty: return allowed with our consent.")
+        if self.cause == "wear":
+            return False, self.env._("Normal wear is repaired at the customer's cost, not returned.")
         return False, self.env._("A defect in warranty is repaired free of charge, not returned.")
 
     def _repair_charge(self):
         """Repair charges: free in warranty and our fault, except processed parts; else materials and labour
         (docs/rma.md §8)."""
         self.ensure_one()
-        if self.warranty_state == "in_warranty" and self.cause in OUR_FAULT_CAUSES:
+        ours = self.cause in OUR_FAULT_CAUSES and not (self.cause == "transport" and self.customer_pickup)
+        if self.warranty_state == "in_warranty" and ours:
             return "materials" if self.customer_processed_parts else "free"
         return "full"
 

@@ -27,7 +27,8 @@ class AftersalesSlaMixin(models.AbstractModel):
     _workflow_fields = (
         "sla_policy_id", "response_deadline", "resolution_deadline", "resolution_start", "onsite_deadline",
         "first_response_date", "onsite_date", "resolved_date", "waiting_customer", "sla_paused", "paused_since",
-        "paused_clock_hours", "paused_working_hours", "sla_state", "sla_notified", "sla_next_deadline",
+        "paused_clock_hours", "paused_working_hours", "restart_paused_clock_hours", "restart_paused_working_hours",
+        "sla_state", "sla_notified", "sla_next_deadline",
         "sla_risk_date", "escalation_deadline", "escalated_date",
     )
     # States in which the deadlines run, and the field holding when the clock started.
@@ -65,6 +66,12 @@ class AftersalesSlaMixin(models.AbstractModel):
     )
     paused_working_hours = fields.Float(
         readonly=True, copy=False, help="Working hours the clock stood still, given back to the open deadlines."
+    )
+    restart_paused_clock_hours = fields.Float(
+        readonly=True, copy=False, help="Clock hours paused before the last reopening: not given to the new resolution target."
+    )
+    restart_paused_working_hours = fields.Float(
+        readonly=True, copy=False, help="Working hours paused before the last reopening: not given to the new resolution target."
     )
     sla_state = fields.Selection(SLA_STATES, string="SLA", default="on_track", readonly=True, copy=False, index=True)
     sla_notified = fields.Selection(
@@ -195,10 +202,14 @@ class AftersalesSlaMixin(models.AbstractModel):
                 "onsite_deadline": policy and policy._onsite_hours(company, document.partner_id),
             }
             paused = {"clock": document.paused_clock_hours, "working": document.paused_working_hours}
+            before_restart = {
+                "clock": document.restart_paused_clock_hours, "working": document.restart_paused_working_hours,
+            }
             for deadline, done, mode, target_start in document._sla_targets(policy):
                 if not document[done]:
+                    credit = paused[mode] - (before_restart[mode] if deadline == "resolution_deadline" else 0.0)
                     values[deadline] = policy and policy_model._add_time(
-                        company, target_start, hours[deadline] + paused[mode], mode
+                        company, target_start, hours[deadline] + credit, mode
                     )
             if not document.escalated_date:
                 values["escalation_deadline"] = policy.escalation_hours and policy_model._add_time(
@@ -208,14 +219,15 @@ class AftersalesSlaMixin(models.AbstractModel):
 
     def _restart_resolution_clock(self):
         """Reopening restarts the resolution target from now, with events of its own; pauses before the
-        reopening no longer count (docs/sla.md §4)."""
-        self._workflow().write({
-            "sla_notified": "none",
-            "resolution_start": fields.Datetime.now(),
-            "resolved_date": False,
-            "paused_clock_hours": 0.0,
-            "paused_working_hours": 0.0,
-        })
+        reopening no longer count for it, they still do for the other open targets (docs/sla.md §4)."""
+        for document in self:
+            document._workflow().write({
+                "sla_notified": "none",
+                "resolution_start": fields.Datetime.now(),
+                "resolved_date": False,
+                "restart_paused_clock_hours": document.paused_clock_hours,
+                "restart_paused_working_hours": document.paused_working_hours,
+            })
         self._plan_sla()
 
     def _stamp_response(self):

@@ -166,16 +166,17 @@ class AftersalesSurvey(models.Model):
     # Business rules: score --------------------------------------------------------------------
 
     @api.model
-    def _complaints_changed(self, complaints):
-        """Hook of new or changed complaints: the draft surveys of their customers follow them
-        (docs/satisfaction.md §3)."""
+    def _complaints_changed(self, complaints, former_customers=None):
+        """Hook of new or changed complaints: the draft surveys of their customers, and of the customers they
+        were moved from, follow them (docs/satisfaction.md §3)."""
         if not complaints:
             return
+        customers = complaints.partner_id | (former_customers or complaints.partner_id.browse())
         # A coordinator changing a complaint refreshes the surveys whatever they may do on surveys.
         self.sudo().search([
             ("state", "=", "draft"),
             ("company_id", "in", complaints.company_id.ids),
-            ("partner_id", "in", complaints.partner_id.commercial_partner_id.ids),
+            ("partner_id", "in", customers.commercial_partner_id.ids),
         ])._refresh_deductions()
 
     def _refresh_deductions(self):

@@ -11,4 +11,5 @@ from . import test_return_visit
 from . import test_survey
 from . import test_workflow_guards
 from . import test_setup
+from . import test_access_rights
 from . import test_rma_concurrency

@@ -162,6 +162,19 @@ class TestComplaintFlow(RmaCase):
         with self.assertRaises(UserError):
             action.with_user(self.manager).action_verify_not_effective()
 
+    def test_an_action_not_effective_calls_for_a_follow_up(self):
+        complaint = self._complaint(date_received=fields.Datetime.now() - timedelta(days=10))
+        action = self.env["aftersales.corrective.action"].create({
+            "complaint_id": complaint.id, "name": "Retrain the packers", "user_id": self.coordinator.id,
+            "date_deadline": date.today(),
+        })
+        action.with_user(self.coordinator).action_done()
+        action.verification_note = "Damage again on the next delivery"
+        action.with_user(self.manager).action_verify_not_effective()
+        self.assertEqual(action.effectiveness, "not_effective")
+        follow_up = complaint.activity_ids.filtered(lambda activity: "follow-up" in activity.summary)
+        self.assertEqual(follow_up.user_id, complaint.user_id)
+
     def test_corrective_action_cannot_be_due_before_the_complaint(self):
         complaint = self._complaint()
         with self.assertRaises(Exception), self.env.cr.savepoint():

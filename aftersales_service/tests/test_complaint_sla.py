@@ -246,6 +246,14 @@ class TestComplaintServiceLevel(ComplaintCase):
         self._escalate(local(2026, 11, 20, 15))
         self.assertEqual(len(complaint.activity_ids), 1)
 
+    def test_urgent_feedback_from_a_return_visit_is_escalated_within_four_hours_too(self):
+        with freeze_time(local(2026, 11, 20, 10)):
+            complaint = self._complaint(local(2026, 11, 20, 10), channel="return_visit", priority="2",
+                                        onsite_required=False)
+        self.assertEqual(complaint.sla_policy_id, self.env.ref("aftersales_service.sla_policy_urgent_return_visit"))
+        self.assertEqual(complaint.response_deadline, local(2026, 11, 20, 14), "urgent: answered within 4 hours")
+        self.assertEqual(complaint.escalation_deadline, local(2026, 11, 20, 14), "and the manager told within 4")
+
     def test_resolved_complaints_are_not_escalated(self):
         with freeze_time(local(2026, 11, 20, 10)):
             complaint = self._complaint(local(2026, 11, 20, 10), onsite_required=False, channel="return_visit")
@@ -360,3 +368,40 @@ class TestComplaintReplanning(ComplaintCase):
         self.assertEqual(complaint.sla_state, "on_track")
         self._escalate(local(2026, 11, 23, 15, 30))
         self.assertEqual(complaint.sla_state, "at_risk")
+
+    def test_ticking_on_site_needed_plans_the_on_site_target(self):
+        with freeze_time(local(2026, 11, 20, 10)):
+            complaint = self._complaint(local(2026, 11, 20, 10), kind="inquiry")
+        self.assertFalse(complaint.onsite_required)
+        complaint.with_user(self.coordinator).onsite_required = True
+        self.assertEqual(complaint.onsite_deadline, local(2026, 11, 23, 10))
+
+    def test_reopening_keeps_the_paused_time_of_the_other_open_targets(self):
+        with freeze_time(local(2026, 11, 20, 10)):
+            complaint = self._complaint(local(2026, 11, 20, 10))
+            complaint.with_user(self.coordinator).action_acknowledge()
+        with freeze_time(local(2026, 11, 20, 11)):
+            complaint.with_user(self.coordinator).action_wait_customer()
+        with freeze_time(local(2026, 11, 20, 13)):
+            complaint.with_user(self.coordinator).action_resume()
+        # Friday 11-12 paused: one working hour given back to the on-site target.
+        self.assertEqual(complaint.onsite_deadline, local(2026, 11, 23, 11))
+        with freeze_time(local(2026, 11, 20, 15)):
+            complaint.resolution = "<p>Adjusted by phone.</p>"
+            complaint.with_user(self.coordinator).action_resolve()
+        with freeze_time(local(2026, 11, 20, 16)):
+            complaint.with_user(self.coordinator).action_reopen()
+        self.assertEqual(complaint.resolution_deadline, local(2026, 11, 22, 16), "48 h from the reopening, no credit")
+        self.assertEqual(complaint.onsite_deadline, local(2026, 11, 23, 11), "the on-site target keeps its hour")
+
+    def test_reset_to_new_forgets_the_resolution(self):
+        with freeze_time(local(2026, 11, 20, 10)):
+            complaint = self._complaint(local(2026, 11, 20, 10), onsite_required=False)
+            complaint.with_user(self.coordinator).action_acknowledge()
+            complaint.resolution = "<p>Sent the manual.</p>"
+            complaint.with_user(self.coordinator).action_resolve()
+            complaint.with_user(self.coordinator).action_cancel()
+            complaint.with_user(self.coordinator).action_reset()
+        self.assertEqual(complaint.state, "new")
+        self.assertFalse(complaint.resolved_date)
+        self.assertEqual(complaint.sla_state, "on_track", "not met: it is to be resolved again")

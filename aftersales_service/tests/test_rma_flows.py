@@ -389,6 +389,7 @@ class TestRmaFlows(RmaCase):
 
         received = self._new_rma(order, lots[2:])
         self._approve_and_receive(received)
+        self.assertFalse(received.can_cancel, "the view offers no cancel that would be refused")
         with self.assertRaisesRegex(UserError, "are done and cannot be undone"):
             received.action_cancel()
         self.assertEqual(received.state, "received")

@@ -1,5 +1,7 @@
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -51,6 +53,7 @@ class TestRmaRules(RmaCase):
             ({"cause": "manufacturing", "customer_modified": True}, False, "modified by the customer"),
             ({"cause": "misuse"}, False, "customer misuse"),
             ({"cause": "manufacturing"}, False, "repaired free of charge"),
+            ({"cause": "wear"}, False, "Normal wear is repaired at the customer's cost"),
             ({"cause": "not_ours"}, False, "Not our product"),
         ]
         for values, allowed, rule in cases:
@@ -83,6 +86,7 @@ class TestRmaRules(RmaCase):
         cells = [
             ({"cause": "manufacturing"}, False, "free"),
             ({"cause": "transport"}, False, "free"),
+            ({"cause": "transport", "customer_pickup": True}, False, "full"),
             ({"cause": "manufacturing", "customer_processed_parts": True}, False, "materials"),
             ({"cause": "wear"}, False, "full"),
             ({"cause": "misuse"}, False, "full"),
@@ -108,6 +112,20 @@ class TestRmaRules(RmaCase):
             lines |= rma.line_ids
         self.assertEqual((lines[0].warranty_state, lines[0].charge_mode), ("no_proof", "full"))
         self.assertEqual((lines[1].warranty_state, lines[1].charge_mode), ("in_warranty", "free"), "a proof stands in")
+
+    def test_a_proof_of_purchase_is_judged_by_the_rmas_company(self):
+        other = self.env["res.company"].create({"name": "Six Months Plant"})
+        self.env["aftersales.warranty.policy"].search([("company_id", "=", other.id)]).duration_months = 6
+        customer = self.env["res.partner"].create({"name": "Six Months Customer", "company_id": other.id})
+        proof = date.today().replace(day=1) - relativedelta(months=8)
+        states = {}
+        for company, partner in ((self.company, self.customer), (other, customer)):
+            rma = self.env["aftersales.rma"].create({
+                "partner_id": partner.id, "company_id": company.id,
+                "line_ids": [(0, 0, {"product_id": self.cable.id, "proof_date": proof})],
+            })
+            states[company] = rma.line_ids.warranty_state
+        self.assertEqual(states, {self.company: "in_warranty", other: "expired"}, "12 months here, 6 there")
 
     def test_proposed_decisions(self):
         for values, proposal in (

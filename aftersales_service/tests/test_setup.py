@@ -1,3 +1,7 @@
+from datetime import datetime
+
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from .common import RmaCase
@@ -36,6 +40,15 @@ class TestSetup(RmaCase):
             "company_id": company.id,
         })
         self.assertTrue(rma.name.startswith("RMA/"), "numbered by the company's own sequence")
+
+    def test_numbers_start_again_every_year(self):
+        company = self.env["res.company"].create({"name": "Fifth Plant Co"})
+        customer = self.env["res.partner"].create({"name": "Fifth customer", "company_id": company.id})
+        names = []
+        for year in (2026, 2026, 2027):
+            with freeze_time(datetime(year, 6, 1)):
+                names.append(self.env["aftersales.rma"].create({"partner_id": customer.id, "company_id": company.id}).name)
+        self.assertEqual(names, ["RMA/2026/00001", "RMA/2026/00002", "RMA/2027/00001"])
 
     def test_a_missing_mail_template_is_an_error_not_a_silent_no_email(self):
         self.env.ref("aftersales_service.mail_template_rma_confirmed").unlink()

@@ -139,6 +139,14 @@ class TestSurvey(AftersalesCase):
         self.assertEqual((survey.deduction, survey.score), (5.0, 85.0), "fixed at validation")
         self.assertEqual(survey.complaint_ids, complaint)
 
+    def test_a_complaint_moved_to_another_customer_leaves_the_first_ones_draft(self):
+        first = self._answered([self.satisfied] * 5)
+        second = self._answered([self.satisfied] * 5, partner=self.distributor)
+        complaint = self._complaint("quality", self._in_period(3))
+        self.assertEqual((first.deduction, second.deduction), (10.0, 0.0))
+        complaint.with_user(self.coordinator).partner_id = self.distributor
+        self.assertEqual((first.deduction, second.deduction), (0.0, 10.0))
+
     def test_the_period_is_counted_in_the_companys_days(self):
         self.company.resource_calendar_id.tz = "Asia/Shanghai"
         # 1 January 07:30 in Shanghai is still 31 December in UTC.

@@ -114,6 +114,8 @@ class TestWorkflowGuards(RmaCase):
             record.with_user(self.coordinator).action_correct_terms()
         with self.assertRaises(AccessError):
             record.with_user(self.coordinator)._correct_terms({"warranty_months": 24}, "Contract")
+        with self.assertRaisesRegex(ValidationError, "at least one month"), self.env.cr.savepoint():
+            record.with_user(self.manager)._correct_terms({"warranty_months": 0}, "Typo")
 
         wizard = Form.from_action(self.env(user=self.manager), record.with_user(self.manager).action_correct_terms())
         self.assertEqual(wizard.warranty_months, record.warranty_months)

@@ -1,0 +1,465 @@
+"""Who may read, write, create and delete each after-sales record, and which fields nobody writes directly.
+
+Every check goes through the ORM as a JSON-RPC client would: ``with_user(...).read/search/create/write/unlink``.
+"""
+from collections import namedtuple
+from contextlib import contextmanager
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command
+from odoo.tests import new_test_user, tagged
+
+from .common import RmaCase
+
+ROLES = ("portal", "internal", "stock", "user", "manager", "other")
+ROLE_GROUPS = {
+    "portal": "base.group_portal",
+    "internal": "base.group_user",
+    "stock": "stock.group_stock_user",
+    "user": "aftersales_service.group_aftersales_user",
+    "manager": "aftersales_service.group_aftersales_manager",
+    "other": "aftersales_service.group_aftersales_manager",  # of a second company only
+}
+OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
+
+# What each role may do (r)ead, (w)rite, (c)reate, (u)nlink on a record of our company, per the access
+# rights (security/ir.model.access.csv) and the multi-company record rules (security/aftersales_security.xml).
+# "… shared" rows are records without company, which every company's users see.
+MATRIX = {
+    # subject                                portal internal stock  user    manager  other
+    "aftersales.delivery.record":           ("",    "",      "",    "rw",   "rwcu",  ""),
+    "aftersales.warranty.policy":           ("",    "",      "",    "r",    "rwcu",  ""),
+    "aftersales.document.type":             ("",    "",      "",    "r",    "rwcu",  "rwcu"),
+    "aftersales.department":                ("",    "",      "",    "r",    "rwcu",  "rwcu"),
+    "aftersales.rma.reason":                ("",    "",      "",    "r",    "rwcu",  "rwcu"),
+    "aftersales.rma":                       ("",    "",      "",    "rwcu", "rwcu",  ""),
+    "aftersales.rma.line":                  ("",    "",      "",    "rwcu", "rwcu",  ""),
+    "aftersales.return.rate.report":        ("",    "",      "",    "r",    "r",     ""),
+    "aftersales.complaint":                 ("",    "",      "",    "rwcu", "rwcu",  ""),
+    "aftersales.sla.policy":                ("",    "",      "",    "r",    "rwcu",  ""),
+    "aftersales.sla.policy shared":         ("",    "",      "",    "r",    "rwcu",  "rwcu"),
+    "aftersales.corrective.action":         ("",    "",      "",    "rwc",  "rwcu",  ""),
+    "aftersales.return.visit":              ("",    "",      "",    "rwc",  "rwcu",  ""),
+    "aftersales.survey":                    ("",    "",      "",    "rwc",  "rwcu",  ""),
+    "aftersales.survey.line":               ("",    "",      "",    "rwc",  "rwcu",  ""),
+    "aftersales.survey.item":               ("",    "",      "",    "r",    "rwcu",  ""),
+    "aftersales.survey.item shared":        ("",    "",      "",    "r",    "rwcu",  "rwcu"),
+    "aftersales.satisfaction.level":        ("",    "",      "",    "r",    "rwcu",  "rwcu"),
+}
+
+# A record of the subject, the minimal values a client creates one with, and a harmless change to it.
+Subject = namedtuple("Subject", "record create write")
+
+
+def model_of(subject):
+    return subject.partition(" ")[0]
+
+
+def guarded_models(env):
+    """Every model whose fields the protected-fields mixin guards."""
+    mixin = env.registry["aftersales.protected.fields.mixin"]
+    return {name for name, model in env.registry.items() if issubclass(model, mixin) and not model._abstract}
+
+
+@tagged("post_install", "-at_install")
+class TestAccessRights(RmaCase):
+
+    # Helpers ----------------------------------------------------------------------------------
+
+    @contextmanager
+    def _undone(self):
+        """Run an operation that must succeed, then roll it back: every role meets the same records."""
+        with self.env.cr.savepoint() as savepoint:
+            yield
+            self.env.flush_all()
+            savepoint.rollback()
+
+    def _attempt(self, op, subject, user):
+        """Do ``op`` on the subject's record as ``user``; reading reads every field the user may see, as an
+        export does."""
+        fixture = self.subjects[subject]
+        record = fixture.record.with_user(user)
+        if op == "r":
+            record.read(self._readable_fields(record))
+        elif op == "w":
+            record.write(fixture.write)
+        elif op == "c":
+            self.assertTrue(record.browse().create(fixture.create).exists())
+        else:
+            record.unlink()
+            self.assertFalse(fixture.record.exists())
+
+    def _readable_fields(self, record):
+        """The fields of ``record`` its user may see, all of which an export reads."""
+        return list(record.fields_get(attributes=["type"]))
+
+    def _check_matrix(self, op):
+        for subject, rights in MATRIX.items():
+            for role, ops in zip(ROLES, rights):
+                with self.subTest(subject=subject, role=role, operation=OPERATIONS[op]):
+                    if op in ops:
+                        with self._undone():
+                            self._attempt(op, subject, self.users[role])
+                    else:
+                        with self.assertRaises(AccessError, msg=f"{role} must not {OPERATIONS[op]} {subject}"):
+                            self._attempt(op, subject, self.users[role])
+
+    def _finds(self, subject, user):
+        """Whether a search of ``user`` finds the subject's record (a search refused counts as not found)."""
+        record = self.subjects[subject].record
+        try:
+            return bool(record.with_user(user).with_context(active_test=False).search_count([("id", "=", record.id)]))
+        except AccessError:
+            return False
+
+    def _may_write(self, role, record):
+        """Whether ``role`` may write ``record``: as the matrix says for our models, as the core's rights say for
+        the core models we extend."""
+        if record._name in MATRIX:
+            return "w" in MATRIX[record._name][ROLES.index(role)]
+        return record.with_user(self.users[role]).has_access("write")
+
+    def _value_unlike(self, record, fname):
+        """A value of ``fname`` other than ``record``'s, as a client would send it."""
+        field, value = record._fields[fname], record[fname]
+        if field.type == "boolean":
+            return not value
+        if field.type in ("integer", "float", "monetary"):
+            return (value or 0) + 1
+        if field.type in ("char", "text", "html"):
+            return f"{value or ''} changed"
+        if field.type == "date":
+            return (value or fields.Date.today()) + timedelta(days=1)
+        if field.type == "datetime":
+            return (value or fields.Datetime.now()) + timedelta(hours=1)
+        if field.type == "selection":
+            return next(key for key, _label in field._description_selection(self.env) if key != value)
+        if field.type in ("many2one", "many2many"):
+            other = self.env[field.comodel_name].with_context(active_test=False).search(
+                [("id", "not in", value._origin.ids)], limit=1
+            )
+            self.assertTrue(other, f"no other {field.comodel_name} to set {record._name}.{fname} to")
+            return other.id if field.type == "many2one" else [Command.set(other.ids)]
+        raise NotImplementedError(f"no value for a {field.type} field ({record._name}.{fname})")
+
+    def _assert_guarded(self, call, model, fname, value):
+        """``call({fname: value})`` is refused by the protected-fields guard, which names the field: not an access
+        error, not a constraint."""
+        with self.assertRaises(UserError) as caught:
+            call({fname: value})
+        self.assertIs(type(caught.exception), UserError, f"{model}.{fname}: {caught.exception}")
+        self.assertIn(self.env[model]._fields[fname]._description_string(self.env), caught.exception.args[0])
+
+    # Records ----------------------------------------------------------------------------------
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other_company = cls.env["res.company"].create({"name": "Second Plant Co"})
+        cls.users = {
+            role: new_test_user(cls.env, f"acc_{role}", groups=group, **(
+                {"company_id": cls.other_company.id, "company_ids": [Command.set(cls.other_company.ids)]}
+                if role == "other" else {}
+            ))
+            for role, group in ROLE_GROUPS.items()
+        }
+        cls._setup_rmas()
+        cls._setup_complaint_and_satisfaction()
+        cls._setup_subjects()
+
+    @classmethod
+    def _setup_rmas(cls):
+        """One delivered and invoiced order; its units on a draft, an approved, a received and a processed RMA
+        (repair, scrap and refund), and one unit on no RMA at all."""
+        serials = ["AR-FREE", "AR-DRAFT", "AR-APPROVED", "AR-RECEIVED", "AR-REPAIR", "AR-SCRAP", "AR-REFUND"]
+        cls._stock_serials(cls.motor, serials)
+        order = cls.env["sale.order"].create({
+            "partner_id": cls.customer.id,
+            "order_line": [Command.create({"product_id": cls.motor.id, "product_uom_qty": len(serials)})],
+        })
+        order.action_confirm()
+        order.picking_ids.move_ids.picked = True
+        order.picking_ids.with_user(cls.users["stock"]).button_validate()
+        order._create_invoices().action_post()
+        records = {record.lot_id.name: record for record in cls._records_of(order)}
+        cls.free_record = records["AR-FREE"]
+        cls.draft_rma = cls._rma(records["AR-DRAFT"])
+        cls.approved_rma = cls._rma(records["AR-APPROVED"], approve=True)
+        cls.received_rma = cls._rma(records["AR-RECEIVED"], approve=True, receive=True)
+        cls.processed_rma = cls._rma(
+            records["AR-REPAIR"] | records["AR-SCRAP"] | records["AR-REFUND"], approve=True, receive=True
+        )
+        cls._process(cls.processed_rma, {
+            "AR-REPAIR": {"cause": "misuse", "decision": "repair", "repair_hours": 1.0},
+            "AR-SCRAP": {"cause": "wear", "decision": "scrap", "customer_consent": True},
+            "AR-REFUND": {"cause": "nonconformity", "decision": "refund"},
+        })
+        cls.repair = cls.processed_rma.repair_ids
+        cls.credit_note = cls.processed_rma.account_move_ids
+
+    @classmethod
+    def _records_of(cls, order):
+        return cls.env["aftersales.delivery.record"].search([("sale_order_id", "=", order.id)])
+
+    @classmethod
+    def _rma(cls, records, approve=False, receive=False):
+        """The RMA an After-Sales user starts from delivery records, approved by a manager, received by the
+        warehouse."""
+        action = records.with_user(cls.users["user"]).action_create_rma()
+        rma = cls.env["aftersales.rma"].browse(action["res_id"])
+        if approve:
+            rma.with_user(cls.users["manager"]).action_confirm()
+        if receive:
+            receipt = rma.picking_ids.with_user(cls.users["stock"])
+            receipt.move_ids.picked = True
+            receipt.button_validate()
+        return rma
+
+    @classmethod
+    def _process(cls, rma, findings):
+        """Inspect, decide and process as an After-Sales user; ``findings`` are the line values per serial."""
+        rma = rma.with_user(cls.users["user"])
+        for line in rma.line_ids:
+            line.write({key: value for key, value in findings[line.lot_id.name].items() if key != "decision"})
+        rma.action_inspection_done()
+        for line in rma.line_ids:
+            line.decision = findings[line.lot_id.name]["decision"]
+        rma.action_decide()
+        rma.action_process()
+
+    @classmethod
+    def _setup_complaint_and_satisfaction(cls):
+        as_user = cls.users["user"]
+        cls.complaint = cls.env["aftersales.complaint"].with_user(as_user).create({
+            "partner_id": cls.customer.id, "description": "<p>The motor hums.</p>",
+        })
+        cls.action = cls.env["aftersales.corrective.action"].with_user(as_user).create({
+            "complaint_id": cls.complaint.id, "name": "Check the winding line", "date_deadline": fields.Date.today(),
+        })
+        cls.visit = cls.env["aftersales.return.visit"].with_user(as_user).create({
+            "partner_id": cls.customer.id, "rma_id": cls.processed_rma.id,
+        })
+        cls.survey = cls.env["aftersales.survey"].with_user(as_user).create({"partner_id": cls.customer.id})
+
+    @classmethod
+    def _setup_subjects(cls):
+        env, company, customer = cls.env, cls.company.id, cls.customer.id
+        category = env["product.category"].create
+        today = fields.Date.today()
+        # Records of the company that no flow uses: archived.
+        company_sla = env["aftersales.sla.policy"].create({"name": "Plant 1 key accounts", "company_id": company,
+                                                           "active": False})
+        company_item = env["aftersales.survey.item"].create({"name": "Plant 1 packaging", "weight": 10,
+                                                             "company_id": company, "active": False})
+        cls.subjects = {
+            "aftersales.delivery.record": Subject(
+                cls.free_record,
+                {"company_id": company, "partner_id": customer, "product_id": cls.cable.id},
+                {"acceptance_note": "Crate opened in front of the driver"},
+            ),
+            "aftersales.warranty.policy": Subject(
+                env["aftersales.warranty.policy"].create({
+                    "name": "Gearboxes", "company_id": company, "categ_id": category({"name": "Gearboxes"}).id,
+                }),
+                {"name": "Pumps", "company_id": company, "categ_id": category({"name": "Pumps"}).id},
+                {"note": "Oil changes are the customer's."},
+            ),
+            "aftersales.document.type": Subject(
+                env["aftersales.document.type"].create({"name": "Test certificate"}),
+                {"name": "Packing list"},
+                {"description": "Signed by the inspector."},
+            ),
+            "aftersales.department": Subject(
+                env["aftersales.department"].create({"name": "Field service"}),
+                {"name": "Purchasing"},
+                {"name": "Field service team"},
+            ),
+            "aftersales.rma.reason": Subject(
+                env["aftersales.rma.reason"].create({"name": "Damaged in transit"}),
+                {"name": "Ordered by mistake"},
+                {"description": "The carton was crushed."},
+            ),
+            "aftersales.rma": Subject(
+                cls.draft_rma,
+                {"company_id": company, "partner_id": customer},
+                {"priority": "1"},
+            ),
+            "aftersales.rma.line": Subject(
+                cls.draft_rma.line_ids,
+                {"rma_id": cls.draft_rma.id, "product_id": cls.cable.id, "quantity": 1.0},
+                {"sequence": 5},
+            ),
+            "aftersales.return.rate.report": Subject(
+                env["aftersales.return.rate.report"].search([("company_id", "=", company)], limit=1),
+                {"company_id": company, "product_id": cls.cable.id},
+                {"delivered_qty": 1.0},
+            ),
+            "aftersales.complaint": Subject(
+                cls.complaint,
+                {"company_id": company, "partner_id": customer},
+                {"root_cause": "Loose winding"},
+            ),
+            "aftersales.sla.policy": Subject(
+                company_sla,
+                {"name": "Plant 1 distributors", "company_id": company, "active": False},
+                {"sequence": 30},
+            ),
+            "aftersales.sla.policy shared": Subject(
+                env.ref("aftersales_service.sla_policy_default"),
+                {"name": "Key accounts"},
+                {"sequence": 30},
+            ),
+            "aftersales.corrective.action": Subject(
+                cls.action,
+                {"complaint_id": cls.complaint.id, "name": "Train the winders", "date_deadline": today},
+                {"name": "Check the winding line twice"},
+            ),
+            "aftersales.return.visit": Subject(
+                cls.visit,
+                {"company_id": company, "partner_id": customer, "rma_id": cls.received_rma.id},
+                {"outcome": "Runs quietly since the repair."},
+            ),
+            "aftersales.survey": Subject(
+                cls.survey,
+                {"company_id": company, "partner_id": customer},
+                {"comments": "Deliveries were on time."},
+            ),
+            "aftersales.survey.line": Subject(
+                cls.survey.line_ids[0],
+                {"survey_id": cls.survey.id, "name": "Installation support"},
+                {"level_id": env.ref("aftersales_service.satisfaction_level_satisfied").id},
+            ),
+            "aftersales.survey.item": Subject(
+                company_item,
+                {"name": "Plant 1 documentation", "weight": 5, "company_id": company, "active": False},
+                {"sequence": 99},
+            ),
+            "aftersales.survey.item shared": Subject(
+                env.ref("aftersales_service.survey_item_packaging"),
+                {"name": "Documentation", "weight": 5},
+                {"sequence": 99},
+            ),
+            "aftersales.satisfaction.level": Subject(
+                env["aftersales.satisfaction.level"].create({"name": "Delighted", "coefficient": 1.0}),
+                {"name": "Indifferent", "coefficient": 0.5},
+                {"sequence": 99},
+            ),
+        }
+        receipt = cls.processed_rma.picking_ids.filtered(lambda picking: picking.aftersales_rma_role == "receipt")
+        # A record of every model the protected-fields mixin guards.
+        cls.guarded = {
+            **{model: cls.subjects[model].record for model in guarded_models(env) if model in MATRIX},
+            "stock.picking": receipt,
+            "stock.move": receipt.move_ids[0],
+            "stock.scrap": cls.processed_rma.line_ids.scrap_id,
+            "repair.order": cls.repair,
+            "account.move": cls.credit_note,
+            "account.move.line": cls.credit_note.line_ids.filtered("aftersales_rma_line_id"),
+        }
+
+    # Access rights and record rules -----------------------------------------------------------
+
+    def test_matrix_and_records_cover_every_model(self):
+        self.assertEqual(
+            [self.draft_rma.state, self.approved_rma.state, self.received_rma.state, self.processed_rma.state],
+            ["draft", "confirmed", "received", "processed"],
+        )
+        ours = {
+            name for name, model in self.env.registry.items()
+            if name.startswith("aftersales.") and not model._abstract and not model._transient
+        }
+        self.assertEqual({model_of(subject) for subject in MATRIX}, ours)
+        self.assertEqual(set(self.subjects), set(MATRIX))
+        for subject, fixture in self.subjects.items():
+            self.assertEqual((fixture.record._name, len(fixture.record)), (model_of(subject), 1), subject)
+            if "company_id" in fixture.record._fields:
+                company = self.env["res.company"] if subject.endswith(" shared") else self.company
+                self.assertEqual(fixture.record.company_id, company, subject)
+        self.assertEqual(set(self.guarded), guarded_models(self.env))
+        for model, record in self.guarded.items():
+            self.assertEqual((record._name, len(record)), (model, 1), model)
+
+    def test_read(self):
+        self._check_matrix("r")
+        for subject, rights in MATRIX.items():
+            for role, ops in zip(ROLES, rights):
+                with self.subTest(subject=subject, role=role, operation="search"):
+                    self.assertEqual(self._finds(subject, self.users[role]), "r" in ops)
+
+    def test_write(self):
+        self._check_matrix("w")
+
+    def test_create(self):
+        self._check_matrix("c")
+
+    def test_unlink(self):
+        self._check_matrix("u")
+
+    # Protected fields -------------------------------------------------------------------------
+
+    def test_workflow_frozen_and_computed_fields_are_written_by_nobody(self):
+        for model, record in self.guarded.items():
+            writers = [self.env] + [self.env(user=self.users[role]) for role in ROLES if self._may_write(role, record)]
+            # Stored values computed from others (charge, warranty end, quantities received and returned...)
+            # are the model's own, as much as its states.
+            computed = {name for name in record._computed_fields() if record._fields[name].store}
+            protected = record._protected("_workflow_fields") | record._protected("_frozen_fields") | computed
+            self.assertTrue(protected, model)
+            for env in writers:
+                for fname in sorted(protected):
+                    with self.subTest(model=model, user=env.user.login, field=fname):
+                        value = self._value_unlike(record, fname)
+                        self._assert_guarded(record.with_env(env).write, model, fname, value)
+
+    def test_new_records_start_where_the_workflow_starts(self):
+        guarded = guarded_models(self.env)
+        for subject, rights in MATRIX.items():
+            model = self.env[model_of(subject)]
+            if model._name not in guarded or not model._protected("_workflow_fields"):
+                continue
+            create_values = self.subjects[subject].create
+            creators = [self.env] + [self.env(user=self.users[role]) for role, ops in zip(ROLES, rights) if "c" in ops]
+            for fname in sorted(model._protected("_workflow_fields")):
+                # Unlike the default: the guard lets a create give the default, as a form sends it.
+                value = self._value_unlike(model.new(model.default_get([fname])), fname)
+                for env in creators:
+                    with self.subTest(model=model._name, user=env.user.login, field=fname):
+                        create = model.with_env(env).create
+                        self._assert_guarded(lambda vals, create=create: create({**create_values, **vals}),
+                                             model._name, fname, value)
+
+    def test_manager_fields_are_set_by_managers_only(self):
+        # A record of each model with manager fields, in a state where those fields can be edited.
+        editable = {"aftersales.rma.line": self.received_rma.line_ids}
+        self.assertEqual(set(editable), {name for name in guarded_models(self.env)
+                                         if self.env[name]._protected("_manager_fields")})
+        for model, record in editable.items():
+            create_values = self.subjects[model].create
+            for fname in sorted(record._protected("_manager_fields")):
+                value = self._value_unlike(record, fname)
+                with self.subTest(model=model, field=fname):
+                    with self.assertRaises(AccessError):
+                        record.with_user(self.users["user"]).write({fname: value})
+                    with self.assertRaises(AccessError):
+                        self.env[model].with_user(self.users["user"]).create({**create_values, fname: value})
+                    record.with_user(self.users["manager"]).write({fname: value})
+                    self.assertEqual(record[fname], value)
+
+    # Warehouse ---------------------------------------------------------------------------------
+
+    def test_stock_user_reads_every_field_of_a_repair_of_an_rma(self):
+        repair = self.repair.with_user(self.users["stock"])
+        names = list(repair.fields_get(attributes=["type"]))
+        self.assertIn("aftersales_rma_id", names)
+        [values] = repair.read(names)
+        self.assertEqual(values["aftersales_rma_id"][0], self.processed_rma.id)
+
+    def test_stock_user_validates_the_receipt_of_an_rma(self):
+        receipt = self.approved_rma.picking_ids.with_user(self.users["stock"])
+        self.assertEqual(receipt.aftersales_rma_role, "receipt")
+        receipt.move_ids.picked = True
+        self.assertIs(receipt.button_validate(), True)
+        self.assertEqual(receipt.state, "done")
+        self.assertEqual(self.approved_rma.state, "received")
