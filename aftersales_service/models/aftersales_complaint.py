@@ -211,15 +211,22 @@ class AftersalesComplaint(models.Model):
         for complaint in self:
             customer = complaint.partner_id.commercial_partner_id
             record = complaint.delivery_record_id
+            self.env["aftersales.delivery.record"]._check_lot_of_product(complaint.lot_id, complaint.product_id)
             if record and record.partner_id != customer:
                 raise ValidationError(self.env._(
                     "%(unit)s was not delivered to %(customer)s.", unit=record.display_name, customer=customer.name,
+                ))
+            if record and (
+                (complaint.lot_id and complaint.lot_id != record.lot_id)
+                or (complaint.product_id and complaint.product_id != record.product_id)
+            ):
+                raise ValidationError(self.env._(
+                    "%(unit)s is another unit than the serial number or product given.", unit=record.display_name,
                 ))
             if complaint.lot_id and not complaint._customer_records(complaint.lot_id):
                 raise ValidationError(self.env._(
                     "%(serial)s was not delivered to %(customer)s.", serial=complaint.lot_id.name, customer=customer.name,
                 ))
-            self.env["aftersales.delivery.record"]._check_lot_of_product(complaint.lot_id, complaint.product_id)
 
     @api.constrains("date_received")
     def _check_date_received(self):

@@ -127,7 +127,10 @@ class AftersalesRma(models.Model):
 
     @api.constrains("date", "partner_id")
     def _check_lines_against_claim(self):
-        """The claim date and customer hold for every unit (docs/rma.md §2)."""
+        """A claim is made by now, and its date and customer hold for every unit (docs/rma.md §2)."""
+        for rma in self:
+            if rma.date > rma.company_id._aftersales_today():
+                raise ValidationError(self.env._("%(rma)s cannot be claimed in the future.", rma=rma.name))
         self.line_ids._check_unit_consistency()
 
     # CRUD -------------------------------------------------------------------------------------

@@ -300,6 +300,10 @@ class AftersalesRmaLine(models.Model):
         for line in self:
             customer = line.rma_id.partner_id.commercial_partner_id
             record = line.delivery_record_id
+            if line.product_id.type != "consu":
+                raise ValidationError(self.env._(
+                    "%(product)s is not goods: only delivered goods come back.", product=line.product_id.display_name
+                ))
             records._check_lot_of_product(line.lot_id, line.product_id)
             if record and record.partner_id != customer:
                 raise ValidationError(self.env._(
@@ -313,6 +317,12 @@ class AftersalesRmaLine(models.Model):
                         "%(serial)s was delivered to another customer, not to %(customer)s.",
                         serial=line.lot_id.name, customer=customer.name,
                     ))
+                if customer in delivered_to:
+                    raise ValidationError(self.env._(
+                        "%(serial)s was delivered to %(customer)s: choose its delivery record, whose quantities and "
+                        "dates the return follows.",
+                        serial=line.lot_id.name, customer=customer.name,
+                    ))
             if record and line.rma_id.date < record.delivery_date:
                 raise ValidationError(self.env._(
                     "%(unit)s cannot be claimed on %(claim)s: it was delivered on %(delivered)s.",
@@ -320,6 +330,28 @@ class AftersalesRmaLine(models.Model):
                 ))
             if line.proof_date and line.proof_date > line.rma_id.date:
                 raise ValidationError(self.env._("The proof of purchase cannot be dated after the claim date."))
+
+    @api.constrains("lot_id", "rma_id")
+    def _check_serial_on_one_open_rma(self):
+        """A serial number is claimed on one open RMA at a time, also when we have no delivery record of it (the
+        returnable quantity holds the others, docs/rma.md §2)."""
+        serials = self.filtered(
+            lambda line: line.lot_id and not line.delivery_record_id and line.product_id.tracking == "serial"
+        )
+        if not serials:
+            return
+        claimed = self.search([
+            ("lot_id", "in", serials.lot_id.ids), ("id", "not in", serials.ids),
+            ("rma_id.state", "not in", ("done", "cancel")),
+        ])
+        for line in serials:
+            twin = claimed.filtered(lambda other, line=line: other.lot_id == line.lot_id)[:1] or (
+                serials - line
+            ).filtered(lambda other, line=line: other.lot_id == line.lot_id)[:1]
+            if twin:
+                raise ValidationError(self.env._(
+                    "%(serial)s is already claimed on %(rma)s.", serial=line.lot_id.name, rma=twin.rma_id.name
+                ))
 
     @api.constrains("repair_hours")
     def _check_repair_hours(self):

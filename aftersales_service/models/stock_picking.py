@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from ..selections import RMA_PICKING_ROLES
@@ -23,8 +23,12 @@ class StockPicking(models.Model):
 
     # CRUD -------------------------------------------------------------------------------------
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_aftersales_rma(self):
+    def unlink(self):
+        # Checked before Odoo cancels the transfer's moves, which would cancel the RMA first.
+        self._check_aftersales_rma_unlink()
+        return super().unlink()
+
+    def _check_aftersales_rma_unlink(self):
         """The transfers of an RMA go with the RMA: cancel the RMA instead (docs/security.md §4)."""
         if any(picking.aftersales_rma_id.state not in (False, "cancel") for picking in self.sudo()):
             raise UserError(self.env._("A transfer of an open RMA cannot be deleted; cancel the RMA instead."))

@@ -10,6 +10,7 @@ from . import test_complaint_flow
 from . import test_return_visit
 from . import test_survey
 from . import test_workflow_guards
+from . import test_bad_input
 from . import test_setup
 from . import test_access_rights
 from . import test_rma_concurrency

@@ -1,6 +1,7 @@
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
@@ -16,6 +17,8 @@ class TestRmaRules(RmaCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.order, cls.lots = cls._sell_and_deliver_class(["RL-1", "RL-2"])
+        with freeze_time(date.today() - relativedelta(years=2)):
+            cls.old_order, cls.old_lots = cls._sell_and_deliver_class(["RL-OLD"])
 
     @classmethod
     def _sell_and_deliver_class(cls, serials):
@@ -29,17 +32,20 @@ class TestRmaRules(RmaCase):
         order.picking_ids.button_validate()
         return order, lots
 
-    def _line(self, claim_date=None, **values):
-        """A unit delivered to the customer, received (the receipt itself is tested in the flows), with
-        inspection findings ``values``."""
+    def _line(self, expired=False, **values):
+        """A fresh claim of a unit delivered to the customer (a year ago and more when ``expired``; earlier claims
+        of it cancelled), received (the receipt itself is tested in the flows), with inspection findings
+        ``values``."""
+        lot = self.old_lots if expired else self.lots[0]
+        record = self._records(lot_id=lot.id)
+        record.rma_line_ids.rma_id._workflow().write({"state": "cancel"})
         rma = self.env["aftersales.rma"].create({
             "partner_id": self.customer.id,
-            "date": claim_date or date.today(),
-            "line_ids": [(0, 0, {"product_id": self.motor.id, "lot_id": self.lots[0].id})],
+            "line_ids": [(0, 0, {"product_id": self.motor.id, "lot_id": lot.id, "delivery_record_id": record.id})],
         })
         rma._workflow().write({"state": "received"})
         rma.line_ids.write(values)
-        self.assertEqual(rma.line_ids.warranty_end_date, self._records(lot_id=self.lots[0].id).warranty_end_date)
+        self.assertEqual(rma.line_ids.warranty_end_date, record.warranty_end_date)
         return rma.line_ids
 
     def test_return_rules_allow_and_refuse_as_the_procedure_says(self):
@@ -63,8 +69,7 @@ class TestRmaRules(RmaCase):
             self.assertNotRegex(line.return_rule, r"\[00\d\]", "no internal clause reference reaches the user")
 
     def test_out_of_warranty_and_custom_made_are_not_returned(self):
-        end = self._records(lot_id=self.lots[0].id).warranty_end_date
-        line = self._line(claim_date=end.replace(year=end.year + 1), cause="no_fault")
+        line = self._line(expired=True, cause="no_fault")
         self.assertEqual(line.warranty_state, "expired")
         self.assertFalse(line.refund_allowed)
         self.assertIn("Out of warranty", line.return_rule)
@@ -94,15 +99,14 @@ class TestRmaRules(RmaCase):
             ({"cause": "manufacturing", "customer_processed_parts": True}, True, "full"),
             ({"cause": "not_ours", "paid_repair_requested": True}, False, "full"),
         ]
-        end = self._records(lot_id=self.lots[0].id).warranty_end_date
         for values, expired, charge in cells:
-            line = self._line(claim_date=expired and end.replace(year=end.year + 1), **values)
+            line = self._line(expired=expired, **values)
             self.assertEqual(line.charge_mode, charge, (values, expired))
 
     def test_no_proof_is_out_of_warranty_and_charged(self):
-        stray = self._stock_serials(self.motor, ["RL-STRAY"])
+        strays = self._stock_serials(self.motor, ["RL-STRAY-1", "RL-STRAY-2"])
         lines = self.env["aftersales.rma.line"]
-        for proof_date in (False, date.today()):
+        for stray, proof_date in zip(strays, (False, date.today())):
             rma = self.env["aftersales.rma"].create({
                 "partner_id": self.distributor.id,
                 "line_ids": [(0, 0, {"product_id": self.motor.id, "lot_id": stray.id, "proof_date": proof_date})],

@@ -1,3 +1,5 @@
+import os
+import re
 from datetime import date
 
 from odoo.tests import new_test_user, tagged
@@ -93,3 +95,18 @@ class TestUiAndDemo(AftersalesCase):
         self.assertEqual(description, "保修截止日期")
         menu = self.env.ref("aftersales_service.menu_aftersales_root").with_context(lang="zh_CN")
         self.assertEqual(menu.name, "售后服务")
+
+    def test_user_facing_texts_carry_no_internal_clause_references(self):
+        """Texts a user reads (translatable terms of the code, views, reports, mails) never cite the internal
+        procedure clauses such as "[003] 七.1"."""
+        clause = re.compile(r"\[00[0-4]\]")
+        root = os.path.dirname(os.path.dirname(__file__))
+        with open(os.path.join(root, "i18n", "zh_CN.po"), encoding="utf-8") as catalogue:
+            terms = [line for line in catalogue if line.startswith(("msgid", "msgstr"))]
+        self.assertTrue(terms)
+        self.assertFalse([term for term in terms if clause.search(term)])
+        for folder in ("views", "reports", "data", "wizard"):
+            for name in os.listdir(os.path.join(root, folder)):
+                if name.endswith(".xml"):
+                    with open(os.path.join(root, folder, name), encoding="utf-8") as document:
+                        self.assertFalse(clause.search(document.read()), f"{folder}/{name}")

@@ -101,7 +101,7 @@ class TestWorkflowGuards(RmaCase):
         self.assertIn("overridden", rma.message_ids[0].body)
 
     def test_delivery_terms_are_corrected_by_a_manager_with_a_reason(self):
-        order, lots = self._sell_and_deliver(["G-T1"])
+        _order, lots = self._sell_and_deliver(["G-T1"])
         record = self._records(lot_id=lots.id)
         for user in (self.coordinator, self.manager):
             for values in ({"warranty_months": 60}, {"warranty_start_date": date.today() + timedelta(days=30)},
