@@ -431,8 +431,25 @@ class AftersalesDeliveryRecord(models.Model):
             for inverse in self.pool.field_inverses[field]:
                 self.env[inverse.model_name].invalidate_model([inverse.name])
         records._validate_fields(columns)
-        records._check_company()
+        records._check_company_in_bulk()
         return records
+
+    def _check_company_in_bulk(self):
+        """What ``_check_company`` checks on create, once per company and field instead of once per record: the
+        linked records' companies depend on the record's company only. Odoo's own check words the error."""
+        names = [
+            name for name, field in self._fields.items()
+            if field.relational and field.check_company and not field.company_dependent
+        ]
+        for company, records in self.grouped("company_id").items():
+            for name in names:
+                linked = records.sudo()[name].with_context(active_test=False)
+                domain = linked and linked._check_company_domain(company)
+                if domain and linked != linked.filtered_domain(domain):
+                    wrong = linked - linked.filtered_domain(domain)
+                    records.filtered(lambda record, name=name, wrong=wrong: record.sudo()[name] & wrong)._check_company(
+                        [name]
+                    )
 
     @api.model
     def _prepare_replacement_terms(self, move):

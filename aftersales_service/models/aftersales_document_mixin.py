@@ -1,5 +1,5 @@
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models, tools
+from odoo.exceptions import MissingError, UserError
 
 
 class AftersalesDocumentMixin(models.AbstractModel):
@@ -45,15 +45,28 @@ class AftersalesDocumentMixin(models.AbstractModel):
 
     @api.model
     def _next_number(self, company):
-        """Document numbers run per company and year, e.g. RMA/2026/00001 (docs/README.md, numbering)."""
-        number = self.env["ir.sequence"].with_company(company).next_by_code(self._aftersales_sequence[0])
-        if not number:
+        """Document numbers run per company and year, e.g. RMA/2026/00001; the year is the company's, as every day
+        of the module (docs/README.md, numbering; docs/security.md §6)."""
+        sequence_id = self._sequence_id(self._aftersales_sequence[0], company.id)
+        if not sequence_id:
             raise UserError(self.env._(
                 "%(company)s has no numbering for %(documents)s: update the After-Sales module to create it.",
                 company=company.name,
                 documents=self._description,
             ))
-        return number
+        sequence = self.env["ir.sequence"].sudo().browse(sequence_id)
+        try:
+            return sequence.next_by_id(sequence_date=company._aftersales_today())
+        except MissingError:
+            # Deleted since it was looked up: look it up again.
+            self.env.registry.clear_cache()
+            return self._next_number(company)
+
+    @api.model
+    @tools.ormcache("code", "company_id")
+    def _sequence_id(self, code, company_id):
+        """The sequence numbering ``code`` documents in the company, looked up once per server."""
+        return self.env["ir.sequence"].sudo().search([("code", "=", code), ("company_id", "=", company_id)], limit=1).id
 
     @api.model
     def _prepare_sequence_values(self, company):
@@ -74,16 +87,26 @@ class AftersalesDocumentMixin(models.AbstractModel):
         return self.env.ref(self._aftersales_mail_templates[key])
 
     def _notify_customer(self, key):
-        """Tell the customer by e-mail, posted in the document's chatter (docs/README.md, e-mails)."""
+        """Tell the customer by e-mail: queued now, posted in the document's chatter by the scheduler once the
+        transition is committed (docs/README.md, follow-ups). A missing template fails the transition."""
         if not self:
             return
-        template = self._mail_template(key)
+        template_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            self._aftersales_mail_templates[key], raise_if_not_found=True
+        )
+        self.env["aftersales.follow.up"]._enqueue("email", self, template_id)
+
+    def _post_customer_email(self, template):
+        """Post ``template`` to the customers of these documents, rendered once for all, from the current user
+        (docs/README.md, follow-ups)."""
+        author = self.env.user.partner_id
         bodies = template._render_field("body_html", self.ids, compute_lang=True)
         subjects = template._render_field("subject", self.ids, compute_lang=True)
-        for document in self:
+        for document in self.sudo():
             document.message_post(
                 body=bodies[document.id],
                 subject=subjects[document.id],
+                author_id=author.id,
                 partner_ids=document.partner_id.ids,
                 subtype_xmlid="mail.mt_comment",
                 email_layout_xmlid="mail.mail_notification_light",

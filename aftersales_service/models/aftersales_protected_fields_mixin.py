@@ -194,15 +194,14 @@ class AftersalesProtectedFieldsMixin(models.AbstractModel):
         raise UserError(self.env._("%(records)s: not possible at this stage.", records=names))
 
     def _start_transition(self, can_field, message=None):
-        """An action starts: its rows locked, its guard checked; returns the records to write the transition
-        with (docs/security.md §2, §5)."""
-        self._lock_for_transition()
+        """An action starts: its guard checked; returns the records to write the transition with
+        (docs/security.md §2)."""
         self._check_can(can_field, message)
         return self._workflow()
 
     def _lock_for_transition(self):
-        """Lock the rows a transition changes: a second click or user waits for nothing and is told
-        (docs/security.md §5)."""
+        """Lock the rows of a transition that makes or undoes documents (transfers, repairs, credit notes): a
+        second click or user waits for nothing and is told (docs/security.md §5)."""
         try:
             self.lock_for_update(allow_referencing=True)
         except LockError:

@@ -169,15 +169,17 @@ class AftersalesReturnVisit(models.Model):
     # Business rules ---------------------------------------------------------------------------
 
     @api.model
-    def _schedule_for(self, sources):
-        """Return visits follow closed RMAs, repairs and complaints, after the company's delay
-        (docs/satisfaction.md §1)."""
+    def _schedule_for(self, sources, closed_on):
+        """Return visits follow closed RMAs, repairs and complaints, after the company's delay from the day each
+        closed (``closed_on``: source → date), never twice while one is planned (docs/satisfaction.md §1)."""
         # A warehouse or repair user may close the source without after-sales rights.
         visits = self.sudo()
         source_field = VISIT_SOURCES[sources._name]
-        sources = sources._return_visit_customers()
         planned = visits.search([(source_field, "in", sources.ids), ("state", "=", "planned")])
-        visits = visits.create([source._prepare_return_visit_values() for source in sources - planned[source_field]])
+        # Planned by the workflow: no creation note, and the assigned user follows through the to-do.
+        visits = visits._workflow().with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
+            [source._prepare_return_visit_values(closed_on[source]) for source in sources - planned[source_field]]
+        )
         visits._schedule_activities()
         return visits.sudo(False)
 

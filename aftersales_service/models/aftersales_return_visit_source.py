@@ -24,12 +24,16 @@ class AftersalesReturnVisitSource(models.AbstractModel):
             source.return_visit_count = counts.get(source, 0)
 
     def _aftersales_schedule_return_visits(self):
-        """Hook of a closed document: its return visit is scheduled, once while one is planned
-        (docs/satisfaction.md §1)."""
-        return self.env["aftersales.return.visit"]._schedule_for(self)
+        """Hook of a closed document: its return visit is planned once the closing is committed, once while one is
+        planned (docs/satisfaction.md §1)."""
+        closing = self._return_visit_customers()
+        self.env["aftersales.follow.up"]._enqueue(
+            "return_visit", closing, dates={source: source._return_visit_closed_on() for source in closing}
+        )
 
-    def _prepare_return_visit_values(self):
-        """Customer, unit, responsible and date of the visit following this document (docs/satisfaction.md §1)."""
+    def _prepare_return_visit_values(self, closed_on):
+        """Customer, unit, responsible and date of the visit following this document, closed on ``closed_on``
+        (docs/satisfaction.md §1)."""
         self.ensure_one()
         company = self.company_id
         product, lot = self._return_visit_unit()
@@ -38,7 +42,7 @@ class AftersalesReturnVisitSource(models.AbstractModel):
             "company_id": company.id,
             "partner_id": self.partner_id.commercial_partner_id.id,
             "user_id": (self.user_id or company.aftersales_complaint_manager_id).id,
-            "date_planned": self.env["aftersales.return.visit"]._planned_date(company, self._return_visit_closed_on()),
+            "date_planned": self.env["aftersales.return.visit"]._planned_date(company, closed_on),
             "product_id": product.id,
             "lot_id": lot.id,
         }

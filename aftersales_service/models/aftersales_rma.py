@@ -70,7 +70,7 @@ class AftersalesRma(models.Model):
     can_finish_inspection = fields.Boolean(compute="_compute_can")
     can_decide = fields.Boolean(compute="_compute_can")
     can_process = fields.Boolean(compute="_compute_can")
-    can_cancel = fields.Boolean(compute="_compute_can")
+    can_cancel = fields.Boolean(compute="_compute_can_cancel")
 
     # Computes ---------------------------------------------------------------------------------
 
@@ -97,9 +97,7 @@ class AftersalesRma(models.Model):
             rma.repair_count = len(rma.repair_ids)
 
     @api.depends_context("uid")
-    @api.depends(
-        "state", "sale_order_id", "line_ids.move_ids.state", "line_ids.repair_id.state", "line_ids.scrap_id.state",
-    )
+    @api.depends("state", "sale_order_id")
     def _compute_can(self):
         """What can be done with the RMA now: the buttons shown and the actions' own guards (docs/rma.md §1)."""
         manager = self.env.user.has_group(MANAGER_GROUP)
@@ -110,6 +108,11 @@ class AftersalesRma(models.Model):
             rma.can_finish_inspection = rma.state == "received"
             rma.can_decide = rma.state == "inspected"
             rma.can_process = rma.state == "decided"
+
+    @api.depends("state", "line_ids.move_ids.state", "line_ids.repair_id.state", "line_ids.scrap_id.state")
+    def _compute_can_cancel(self):
+        """Cancel is offered while nothing of the RMA moved goods or money (docs/rma.md §10)."""
+        for rma in self:
             rma.can_cancel = rma.state not in ("done", "cancel") and not rma.line_ids._done_documents()
 
     # Constraints ------------------------------------------------------------------------------
@@ -157,6 +160,7 @@ class AftersalesRma(models.Model):
         """Approval: one return receipt per original delivery (docs/rma.md §3)."""
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(self.env._("Only an After-Sales manager can approve an RMA."))
+        self._lock_for_transition()
         self._start_transition("can_approve")
         for rma in self:
             if not rma.line_ids:
@@ -186,6 +190,7 @@ class AftersalesRma(models.Model):
 
     def action_process(self):
         """Create the credit notes, deliveries, repairs and scraps the decisions call for (docs/rma.md §7)."""
+        self._lock_for_transition()
         self._start_transition("can_process").write({"state": "processed"})
         for rma in self._per_company():
             rma.line_ids._process_decision()

@@ -122,6 +122,8 @@ class AftersalesRmaLine(models.Model):
     repair_hours = fields.Float(string="Labour Hours", help="Hours of work charged on a chargeable repair.")
 
     repair_id = fields.Many2one("repair.order", string="Repair Order", copy=False, readonly=True)
+    # The inverse of the repairs' link: a change of the line finds the repair deadlines to recompute in the cache.
+    repair_ids = fields.One2many("repair.order", "aftersales_rma_line_id", string="Repairs")
     scrap_id = fields.Many2one("stock.scrap", copy=False, readonly=True)
     credit_line_ids = fields.One2many(
         "account.move.line", "aftersales_rma_line_id", string="Credit Note Lines",
@@ -304,7 +306,9 @@ class AftersalesRmaLine(models.Model):
                 raise ValidationError(self.env._(
                     "%(product)s is not goods: only delivered goods come back.", product=line.product_id.display_name
                 ))
-            records._check_lot_of_product(line.lot_id, line.product_id)
+            if not record:
+                # A delivery record pins the unit: its lot is the line's (_check_returnable_quantity).
+                records._check_lot_of_product(line.lot_id, line.product_id)
             if record and record.partner_id != customer:
                 raise ValidationError(self.env._(
                     "%(unit)s was delivered to another customer, not to %(customer)s.",
@@ -522,17 +526,20 @@ class AftersalesRmaLine(models.Model):
     def _return_through_wizard(self, picking, origin_moves):
         """A return of ``picking`` with one move per unit (``origin_moves`` lists the move each unit
         left with); what the order delivered does not change (docs/rma.md §11)."""
-        wizard = self.env["stock.return.picking"].create({"picking_id": picking.id})
-        wizard.product_return_moves = [fields.Command.clear()] + [
-            fields.Command.create({
-                "product_id": line.product_id.id,
-                "quantity": line.product_uom_id._compute_quantity(line.quantity, origin_move.product_uom),
-                "move_id": origin_move.id,
-                "to_refund": False,
-                "aftersales_rma_line_id": line.id,
-            })
-            for line, origin_move in zip(self, origin_moves)
-        ]
+        # The lines given at creation: the wizard computes none of its own.
+        wizard = self.env["stock.return.picking"].create({
+            "picking_id": picking.id,
+            "product_return_moves": [
+                fields.Command.create({
+                    "product_id": line.product_id.id,
+                    "quantity": line.product_uom_id._compute_quantity(line.quantity, origin_move.product_uom),
+                    "move_id": origin_move.id,
+                    "to_refund": False,
+                    "aftersales_rma_line_id": line.id,
+                })
+                for line, origin_move in zip(self, origin_moves)
+            ],
+        })
         returned = wizard._create_return()
         # A new return unreserves the open returns of the same moves: every unit gets its line back.
         siblings = self.env["stock.move"].union(*origin_moves).move_dest_ids.filtered(
@@ -664,6 +671,15 @@ class AftersalesRmaLine(models.Model):
         its invoiced quantities, in invoice order (docs/rma.md §7)."""
         invoices = {}
         for sale_line, lines in self.grouped("sale_line_id").items():
+            billed = []
+            for invoice_line in sale_line.invoice_lines.filtered(
+                lambda aml: aml.move_id.move_type == "out_invoice" and aml.parent_state == "posted"
+            ).sorted(lambda aml: (aml.move_id.invoice_date, aml.move_id.id)):
+                quantity = invoice_line.product_uom_id._compute_quantity(invoice_line.quantity, sale_line.product_id.uom_id)
+                billed.append((invoice_line.move_id, quantity))
+            if len({move for move, _quantity in billed}) <= 1:
+                invoices.update(dict.fromkeys(lines, billed[0][0] if billed else self.env["account.move"]))
+                continue
             records = self.env["aftersales.delivery.record"].search(
                 [("sale_line_id", "=", sale_line.id)], order="delivery_date, id"
             )
@@ -671,12 +687,6 @@ class AftersalesRmaLine(models.Model):
             for record in records:
                 position[record] = start
                 start += record.quantity
-            billed = []
-            for invoice_line in sale_line.invoice_lines.filtered(
-                lambda aml: aml.move_id.move_type == "out_invoice" and aml.parent_state == "posted"
-            ).sorted(lambda aml: (aml.move_id.invoice_date, aml.move_id.id)):
-                quantity = invoice_line.product_uom_id._compute_quantity(invoice_line.quantity, sale_line.product_id.uom_id)
-                billed.append((invoice_line.move_id, quantity))
             for line in lines:
                 remaining = position.get(line.delivery_record_id, 0.0)
                 invoice = billed[-1][0] if billed else self.env["account.move"]

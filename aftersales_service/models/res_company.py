@@ -125,15 +125,19 @@ class ResCompany(models.Model):
         sequences = self.env["ir.sequence"].sudo()
         policies = self.env["aftersales.warranty.policy"].sudo()
         labour = self.env.ref("aftersales_service.product_repair_labour")
+        created = sequences
         for company in self:
             for document in documents:
                 code = document._aftersales_sequence[0]
                 if not sequences.search_count([("code", "=", code), ("company_id", "=", company.id)], limit=1):
-                    sequences.create(document._prepare_sequence_values(company))
+                    created |= sequences.create(document._prepare_sequence_values(company))
             if not policies.search_count([("company_id", "=", company.id), ("scope", "=", "company")], limit=1):
                 policies.create(policies._prepare_company_default_values(company))
             if not company.aftersales_labour_product_id:
                 company.aftersales_labour_product_id = labour
+        if created:
+            # The documents look their sequence up once per server (_sequence_id).
+            self.env.registry.clear_cache()
 
     def _aftersales_tz(self):
         """The company's time zone, its working calendar's: the day of every datetime is read in it

@@ -11,6 +11,11 @@ class StockMove(models.Model):
     aftersales_rma_line_id = fields.Many2one(
         "aftersales.rma.line", string="RMA Line", index="btree_not_null", copy=True, readonly=True
     )
+    # The inverse of the records' link: a write on a move finds the records to recompute in the cache.
+    aftersales_delivery_record_ids = fields.One2many(
+        "aftersales.delivery.record", "move_id", string="Delivery Records",
+        groups="aftersales_service.group_aftersales_user",
+    )
     aftersales_customer_processed = fields.Boolean(
         string="Customer-Processed Part",
         help="This part replaces or repairs a part the customer had processed: its material is charged even "
@@ -26,6 +31,15 @@ class StockMove(models.Model):
         if self.repair_id.aftersales_charge_mode == "materials" and not self.aftersales_customer_processed:
             vals["price_unit"] = 0.0
         return vals
+
+    def _get_available_move_lines(self, assigned_moves_ids, partially_available_moves_ids):
+        """The return of an RMA unit reserves that unit's own serial or lot, not the next one the delivery
+        shipped (docs/rma.md §3)."""
+        available = super()._get_available_move_lines(assigned_moves_ids, partially_available_moves_ids)
+        lot = self.aftersales_rma_line_id.lot_id
+        if lot:
+            available = {key: quantity for key, quantity in available.items() if key[1] == lot}
+        return available
 
     def _prepare_merge_moves_distinct_fields(self):
         """Each returned unit keeps its own move, so its receipt and return can be followed (docs/rma.md §3)."""

@@ -54,16 +54,17 @@ class StockPicking(models.Model):
 
     def button_validate(self):
         # Two users validating transfers of one RMA at once: the second is told before anything is written.
-        self.sudo().aftersales_rma_id._lock_for_transition()
-        return super().button_validate()
+        rmas = self.sudo().aftersales_rma_id
+        rmas._lock_for_transition()
+        return super(StockPicking, self.with_context(aftersales_locked_rma_ids=rmas.ids)).button_validate()
 
     # Business rules ---------------------------------------------------------------------------
 
     def _action_done(self):
         # The warehouse validates; the RMA moves on whatever the warehouse user may do on RMAs. Its rows are
-        # locked first (again, when validated with the button): no other transaction changes it meanwhile.
+        # locked first, unless the button did already: no other transaction changes it meanwhile.
         rmas = self.sudo().aftersales_rma_id
-        rmas._lock_for_transition()
+        (rmas - rmas.browse(self.env.context.get("aftersales_locked_rma_ids", ())))._lock_for_transition()
         res = super()._action_done()
         if rmas:
             rmas._transfers_validated(self.sudo().filtered("aftersales_rma_id"))

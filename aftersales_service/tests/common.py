@@ -105,6 +105,11 @@ class AftersalesCase(TransactionCase):
             self._validate(picking, user)
         return pickings
 
+    def _run_follow_ups(self):
+        """What the scheduler does once a transition is committed: the queued customer e-mails are posted, the
+        return visits planned."""
+        self.env["aftersales.follow.up"]._cron_run()
+
     def _records(self, **domain):
         return self.env["aftersales.delivery.record"].search([(key, "=", value) for key, value in domain.items()])
 

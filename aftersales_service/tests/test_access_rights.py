@@ -47,6 +47,7 @@ MATRIX = {
     "aftersales.survey.item":               ("",    "",      "",    "r",    "rwcu",  ""),
     "aftersales.survey.item shared":        ("",    "",      "",    "r",    "rwcu",  "rwcu"),
     "aftersales.satisfaction.level":        ("",    "",      "",    "r",    "rwcu",  "rwcu"),
+    "aftersales.follow.up":                 ("",    "",      "",    "",     "r",     "r"),
 }
 
 # A record of the subject, the minimal values a client creates one with, and a harmless change to it.
@@ -345,6 +346,13 @@ class TestAccessRights(RmaCase):
                 env["aftersales.satisfaction.level"].create({"name": "Delighted", "coefficient": 1.0}),
                 {"name": "Indifferent", "coefficient": 0.5},
                 {"sequence": 99},
+            ),
+            # Queued by the workflow in sudo, sent by the scheduler: nobody writes the queue.
+            "aftersales.follow.up": Subject(
+                env["aftersales.follow.up"].search([("res_id", "=", cls.processed_rma.id)], limit=1),
+                {"kind": "email", "res_model": "aftersales.rma", "res_id": cls.processed_rma.id, "user_id": env.uid,
+                 "template_id": env.ref("aftersales_service.mail_template_rma_decided").id},
+                {"res_id": cls.received_rma.id},
             ),
         }
         receipt = cls.processed_rma.picking_ids.filtered(lambda picking: picking.aftersales_rma_role == "receipt")

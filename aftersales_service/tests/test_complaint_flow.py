@@ -50,6 +50,7 @@ class TestComplaintFlow(RmaCase):
         self.customer.tz = False
         complaint = self._complaint(date_received=fields.Datetime.to_datetime("2026-11-20 02:00:00"))
         complaint.with_user(self.coordinator).action_acknowledge()
+        self._run_follow_ups()
         body = complaint.message_ids.filtered(lambda message: "We will come back" in (message.body or ""))[:1].body
         # 48 hours after 02:00 UTC is 22 November 02:00 UTC, 10:00 in Shanghai (not 21:00 in New York).
         self.assertIn("10:00:00", body)
@@ -57,6 +58,7 @@ class TestComplaintFlow(RmaCase):
         self.customer.tz = "Europe/Paris"
         second = self._complaint(date_received=fields.Datetime.to_datetime("2026-11-20 02:00:00"))
         second.with_user(self.coordinator).action_acknowledge()
+        self._run_follow_ups()
         body = second.message_ids.filtered(lambda message: "We will come back" in (message.body or ""))[:1].body
         self.assertIn("3:00:00", body, "03:00 in Paris")
         self.assertIn("Europe/Paris", body)
@@ -98,9 +100,14 @@ class TestComplaintFlow(RmaCase):
         complaint = self._complaint()
         complaint.with_user(self.coordinator).action_acknowledge()
         self._resolve(complaint)
+        self.assertFalse(complaint.message_ids.filtered(lambda m: m.subtype_id == self.env.ref("mail.mt_comment")),
+                         "queued: sent once the transitions are committed")
+        self._run_follow_ups()
         sent = complaint.message_ids.filtered(lambda m: m.subtype_id == self.env.ref("mail.mt_comment"))
         self.assertEqual(len(sent), 2)
         self.assertEqual(sent.partner_ids, self.customer)
+        self.assertEqual(sent.author_id, self.coordinator.partner_id, "from whoever made the transition")
+        self.assertFalse(self.env["aftersales.follow.up"].search([]), "nothing left to send")
         self.assertIn(complaint.name, sent.sorted("id")[0].subject)
         self.assertIn("Exchanged the faulty bearing", sent.sorted("id")[1].body)
 

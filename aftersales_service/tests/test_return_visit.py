@@ -45,6 +45,8 @@ class TestReturnVisit(RmaCase):
         self.assertEqual(complaint.state, "closed")
 
     def _visits(self, **domain):
+        """The visits planned once the closings so far are committed (the scheduler's follow-ups run)."""
+        self._run_follow_ups()
         return self.env["aftersales.return.visit"].search([(key, "=", value) for key, value in domain.items()])
 
     def _set_delay(self, days):

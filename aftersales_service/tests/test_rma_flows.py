@@ -41,6 +41,7 @@ class TestRmaFlows(RmaCase):
         self.assertEqual(order.order_line.qty_delivered, 3.0, "received units stay sold until their decision")
         self.assertFalse(any(receipt.move_ids.mapped("to_refund")), "the order is settled when the decision is processed")
         self.assertEqual(sum(self._records(sale_order_id=order.id).mapped("qty_returned")), 2.0)
+        self._run_follow_ups()
         self.assertIn("received the units", rma.message_ids[0].body)
 
     def _receive_only(self, rma, lot):
@@ -184,6 +185,7 @@ class TestRmaFlows(RmaCase):
         self.assertEqual(len(replacement), 1)
         self.assertEqual(replacement.warranty_start_date, replacement.delivery_date, "restarts by default")
         self.assertGreater(replacement.warranty_end_date, original.warranty_end_date)
+        self._run_follow_ups()
         self.assertIn("on their way", rma.message_ids[0].body)
 
     def test_replacement_warranty_continues_when_the_company_says_so(self):

@@ -323,6 +323,7 @@ class TestRmaRules(RmaCase):
         outgoing = outgoing.with_user(self.stock_user)
         outgoing.move_ids.picked = True
         self.assertIs(outgoing.button_validate(), True)
+        self._run_follow_ups()
         subjects = rma.message_ids.mapped("subject")
         for subject in ("is approved", "We received the units", "Our decision on", "Goods shipped back"):
             self.assertTrue(any(subject in (s or "") for s in subjects), subject)

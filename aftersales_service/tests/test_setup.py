@@ -49,6 +49,11 @@ class TestSetup(RmaCase):
             with freeze_time(datetime(year, 6, 1)):
                 names.append(self.env["aftersales.rma"].create({"partner_id": customer.id, "company_id": company.id}).name)
         self.assertEqual(names, ["RMA/2026/00001", "RMA/2026/00002", "RMA/2027/00001"])
+        company.resource_calendar_id.tz = "Asia/Shanghai"
+        # 31 December 23:30 UTC is already 1 January in Shanghai: the new year's number.
+        with freeze_time(datetime(2027, 12, 31, 23, 30)):
+            rma = self.env["aftersales.rma"].create({"partner_id": customer.id, "company_id": company.id})
+        self.assertEqual(rma.name, "RMA/2028/00001")
 
     def test_a_missing_mail_template_is_an_error_not_a_silent_no_email(self):
         self.env.ref("aftersales_service.mail_template_rma_confirmed").unlink()
