@@ -92,18 +92,20 @@ class AftersalesRmaLine(models.Model):
     qty_received = fields.Float(digits="Product Unit", compute="_compute_received", store=True, string="Received")
     receipt_date = fields.Date(compute="_compute_received", store=True)
 
-    cause = fields.Selection(CAUSES)
+    cause = fields.Selection(CAUSES, copy=False)
     customer_modified = fields.Boolean(
-        string="Disassembled / Modified by Customer",
+        string="Disassembled / Modified by Customer", copy=False,
         help="The customer opened, repaired or modified the unit without our authorisation.",
     )
     customer_processed_parts = fields.Boolean(
-        help="Parts the customer had machined or processed: their material is charged even in warranty.",
+        copy=False, help="Parts the customer had machined or processed: their material is charged even in warranty.",
     )
-    product_used = fields.Boolean(string="Used", help="The unit was installed and used.")
-    customer_pickup = fields.Boolean(help="The customer collected the goods: transport damage is then not ours.")
-    department_id = fields.Many2one("aftersales.department", string="Responsible Department")
-    inspection_note = fields.Text()
+    product_used = fields.Boolean(string="Used", copy=False, help="The unit was installed and used.")
+    customer_pickup = fields.Boolean(
+        copy=False, help="The customer collected the goods: transport damage is then not ours."
+    )
+    department_id = fields.Many2one("aftersales.department", string="Responsible Department", copy=False)
+    inspection_note = fields.Text(copy=False)
 
     decision = fields.Selection(DECISIONS, copy=False)
     refund_allowed = fields.Boolean(
@@ -114,12 +116,16 @@ class AftersalesRmaLine(models.Model):
     override_reason = fields.Text(copy=False, help="Why a manager decided against the return rules.")
     overridden_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     custom_agreement = fields.Boolean(
-        string="Return of Custom Product Agreed", help="The contract allows the return of this custom-made product."
+        string="Return of Custom Product Agreed", copy=False, help="The contract allows the return of this custom-made product."
     )
-    paid_repair_requested = fields.Boolean(help="The customer asks us to repair a unit that is not ours, at cost.")
-    customer_consent = fields.Boolean(string="Customer Consents to Scrap")
+    paid_repair_requested = fields.Boolean(
+        copy=False, help="The customer asks us to repair a unit that is not ours, at cost."
+    )
+    customer_consent = fields.Boolean(string="Customer Consents to Scrap", copy=False)
     charge_mode = fields.Selection(CHARGE_MODES, string="Repair Charge", compute="_compute_charge_mode", store=True)
-    repair_hours = fields.Float(string="Labour Hours", help="Hours of work charged on a chargeable repair.")
+    repair_hours = fields.Float(
+        string="Labour Hours", copy=False, help="Hours of work charged on a chargeable repair."
+    )
 
     repair_id = fields.Many2one("repair.order", string="Repair Order", copy=False, readonly=True)
     # The inverse of the repairs' link: a change of the line finds the repair deadlines to recompute in the cache.
