@@ -143,11 +143,12 @@ class TestRmaFlows(RmaCase):
         second_invoice.action_post()
         self.assertEqual(self._records(lot_id=lots[0].id).picking_id, picking)
 
-        rma = self._new_rma(order, lots[:1])
-        self._approve_and_receive(rma)
-        self._inspect(rma, [{"cause": "transport"}])
-        self._decide_and_process(rma)
-        self.assertEqual(rma.account_move_ids.reversed_entry_id, first_invoice, "not the order's latest invoice")
+        for lot, invoice in ((lots[0], first_invoice), (lots[1], second_invoice)):
+            rma = self._new_rma(order, lot)
+            self._approve_and_receive(rma)
+            self._inspect(rma, [{"cause": "transport"}])
+            self._decide_and_process(rma)
+            self.assertEqual(rma.account_move_ids.reversed_entry_id, invoice, lot.name)
 
     def test_refund_of_goods_never_invoiced_makes_no_credit_note(self):
         order, lots = self._sell_and_deliver(["R-N1", "R-N2"], invoice=False)
