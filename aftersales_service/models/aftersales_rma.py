@@ -42,7 +42,10 @@ class AftersalesRma(models.Model):
         help="The customer feedback this return was started from.",
     )
     description = fields.Html(help="What the customer reports, and what was agreed.")
-    date = fields.Date(string="Claim Date", required=True, default=fields.Date.context_today, tracking=True)
+    date = fields.Date(
+        string="Claim Date", required=True, default=lambda self: self.env.company._aftersales_today(), tracking=True,
+        help="The day the customer claimed, in the company's time zone.",
+    )
     state = fields.Selection(RMA_STATES, default="draft", required=True, copy=False, tracking=True, index=True)
     priority = fields.Selection(RMA_PRIORITIES, default="0")
     line_ids = fields.One2many("aftersales.rma.line", "rma_id", string="Units", copy=True)

@@ -1,5 +1,7 @@
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+
+from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -352,3 +354,13 @@ class TestBadInput(RmaCase):
                 self.env["aftersales.complaint"].with_user(self.coordinator).create({
                     "partner_id": self.customer.id, "delivery_record_id": self._record(self.lots[0]).id, **values,
                 })
+
+    def test_13_a_claim_typed_late_in_the_evening_is_of_the_companys_day(self):
+        self.company.resource_calendar_id.tz = "UTC"
+        self.coordinator.tz = "Asia/Tokyo"
+        # 23:30 UTC: already tomorrow in Tokyo, still today for the company.
+        with freeze_time(datetime.combine(fields.Date.today(), time(23, 30))):
+            order, _lots = self._sell_and_deliver(["BI-EVENING"])
+            lots = self._records(sale_order_id=order.id).lot_id
+            rma = self._enter_rma(self.customer, [{"lot_id": lots}])
+            self.assertEqual(rma.date, fields.Date.today())
