@@ -177,11 +177,10 @@ class AftersalesDeliveryRecord(models.Model):
                 record.extended_warranty_months,
             )
 
-    @api.depends_context("tz")
     @api.depends("warranty_start_date", "warranty_end_date")
     def _compute_under_warranty(self):
-        today = fields.Date.context_today(self)
         for record in self:
+            today = record.company_id._aftersales_today()
             record.under_warranty = bool(
                 record.warranty_end_date and record.warranty_start_date <= today <= record.warranty_end_date
             )
@@ -549,13 +548,13 @@ class AftersalesDeliveryRecord(models.Model):
         :param lot: a ``stock.lot`` record or a serial / lot number
         :param product: ``product.product``; with ``partner``, used when no serial is given
         :param partner: the customer making the claim
-        :param on_date: the claim date (default: today)
+        :param on_date: the claim date (default: today in the company's time zone)
         :param proof_date: date on a proof of purchase, standing in for a missing delivery record
         :param void_reasons: keys of :meth:`_void_reason_labels` found at inspection
         :param company: whose policies a proof of purchase is judged by (default: the current company)
         :return: dict with ``state``, ``record``, ``start_date``, ``end_date`` and ``reason``
         """
-        on_date = fields.Date.to_date(on_date) or fields.Date.context_today(self)
+        on_date = fields.Date.to_date(on_date) or (company or self.env.company)._aftersales_today()
         proof_date = fields.Date.to_date(proof_date)
         voids = self._validate_check_input(lot, product, partner, on_date, proof_date, void_reasons)
         lots = self._resolve_lots(lot, product)

@@ -16,7 +16,7 @@ class AftersalesFollowUp(models.Model):
 
     # Fields -----------------------------------------------------------------------------------
 
-    kind = fields.Selection(FOLLOW_UP_KINDS, required=True, readonly=True)
+    kind = fields.Selection(FOLLOW_UP_KINDS, string="Follow-Up", required=True, readonly=True)
     res_model = fields.Char(string="Document Model", required=True, readonly=True)
     res_id = fields.Many2oneReference(string="Document", model_field="res_model", required=True, readonly=True)
     template_id = fields.Many2one("mail.template", readonly=True, ondelete="cascade", help="The e-mail to send.")

@@ -33,7 +33,8 @@ class AftersalesReturnVisit(models.Model):
         index=True,
     )
     date_planned = fields.Date(
-        string="Planned On", required=True, default=fields.Date.context_today, tracking=True, index=True
+        string="Planned On", required=True, default=lambda self: self.env.company._aftersales_today(), tracking=True,
+        index=True,
     )
     date_done = fields.Date(string="Done On", readonly=True, copy=False, tracking=True)
     visit_type = fields.Selection(VISIT_TYPES, string="Type", default="phone", required=True, tracking=True)

@@ -11,7 +11,7 @@ class AftersalesDeliveryAcceptance(models.TransientModel):
         "aftersales.delivery.record", string="Units", compute="_compute_record_ids"
     )
     accepted_by = fields.Char(required=True)
-    acceptance_date = fields.Date(required=True, default=fields.Date.context_today)
+    acceptance_date = fields.Date(required=True, default=lambda self: self.env.company._aftersales_today())
     acceptance_note = fields.Text(string="Remarks")
     document_type_ids = fields.Many2many(
         "aftersales.document.type",

@@ -11,7 +11,9 @@ class AftersalesWarrantyCheckWizard(models.TransientModel):
     lot_name = fields.Char(string="Serial / Lot Number")
     partner_id = fields.Many2one("res.partner", string="Customer")
     product_id = fields.Many2one("product.product")
-    on_date = fields.Date(string="Claim Date", required=True, default=fields.Date.context_today)
+    on_date = fields.Date(
+        string="Claim Date", required=True, default=lambda self: self.env.company._aftersales_today()
+    )
     proof_date = fields.Date(string="Proof of Purchase Date")
     void_misuse = fields.Boolean(string="Customer Misuse")
     void_disassembly = fields.Boolean(string="Unauthorised Disassembly")
