@@ -1,6 +1,6 @@
 import pytz
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..selections import REPLACEMENT_WARRANTY
@@ -106,6 +106,12 @@ class ResCompany(models.Model):
         companies._aftersales_setup()
         return companies
 
+    def write(self, vals):
+        result = super().write(vals)
+        if {"resource_calendar_id", "partner_id"}.intersection(vals):
+            self._aftersales_tz_changed()
+        return result
+
     # Business rules ---------------------------------------------------------------------------
 
     @api.model
@@ -142,8 +148,19 @@ class ResCompany(models.Model):
     def _aftersales_tz(self):
         """The company's time zone, its working calendar's: the day of every datetime is read in it
         (docs/security.md §6)."""
-        company = self[:1]
-        return pytz.timezone(company.resource_calendar_id.tz or company.partner_id.tz or "UTC")
+        return pytz.timezone(self._aftersales_tz_name(self[:1].id))
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _aftersales_tz_name(self, company_id):
+        """The name of the company's time zone, looked up once per server: it is read for every day."""
+        company = self.sudo().browse(company_id)
+        return company.resource_calendar_id.tz or company.partner_id.tz or "UTC"
+
+    @api.model
+    def _aftersales_tz_changed(self):
+        """Hook of a change of what sets a company's time zone: the name is looked up again."""
+        self.env.registry.clear_cache()
 
     def _aftersales_date(self, utc_datetime):
         """The day of a UTC datetime in the company's time zone."""

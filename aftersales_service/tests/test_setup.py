@@ -63,3 +63,12 @@ class TestSetup(RmaCase):
         rma = self._new_rma(order, lots)
         with self.assertRaisesRegex(ValueError, "mail_template_rma_confirmed"):
             rma.with_user(self.manager).action_confirm()
+
+    def test_the_companys_time_zone_follows_its_calendar(self):
+        company = self.env["res.company"].create({"name": "Sixth Plant Co"})
+        company.resource_calendar_id.tz = "Asia/Shanghai"
+        self.assertEqual(company._aftersales_tz().zone, "Asia/Shanghai")
+        company.resource_calendar_id.tz = "Europe/Paris"
+        self.assertEqual(company._aftersales_tz().zone, "Europe/Paris", "looked up again when it changes")
+        company.resource_calendar_id = self.env["resource.calendar"].create({"name": "Lima", "tz": "America/Lima"})
+        self.assertEqual(company._aftersales_tz().zone, "America/Lima")
