@@ -51,5 +51,8 @@
         "demo/aftersales_survey_demo.xml",
         "demo/aftersales_return_visit_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": ["aftersales_service/static/src/fields/*.js"],
+    },
     "application": True,
 }

@@ -39,6 +39,7 @@ class AftersalesComplaint(models.Model):
     _sla_start_field = "date_received"
     _workflow_fields = ("state", "closed_date", "customer_confirmation")
     _frozen_fields = ("return_visit_id",)
+    _folded_states = ("closed", "cancel")
     _locked_fields = {
         "can_edit_intake": ("partner_id", "channel", "date_received", "contact_name"),
         "can_edit_handling": (
@@ -52,7 +53,7 @@ class AftersalesComplaint(models.Model):
 
     contact_name = fields.Char(string="Contact Person", help="Who called, wrote or visited.")
     user_id = fields.Many2one(
-        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True, check_company=True,
+        "res.users", string="Responsible", default=lambda self: self._default_user(), tracking=True, check_company=True,
         index=True,
     )
     channel = fields.Selection(COMPLAINT_CHANNELS, default="phone", required=True, tracking=True)
@@ -67,7 +68,9 @@ class AftersalesComplaint(models.Model):
         compute="_compute_received_day", store=True,
         help="The day the feedback came in, in the company's time zone: reports count by it.",
     )
-    state = fields.Selection(COMPLAINT_STATES, default="new", required=True, copy=False, tracking=True, index=True)
+    state = fields.Selection(
+        COMPLAINT_STATES, group_expand=True, default="new", required=True, copy=False, tracking=True, index=True
+    )
 
     product_id = fields.Many2one("product.product", check_company=True)
     lot_id = fields.Many2one(

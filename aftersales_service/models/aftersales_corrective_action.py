@@ -31,8 +31,7 @@ class AftersalesCorrectiveAction(models.Model):
     action_type = fields.Selection(ACTION_TYPES, string="Type", default="corrective", required=True, tracking=True)
     department_id = fields.Many2one("aftersales.department")
     user_id = fields.Many2one(
-        "res.users", string="Owner", required=True, default=lambda self: self.env.user, tracking=True,
-        check_company=True,
+        "res.users", string="Owner", required=True, default=lambda self: self.env.user, tracking=True, check_company=True,
     )
     date_deadline = fields.Date(string="Due Date", required=True, tracking=True)
     date_done = fields.Date(string="Done On", readonly=True, copy=False, tracking=True)

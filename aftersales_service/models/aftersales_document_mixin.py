@@ -14,6 +14,8 @@ class AftersalesDocumentMixin(models.AbstractModel):
     # The customer e-mails of the document: key → XML id of its mail template.
     _aftersales_mail_templates = {}
     _frozen_fields = ("name", "company_id")
+    # States whose kanban column starts folded: finished and cancelled documents (docs/README.md, screens).
+    _folded_states = ("done", "cancel")
 
     # Fields -----------------------------------------------------------------------------------
 
@@ -36,12 +38,36 @@ class AftersalesDocumentMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            # The company the document will have: given, else the default of the context, else the current one.
+            company = self.env["res.company"].browse(
+                vals.get("company_id") or self.env.context.get("default_company_id")
+            ) or self.env.company
             if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self._next_number(company)
+            # Nobody given by a real user is nobody; the system gets the document a real person.
+            if not vals.get("user_id") and ("user_id" not in vals or not self._default_user()):
+                vals["user_id"] = company._aftersales_assignee(self.env.user).id
         return super().create(vals_list)
 
+    @api.model
+    def _web_read_group_format(self, groupby, aggregates, groups):
+        """Kanban columns by state follow the workflow (the state fields expand their groups) and fold the
+        finished states."""
+        result = super()._web_read_group_format(groupby, aggregates, groups)
+        if groupby[:1] == ("state",) and self._web_read_group_field_expand(groupby):
+            for group in result:
+                group["__fold"] = group["state"] in self._folded_states
+        return result
+
     # Business rules ---------------------------------------------------------------------------
+
+    @api.model
+    def _default_user(self):
+        """The user creating the document, when a real user; the system and portal users leave it to
+        :meth:`create`, which gives the document to the company's after-sales responsible
+        (docs/README.md, responsibility)."""
+        user = self.env.user
+        return user.browse() if user._is_superuser() or user.share else user
 
     @api.model
     def _next_number(self, company):

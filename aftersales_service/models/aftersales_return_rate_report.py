@@ -3,64 +3,92 @@ from odoo.tools import SQL
 
 
 class AftersalesReturnRateReport(models.Model):
-    """Units received back per hundred delivered, per product and month (docs/rma.md §12)."""
+    """Units received back per hundred delivered, per product and month of delivery, and over the twelve months
+    up to it (docs/rma.md §12)."""
 
     _name = "aftersales.return.rate.report"
     _description = "Return Rate"
     _auto = False
     _order = "month desc, product_id"
+    # Grouped rates are total returned / total delivered of the group: rate → (returned, delivered).
+    _rate_parts = {
+        "return_rate": ("returned_qty", "delivered_qty"),
+        "rolling_return_rate": ("rolling_returned_qty", "rolling_delivered_qty"),
+    }
 
     company_id = fields.Many2one("res.company", readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
     product_categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
-    month = fields.Date(readonly=True)
+    month = fields.Date(string="Delivery Month", readonly=True)
     delivered_qty = fields.Float(string="Delivered", readonly=True)
-    returned_qty = fields.Float(string="Returned", readonly=True)
+    returned_qty = fields.Float(string="Returned", readonly=True, help="Units of these deliveries received back.")
     return_rate = fields.Float(
         string="Return Rate (%)",
         readonly=True,
         aggregator="avg",
         help="Units received back per hundred delivered, over the rows shown or grouped.",
     )
+    rolling_delivered_qty = fields.Float(
+        string="Delivered (12 Months)", readonly=True, help="Units of the product delivered in the twelve months "
+        "up to this one."
+    )
+    rolling_returned_qty = fields.Float(
+        string="Returned (12 Months)", readonly=True, help="Units of those deliveries received back."
+    )
+    rolling_return_rate = fields.Float(
+        string="Return Rate, 12 Months (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Units received back per hundred delivered over the twelve months up to this one, per product.",
+    )
 
     def _read_group_select(self, aggregate_spec, query):
         """A grouped return rate is total returned / total delivered, not the mean of the rows' rates (docs/rma.md §12)."""
-        if aggregate_spec != "return_rate:avg":
+        field_name, __, function = aggregate_spec.partition(":")
+        if function != "avg" or field_name not in self._rate_parts:
             return super()._read_group_select(aggregate_spec, query)
+        returned, delivered = self._rate_parts[field_name]
         return SQL(
             "100.0 * SUM(%(returned)s) / NULLIF(SUM(%(delivered)s), 0)",
-            returned=self._field_to_sql(self._table, "returned_qty", query),
-            delivered=self._field_to_sql(self._table, "delivered_qty", query),
+            returned=self._field_to_sql(self._table, returned, query),
+            delivered=self._field_to_sql(self._table, delivered, query),
         )
 
     def init(self):
-        """Monthly return rate per product: RMA units received / units delivered (docs/rma.md §12).
+        """The return rate of each month's deliveries per product: units of them received on RMAs / units
+        delivered, and the same over the twelve months up to it (docs/rma.md §12).
 
-        Both days are read in the company's time zone: the delivery date and the receipt date.
+        Each row takes the id of its first delivery record, so that filters on the company and the product reach
+        the delivery records.
         """
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(SQL(
             """
             CREATE VIEW %(table)s AS (
-                SELECT row_number() OVER (ORDER BY month, product_id, company_id) AS id,
-                       company_id, product_id, product_categ_id, month,
-                       SUM(delivered) AS delivered_qty,
-                       SUM(returned) AS returned_qty,
-                       CASE WHEN SUM(delivered) > 0 THEN 100.0 * SUM(returned) / SUM(delivered) END AS return_rate
+                SELECT id, company_id, product_id, product_categ_id, month, delivered_qty, returned_qty,
+                       100.0 * returned_qty / NULLIF(delivered_qty, 0) AS return_rate,
+                       SUM(delivered_qty) OVER rolling AS rolling_delivered_qty,
+                       SUM(returned_qty) OVER rolling AS rolling_returned_qty,
+                       100.0 * SUM(returned_qty) OVER rolling / NULLIF(SUM(delivered_qty) OVER rolling, 0)
+                           AS rolling_return_rate
                   FROM (
-                        SELECT record.company_id, record.product_id, record.product_categ_id,
+                        SELECT MIN(record.id) AS id, record.company_id, record.product_id, record.product_categ_id,
                                date_trunc('month', record.delivery_date)::date AS month,
-                               record.quantity AS delivered, 0 AS returned
+                               SUM(record.quantity) AS delivered_qty,
+                               COALESCE(SUM(returned.qty), 0) AS returned_qty
                           FROM aftersales_delivery_record record
-                     UNION ALL
-                        SELECT line.company_id, line.product_id, template.categ_id,
-                               date_trunc('month', line.receipt_date)::date, 0, line.qty_received
-                          FROM aftersales_rma_line line
-                          JOIN product_product product ON product.id = line.product_id
-                          JOIN product_template template ON template.id = product.product_tmpl_id
-                         WHERE line.receipt_date IS NOT NULL
-                       ) movements
-              GROUP BY company_id, product_id, product_categ_id, month
+                     LEFT JOIN (
+                                SELECT delivery_record_id, SUM(qty_received) AS qty
+                                  FROM aftersales_rma_line
+                                 WHERE delivery_record_id IS NOT NULL AND qty_received > 0
+                              GROUP BY delivery_record_id
+                               ) returned ON returned.delivery_record_id = record.id
+                      GROUP BY record.company_id, record.product_id, record.product_categ_id, month
+                       ) cohorts
+                WINDOW rolling AS (
+                    PARTITION BY company_id, product_id, product_categ_id
+                    ORDER BY month RANGE BETWEEN INTERVAL '11 months' PRECEDING AND CURRENT ROW
+                )
             )
             """,
             table=SQL.identifier(self._table),

@@ -29,7 +29,7 @@ class AftersalesReturnVisit(models.Model):
     # Fields -----------------------------------------------------------------------------------
 
     user_id = fields.Many2one(
-        "res.users", string="Assigned To", default=lambda self: self.env.user, tracking=True, check_company=True,
+        "res.users", string="Assigned To", default=lambda self: self._default_user(), tracking=True, check_company=True,
         index=True,
     )
     date_planned = fields.Date(
@@ -51,7 +51,9 @@ class AftersalesReturnVisit(models.Model):
     lot_id = fields.Many2one(
         "stock.lot", string="Lot/Serial Number", check_company=True, domain="[('product_id', '=?', product_id)]"
     )
-    state = fields.Selection(VISIT_STATES, default="planned", required=True, copy=False, tracking=True, index=True)
+    state = fields.Selection(
+        VISIT_STATES, group_expand=True, default="planned", required=True, copy=False, tracking=True, index=True
+    )
     outcome = fields.Text(help="What the customer said, in their words.")
     satisfaction_level_id = fields.Many2one("aftersales.satisfaction.level", string="Satisfaction", tracking=True)
     satisfaction_score = fields.Float(

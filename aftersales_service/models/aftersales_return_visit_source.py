@@ -41,7 +41,7 @@ class AftersalesReturnVisitSource(models.AbstractModel):
             VISIT_SOURCES[self._name]: self.id,
             "company_id": company.id,
             "partner_id": self.partner_id.commercial_partner_id.id,
-            "user_id": (self.user_id or company.aftersales_complaint_manager_id).id,
+            "user_id": company._aftersales_assignee(self.user_id).id,
             "date_planned": self.env["aftersales.return.visit"]._planned_date(company, closed_on),
             "product_id": product.id,
             "lot_id": lot.id,

@@ -32,7 +32,7 @@ class AftersalesRma(models.Model):
         domain="[('partner_id', 'child_of', partner_id), ('state', '=', 'sale')]",
     )
     user_id = fields.Many2one(
-        "res.users", string="Coordinator", default=lambda self: self.env.user, tracking=True, check_company=True
+        "res.users", string="Coordinator", default=lambda self: self._default_user(), tracking=True, check_company=True
     )
     channel = fields.Selection(RMA_CHANNELS, default="phone", required=True)
     reason_id = fields.Many2one("aftersales.rma.reason", tracking=True)
@@ -46,7 +46,9 @@ class AftersalesRma(models.Model):
         string="Claim Date", required=True, default=lambda self: self.env.company._aftersales_today(), tracking=True,
         help="The day the customer claimed, in the company's time zone.",
     )
-    state = fields.Selection(RMA_STATES, default="draft", required=True, copy=False, tracking=True, index=True)
+    state = fields.Selection(
+        RMA_STATES, group_expand=True, default="draft", required=True, copy=False, tracking=True, index=True
+    )
     priority = fields.Selection(RMA_PRIORITIES, default="0")
     line_ids = fields.One2many("aftersales.rma.line", "rma_id", string="Units", copy=True)
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
@@ -240,20 +242,27 @@ class AftersalesRma(models.Model):
 
     @api.model
     def _action_create_for(self, records):
-        """A draft RMA for the returnable units of ``records``, opened in its form (docs/rma.md §2)."""
+        """The form of a new RMA for the returnable units of ``records``, prefilled and not saved yet: it takes a
+        number when the user saves it (docs/rma.md §2)."""
         customer = records.partner_id
         if len(customer) != 1:
             raise UserError(self.env._("An RMA concerns the units of one customer."))
         commands = records._rma_line_commands()
         if not commands:
             raise UserError(self.env._("These units were already returned or are on an open RMA."))
-        rma = self.create({
-            "partner_id": customer.id,
-            "company_id": records.company_id[:1].id,
-            "sale_order_id": records.sale_order_id.id if len(records.sale_order_id) == 1 else False,
-            "line_ids": commands,
-        })
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": rma.id, "view_mode": "form"}
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New RMA"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "context": {
+                "default_partner_id": customer.id,
+                "default_company_id": records.company_id[:1].id,
+                "default_sale_order_id": records.sale_order_id.id if len(records.sale_order_id) == 1 else False,
+                "default_line_ids": commands,
+            },
+        }
 
     def _warehouse(self):
         """The company's warehouse, for units that did not leave from one of ours."""

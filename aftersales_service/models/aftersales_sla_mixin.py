@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools import format_datetime
+from odoo.tools import SQL, format_datetime
 
 from ..selections import SLA_EVENTS, SLA_STATES
 
@@ -97,7 +97,8 @@ class AftersalesSlaMixin(models.AbstractModel):
     )
     sla_met_percent = fields.Float(
         string="SLA Compliance (%)", compute="_compute_sla_met_percent", store=True, aggregator="avg",
-        help="100 when every deadline was met, 0 when one was breached; averaged over documents in reports.",
+        help="100 when every deadline was met, 0 when one was breached; reports average it over the documents "
+             "judged so far.",
     )
     can_wait_customer = fields.Boolean(compute="_compute_can_pause")
     can_resume = fields.Boolean(compute="_compute_can_pause")
@@ -163,6 +164,29 @@ class AftersalesSlaMixin(models.AbstractModel):
                 )
             document._workflow().write(values)
         self._plan_sla()
+
+    # Reporting --------------------------------------------------------------------------------
+
+    def _read_group_select(self, aggregate_spec, query):
+        """Averages of the service-level figures leave out what is not known yet and cancelled documents: the
+        response time of documents answered, the resolution time of documents resolved, the compliance of
+        documents whose targets are met or breached (docs/sla.md §5)."""
+        field_name, __, function = aggregate_spec.partition(":")
+        known_when = {
+            "response_hours": ("first_response_date", "IS NOT NULL"),
+            "resolution_hours": ("resolved_date", "IS NOT NULL"),
+            "sla_met_percent": ("sla_state", "IN ('met', 'breached')"),
+        }
+        if function != "avg" or field_name not in known_when:
+            return super()._read_group_select(aggregate_spec, query)
+        stamp, condition = known_when[field_name]
+        return SQL(
+            "AVG(CASE WHEN %(stamp)s %(condition)s AND %(state)s != 'cancel' THEN %(value)s END)",
+            stamp=self._field_to_sql(self._table, stamp, query),
+            condition=SQL(condition),
+            state=self._field_to_sql(self._table, "state", query),
+            value=self._field_to_sql(self._table, field_name, query),
+        )
 
     # Business rules: planning -----------------------------------------------------------------
 

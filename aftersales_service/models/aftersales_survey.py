@@ -39,7 +39,7 @@ class AftersalesSurvey(models.Model):
     # Fields -----------------------------------------------------------------------------------
 
     user_id = fields.Many2one(
-        "res.users", string="Coordinator", default=lambda self: self.env.user, tracking=True, check_company=True,
+        "res.users", string="Coordinator", default=lambda self: self._default_user(), tracking=True, check_company=True,
         index=True,
     )
     date = fields.Date(string="Answered On", tracking=True, copy=False)
@@ -55,7 +55,9 @@ class AftersalesSurvey(models.Model):
         required=True, default=lambda self: fields.Date.context_today(self).replace(month=12, day=31),
         help="Last day of the period whose complaints are deducted.",
     )
-    state = fields.Selection(SURVEY_STATES, default="draft", required=True, copy=False, tracking=True, index=True)
+    state = fields.Selection(
+        SURVEY_STATES, group_expand=True, default="draft", required=True, copy=False, tracking=True, index=True
+    )
     line_ids = fields.One2many(
         "aftersales.survey.line", "survey_id", string="Answers", copy=True,
         default=lambda self: self.env["aftersales.survey.item"]._survey_line_commands(self.env.company),
@@ -273,7 +275,7 @@ class AftersalesSurvey(models.Model):
             "period_end": date(year, 12, 31),
             "line_ids": lines,
         } for customer in customers])
-        for user, user_surveys in surveys.grouped("user_id").items():
+        for user, user_surveys in surveys.filtered("user_id").grouped("user_id").items():
             user_surveys.activity_schedule(
                 "mail.mail_activity_data_todo", user_id=user.id,
                 summary=self.env._("Satisfaction survey %(year)s", year=year),
@@ -282,17 +284,18 @@ class AftersalesSurvey(models.Model):
 
     @api.model
     def _coordinator(self, customer, company):
-        """The customer's salesperson surveys them, else whoever launches the campaign, if of the company
-        (docs/satisfaction.md §4)."""
-        return (customer.user_id | self.env.user).filtered(lambda user: company in user.company_ids)[:1]
+        """The customer's salesperson surveys them, else whoever launches the campaign, else the company's
+        after-sales responsible (docs/satisfaction.md §4)."""
+        return company._aftersales_assignee(customer.user_id, self.env.user)
 
     @api.model
     def _cron_launch_campaign(self, today=None):
-        """Every year from the company's survey month on, main customers get their survey (docs/satisfaction.md §4)."""
+        """Every year in the campaign month, main customers get their survey, in the companies that run the
+        campaign (docs/satisfaction.md §4)."""
         # Each company in its own time zone: they are few.
-        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
+        for company in self.env["res.company"].search([("aftersales_survey_campaign", "=", True)]):
             day = today or company._aftersales_today()
-            if company.aftersales_survey_month > day.month:
+            if company.aftersales_survey_month != day.month:
                 continue
             try:
                 with self.env.cr.savepoint():

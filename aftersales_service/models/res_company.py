@@ -37,15 +37,26 @@ class ResCompany(models.Model):
         default=lambda self: self.env.ref("base.user_admin", raise_if_not_found=False),
         help="Gets an activity when a complaint breaches its service level or is escalated.",
     )
+    aftersales_responsible_id = fields.Many2one(
+        "res.users",
+        string="After-Sales Responsible",
+        default=lambda self: self.env.ref("base.user_admin", raise_if_not_found=False),
+        help="Gets the after-sales work of the company that nobody else is known for: documents the system "
+             "creates, surveys of customers without a salesperson, visits after documents nobody follows.",
+    )
     aftersales_return_visit_days = fields.Integer(
         string="Return Visit Delay (Days)",
         default=7,
         help="Days after an RMA, a repair or a complaint closes until the customer is visited or called.",
     )
+    aftersales_survey_campaign = fields.Boolean(
+        string="Yearly Satisfaction Campaign",
+        help="Every year in the campaign month, the main customers get their satisfaction survey.",
+    )
     aftersales_survey_month = fields.Integer(
         string="Satisfaction Campaign Month",
         default=10,
-        help="From this month on (1-12), main customers get their yearly satisfaction survey.",
+        help="The month (1-12) in which the main customers get their yearly satisfaction survey.",
     )
     aftersales_satisfied_score = fields.Integer(
         string="Basically Satisfied Score",
@@ -144,6 +155,16 @@ class ResCompany(models.Model):
         if created:
             # The documents look their sequence up once per server (_sequence_id).
             self.env.registry.clear_cache()
+
+    def _aftersales_assignee(self, *candidates):
+        """Who gets a piece of the company's after-sales work: the first of ``candidates``, then the company's
+        after-sales responsible, who is a real user of the company (not the system, not a portal user); nobody
+        if none is (docs/README.md, responsibility)."""
+        self.ensure_one()
+        for user in (*candidates, self.aftersales_responsible_id):
+            if user and not user._is_superuser() and not user.share and self in user.company_ids:
+                return user
+        return self.env["res.users"]
 
     def _aftersales_tz(self):
         """The company's time zone, its working calendar's: the day of every datetime is read in it

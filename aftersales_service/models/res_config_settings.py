@@ -16,6 +16,8 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.aftersales_complaint_manager_id", readonly=False
     )
     aftersales_return_visit_days = fields.Integer(related="company_id.aftersales_return_visit_days", readonly=False)
+    aftersales_responsible_id = fields.Many2one(related="company_id.aftersales_responsible_id", readonly=False)
+    aftersales_survey_campaign = fields.Boolean(related="company_id.aftersales_survey_campaign", readonly=False)
     aftersales_survey_month = fields.Integer(related="company_id.aftersales_survey_month", readonly=False)
     aftersales_satisfied_score = fields.Integer(related="company_id.aftersales_satisfied_score", readonly=False)
     aftersales_complaint_deduction = fields.Integer(related="company_id.aftersales_complaint_deduction", readonly=False)

@@ -14,3 +14,4 @@ from . import test_bad_input
 from . import test_setup
 from . import test_access_rights
 from . import test_rma_concurrency
+from . import test_screens

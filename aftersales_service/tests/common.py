@@ -105,6 +105,12 @@ class AftersalesCase(TransactionCase):
             self._validate(picking, user)
         return pickings
 
+    @classmethod
+    def _save_action_form(cls, action, env=None):
+        """Save the new record's form that ``action`` opens, as the user of ``env`` clicks Save."""
+        model = (env or cls.env)[action["res_model"]].with_context(**action.get("context", {}))
+        return Form(model).save().with_env(cls.env)
+
     def _run_follow_ups(self):
         """What the scheduler does once a transition is committed: the queued customer e-mails are posted, the
         return visits planned."""

@@ -208,8 +208,8 @@ class TestAccessRights(RmaCase):
     def _rma(cls, records, approve=False, receive=False):
         """The RMA an After-Sales user starts from delivery records, approved by a manager, received by the
         warehouse."""
-        action = records.with_user(cls.users["user"]).action_create_rma()
-        rma = cls.env["aftersales.rma"].browse(action["res_id"])
+        user_env = cls.env(user=cls.users["user"])
+        rma = cls._save_action_form(records.with_env(user_env).action_create_rma(), user_env)
         if approve:
             rma.with_user(cls.users["manager"]).action_confirm()
         if receive:

@@ -156,6 +156,26 @@ class TestComplaintServiceLevel(ComplaintCase):
         self.assertAlmostEqual(complaint.response_hours, 1.0)
         self.assertAlmostEqual(complaint.resolution_hours, 23.0)
 
+    def test_kpi_averages_leave_out_what_is_not_known_yet_and_cancelled_complaints(self):
+        with freeze_time(local(2026, 11, 20, 10)):
+            met, still_open, cancelled = (
+                self._complaint(local(2026, 11, 20, 10), onsite_required=False) for _i in range(3)
+            )
+        with freeze_time(local(2026, 11, 20, 12)):
+            (met | cancelled).with_user(self.coordinator).action_acknowledge()
+        with freeze_time(local(2026, 11, 21, 9)):
+            met.resolution = "<p>Replaced the bearing on site.</p>"
+            met.with_user(self.coordinator).action_resolve()
+            cancelled.with_user(self.coordinator).action_cancel()
+        measures = ["response_hours:avg", "resolution_hours:avg", "sla_met_percent:avg"]
+        complaints = self.env["aftersales.complaint"].with_user(self.coordinator)
+        [kpis] = complaints.formatted_read_group([("id", "in", (met | still_open | cancelled).ids)], [], measures)
+        self.assertAlmostEqual(kpis["response_hours:avg"], 2.0)
+        self.assertAlmostEqual(kpis["resolution_hours:avg"], 23.0)
+        self.assertEqual(kpis["sla_met_percent:avg"], 100.0)
+        [unknown] = complaints.formatted_read_group([("id", "=", still_open.id)], [], measures)
+        self.assertEqual([unknown[measure] for measure in measures], [False, False, False], "empty, not 0")
+
     def test_late_response_breaches_even_when_resolved_in_time(self):
         with freeze_time(local(2026, 11, 20, 10)):
             complaint = self._complaint(local(2026, 11, 20, 10), onsite_required=False)

@@ -70,8 +70,10 @@ class TestReturnVisit(RmaCase):
         self.assertEqual(complaint.return_visit_count, 1)
         self.assertEqual(complaint.action_view_return_visits()["res_id"], visit.id)
 
-    def test_complaint_without_responsible_goes_to_the_complaint_manager(self):
+    def test_complaint_without_responsible_goes_to_the_after_sales_responsible(self):
+        self.company.aftersales_responsible_id = self.manager
         complaint = self._closed_complaint(user_id=self.env["res.users"])
+        self.assertFalse(complaint.user_id, "the coordinator left it to nobody")
         visit = self._visits(complaint_id=complaint.id)
         self.assertEqual(visit.user_id, self.manager)
         self.assertEqual(visit.activity_ids.user_id, self.manager)

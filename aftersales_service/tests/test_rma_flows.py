@@ -79,7 +79,7 @@ class TestRmaFlows(RmaCase):
         lot_order = self._sell(self.customer, [(self.bearing, 10)])
         self._deliver(lot_order)
         record = self._records(sale_order_id=lot_order.id)
-        lot_rma = self.env["aftersales.rma"].browse(record.action_create_rma()["res_id"])
+        lot_rma = self._save_action_form(record.action_create_rma())
         lot_rma.line_ids.quantity = 3.0
         lot_rma.with_user(self.manager).action_confirm()
         lot_receipt = lot_rma.picking_ids
@@ -338,7 +338,7 @@ class TestRmaFlows(RmaCase):
         self._deliver(order)
         order._create_invoices().action_post()
         record = self._records(sale_order_id=order.id)
-        rma = self.env["aftersales.rma"].browse(record.action_create_rma()["res_id"])
+        rma = self._save_action_form(record.action_create_rma())
         self.assertEqual(rma.line_ids.quantity, 10.0)
         rma.line_ids.quantity = 3.0
         self._approve_and_receive(rma)
@@ -415,7 +415,7 @@ class TestRmaFlows(RmaCase):
     def test_rma_started_from_a_delivery_and_smart_buttons(self):
         order, lots = self._sell_and_deliver(["R-M1", "R-M2"])
         picking = order.picking_ids
-        rma = self.env["aftersales.rma"].browse(picking.action_aftersales_create_rma()["res_id"])
+        rma = self._save_action_form(picking.action_aftersales_create_rma())
         self.assertEqual((rma.partner_id, rma.sale_order_id), (self.customer, order))
         self.assertEqual(rma.line_ids.lot_id, lots)
         for source in (order, self.customer, picking, rma.line_ids[0].delivery_record_id):
@@ -447,21 +447,37 @@ class TestRmaFlows(RmaCase):
             for text in expected:
                 self.assertIn(text, html, report)
 
-    def test_return_rate_report(self):
-        order, lots = self._sell_and_deliver(["R-RR1", "R-RR2", "R-RR3", "R-RR4"])
-        rma = self._new_rma(order, lots[:1])
-        self._approve_and_receive(rma)
+    def test_return_rate_counts_each_return_in_its_delivery_month_and_over_twelve_months(self):
+        with freeze_time("2026-01-15 09:00"):
+            order, lots = self._sell_and_deliver(["R-RR1", "R-RR2", "R-RR3", "R-RR4"])
+        with freeze_time("2026-03-10 09:00"):
+            self._sell_and_deliver(["R-RR5"])
+        with freeze_time("2026-04-02 09:00"):
+            self._approve_and_receive(self._new_rma(order, lots[:1]))
         self.env.flush_all()
-        month = date.today().replace(day=1)
-        row = self.env["aftersales.return.rate.report"].search(
-            [("product_id", "=", self.motor.id), ("month", "=", month)]
+        report = self.env["aftersales.return.rate.report"].with_user(self.coordinator)
+        rows = report.search([("product_id", "=", self.motor.id)], order="month")
+        self.assertEqual(
+            [(row.month, row.delivered_qty, row.returned_qty, row.return_rate) for row in rows],
+            [(date(2026, 1, 1), 4.0, 1.0, 25.0), (date(2026, 3, 1), 1.0, 0.0, 0.0)],
+            "the April return counts in January, when its unit was delivered; April delivered nothing",
         )
-        self.assertEqual((row.delivered_qty, row.returned_qty, row.return_rate), (4.0, 1.0, 25.0))
-        self._stock_quantity(self.cable, 1.0)
-        self._deliver(self._sell(self.customer, [(self.cable, 1.0)]))
+        self.assertEqual(
+            (rows[1].rolling_delivered_qty, rows[1].rolling_returned_qty, rows[1].rolling_return_rate),
+            (5.0, 1.0, 20.0),
+        )
+        with freeze_time("2027-02-03 09:00"):
+            self._sell_and_deliver(["R-RR6"])
         self.env.flush_all()
-        [(delivered, returned, rate)] = self.env["aftersales.return.rate.report"]._read_group(
-            [("product_id", "in", (self.motor + self.cable).ids), ("month", "=", month)],
+        latest = report.search([("product_id", "=", self.motor.id), ("month", "=", date(2027, 2, 1))])
+        self.assertEqual((latest.rolling_delivered_qty, latest.rolling_return_rate), (2.0, 0.0),
+                         "January 2026 has left the twelve months")
+        self._stock_quantity(self.cable, 1.0)
+        with freeze_time("2026-01-20 09:00"):
+            self._deliver(self._sell(self.customer, [(self.cable, 1.0)]))
+        self.env.flush_all()
+        [(delivered, returned, rate)] = report._read_group(
+            [("product_id", "in", (self.motor + self.cable).ids), ("month", "=", date(2026, 1, 1))],
             aggregates=["delivered_qty:sum", "returned_qty:sum", "return_rate:avg"],
         )
         self.assertEqual((delivered, returned, rate), (5.0, 1.0, 20.0), "1 of 5 units, not the mean of 25 % and 0 %")

@@ -194,7 +194,7 @@ class TestRmaRules(RmaCase):
         picking.action_assign()
         self._validate(picking)
         record = self._records(lot_id=lots.id)
-        rma = self.env["aftersales.rma"].browse(record.action_create_rma()["res_id"])
+        rma = self._save_action_form(record.action_create_rma())
         self._approve_and_receive(rma)
         self._inspect(rma, [{"cause": "nonconformity"}])
         rma.line_ids.decision = "refund"
@@ -217,7 +217,7 @@ class TestRmaRules(RmaCase):
         order.action_lock()
         record = self._records(sale_order_id=order.id)
         self.assertEqual(record.quantity, 24.0, "delivery records count product units")
-        rma = self.env["aftersales.rma"].browse(record.action_create_rma()["res_id"])
+        rma = self._save_action_form(record.action_create_rma())
         rma.line_ids.quantity = 12.0
         self._approve_and_receive(rma)
         move = rma.picking_ids.move_ids
@@ -263,7 +263,7 @@ class TestRmaRules(RmaCase):
         order.picking_ids.button_validate()
         records = env_b["aftersales.delivery.record"].search([("sale_order_id", "=", order.id)])
         env_a = self.env(context=dict(self.env.context, allowed_company_ids=[self.company.id, plant_b.id]))
-        rma = env_a["aftersales.rma"].browse(records.with_env(env_a).action_create_rma()["res_id"])
+        rma = self._save_action_form(records.with_env(env_a).action_create_rma(), env_a)
         self.assertEqual(rma.company_id, plant_b)
         rma.action_confirm()
         rma.picking_ids.move_ids.picked = True

@@ -217,6 +217,7 @@ class TestSurvey(AftersalesCase):
         wizard = Form(self.env["aftersales.survey.campaign"].with_user(self.coordinator)).save()
         with self.assertRaisesRegex(UserError, "105 points"):
             wizard.action_launch()
+        self.company.write({"aftersales_survey_campaign": True, "aftersales_survey_month": 12})
         with self.assertLogs(SURVEY_LOGGER, "WARNING"):
             self.env["aftersales.survey"]._cron_launch_campaign(today=date(self.year, 12, 1))
         self.assertEqual(self.env["aftersales.survey"].search([]), surveys, "nothing was created")
@@ -273,16 +274,22 @@ class TestSurvey(AftersalesCase):
 
     # Campaign
 
-    def test_cron_creates_one_survey_per_main_customer_from_the_campaign_month(self):
+    def test_cron_creates_one_survey_per_main_customer_in_the_campaign_month_of_companies_running_it(self):
         salesman = new_test_user(self.env, "sv_salesman", groups="sales_team.group_sale_salesman")
+        responsible = new_test_user(self.env, "sv_responsible", groups="aftersales_service.group_aftersales_user")
+        self.company.aftersales_responsible_id = responsible
         self.customer.user_id = salesman
         self._set_main_customers(self.customer, self.distributor)
         other = self.env["res.partner"].create({"name": "Occasional Buyer", "is_company": True})
         partners = self.customer | self.distributor | other | self.customer_contact
         self.assertTrue(self.customer_contact.aftersales_main_customer, "a commercial field")
         surveys = self.env["aftersales.survey"]
+        surveys._cron_launch_campaign(today=date(self.year, 10, 1))
+        self.assertFalse(self._campaign_surveys(partners), "the company does not run the campaign")
+        self.company.aftersales_survey_campaign = True
         surveys._cron_launch_campaign(today=date(self.year, 9, 30))
         self.assertFalse(self._campaign_surveys(partners), "before October nothing is created")
+        self.assertEqual(self.env.user, self.env.ref("base.user_root"), "the job runs as the system")
         surveys._cron_launch_campaign(today=date(self.year, 10, 1))
         created = self._campaign_surveys(partners)
         self.assertEqual(created.partner_id, self.customer | self.distributor)
@@ -293,13 +300,17 @@ class TestSurvey(AftersalesCase):
         by_customer = created.grouped("partner_id")
         self.assertEqual(by_customer[self.customer].user_id, salesman)
         self.assertEqual(by_customer[self.customer].activity_ids.user_id, salesman)
-        self.assertEqual(len(by_customer[self.distributor].activity_ids), 1)
-        surveys._cron_launch_campaign(today=date(self.year, 11, 2))
+        self.assertEqual(by_customer[self.distributor].user_id, responsible, "not the system: a real person")
+        self.assertEqual(by_customer[self.distributor].activity_ids.user_id, responsible)
+        surveys._cron_launch_campaign(today=date(self.year, 10, 2))
         self.assertEqual(self._campaign_surveys(partners), created, "a second run creates nothing")
+        self._set_main_customers(other)
+        surveys._cron_launch_campaign(today=date(self.year, 11, 2))
+        self.assertFalse(self._campaign_surveys(other), "after the campaign month nothing is created")
 
     def test_campaign_month_is_a_setting(self):
         self._set_main_customers(self.customer)
-        self.company.aftersales_survey_month = 12
+        self.company.write({"aftersales_survey_campaign": True, "aftersales_survey_month": 12})
         self.env["aftersales.survey"]._cron_launch_campaign(today=date(self.year, 11, 15))
         self.assertFalse(self._campaign_surveys(self.customer))
         self.env["aftersales.survey"]._cron_launch_campaign(today=date(self.year, 12, 1))

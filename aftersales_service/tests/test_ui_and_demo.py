@@ -83,6 +83,19 @@ class TestUiAndDemo(AftersalesCase):
         self.assertTrue(self.env.ref("aftersales_service.complaint_demo_closed").customer_confirmation)
         self.assertTrue(self.env.ref("aftersales_service.corrective_action_demo_timer").is_overdue)
 
+    def test_demo_work_goes_to_real_people_not_to_the_system(self):
+        if not self.env.ref("aftersales_service.rma_demo_done", raise_if_not_found=False):
+            self.skipTest("demo data not loaded")
+        system = self.env.ref("base.user_root")
+        for model in ("aftersales.rma", "aftersales.complaint", "aftersales.return.visit", "aftersales.survey",
+                      "aftersales.corrective.action"):
+            documents = self.env[model].search([])
+            self.assertTrue(documents, model)
+            self.assertFalse(documents.filtered(lambda document: document.user_id == system), model)
+        self.assertFalse(self.env["mail.activity"].search([
+            ("res_model", "like", "aftersales."), ("user_id", "=", system.id),
+        ]))
+
     def test_simplified_chinese_translation_is_loaded_for_answers_and_labels(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["aftersales_service"], ["zh_CN"], overwrite=True)

@@ -112,6 +112,8 @@ class TestWarrantyCheck(AftersalesCase):
             wizard.on_date = date(2025, 12, 1)
             self.assertEqual(wizard.state, "in_warranty")
             self.assertEqual(wizard.record_id, self.record)
+            self.assertEqual((wizard.partner_id, wizard.product_id), (self.record.partner_id, self.motor),
+                             "the unit found fills customer and product")
             self.assertEqual(wizard.end_date, date(2026, 5, 31))
             wizard.void_external_damage = True
             self.assertEqual(wizard.state, "void")

@@ -71,6 +71,14 @@ class AftersalesWarrantyCheckWizard(models.TransientModel):
             wizard.start_date = result["start_date"]
             wizard.end_date = result["end_date"]
 
+    @api.onchange("lot_name")
+    def _onchange_lot_name(self):
+        """The unit found fills the customer and the product left empty (docs/warranty.md §5)."""
+        record = self.record_id
+        if record:
+            self.partner_id = self.partner_id or record.partner_id
+            self.product_id = self.product_id or record.product_id
+
     def action_open_record(self):
         """Open the delivery record the answer is based on."""
         self.ensure_one()

@@ -1,0 +1,140 @@
+from lxml import etree
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
+
+from .common import AftersalesCase, RmaCase
+
+# Documents a many2one of ours points to that are never created from another document's form.
+DOCUMENTS = {
+    "sale.order", "aftersales.delivery.record", "stock.lot", "product.product", "aftersales.complaint",
+    "aftersales.rma", "repair.order", "stock.picking",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestScreens(AftersalesCase):
+    """What a coordinator sees on the screens is right and behaves as in Odoo's own apps."""
+
+    def _kanban_columns(self, model):
+        """The columns of the model's kanban by state, as the web client asks for them: (state, folded)."""
+        result = self.env[model].with_context(read_group_expand=True).web_read_group(
+            [], ["state"], ["__count"], auto_unfold=True, unfold_read_specification={"id": {}}
+        )
+        return [(group["state"], "__records" not in group) for group in result["groups"]]
+
+    def test_kanban_columns_follow_the_workflow_with_empty_stages_and_finished_ones_folded(self):
+        for model, folded in (
+            ("aftersales.rma", {"done", "cancel"}),
+            ("aftersales.complaint", {"closed", "cancel"}),
+            ("aftersales.return.visit", {"done", "cancel"}),
+            ("aftersales.survey", {"done", "cancel"}),
+        ):
+            states = [value for value, _label in self.env[model]._fields["state"].selection]
+            self.assertEqual(
+                self._kanban_columns(model), [(state, state in folded) for state in states], model
+            )
+
+    def test_years_print_without_a_thousands_separator(self):
+        views = self.env["ir.ui.view"].search([
+            ("model", "in", ["aftersales.survey", "aftersales.survey.campaign"]), ("type", "in", ["form", "list"]),
+        ])
+        shown = 0
+        for view in views:
+            arch = etree.fromstring(self.env[view.model].get_view(view.id)["arch"])
+            for node in arch.iter("field"):
+                if node.get("name") in ("campaign_year", "year"):
+                    shown += 1
+                    self.assertEqual(
+                        safe_eval(node.get("options", "{}")).get("enable_formatting"), False, view.xml_id
+                    )
+        self.assertGreaterEqual(shown, 3)
+
+    def _editable_many2ones(self, node, model, editable=True):
+        """The many2one fields to DOCUMENTS that a user can edit in the arch ``node`` of ``model``."""
+        for child in node:
+            field = model._fields.get(child.get("name")) if child.tag == "field" else None
+            if field and field.type in ("one2many", "many2many"):
+                for subview in child:
+                    yield from self._editable_many2ones(
+                        subview, self.env[field.comodel_name], subview.tag != "list" or bool(subview.get("editable"))
+                    )
+                continue
+            if field and field.type == "many2one" and field.comodel_name in DOCUMENTS and editable and (
+                child.get("readonly") not in ("1", "True") and not (field.readonly and not child.get("readonly"))
+            ):
+                yield model._name, child
+            yield from self._editable_many2ones(child, model, editable)
+
+    def test_many2ones_to_documents_offer_no_create(self):
+        views = self.env["ir.ui.view"].search([
+            ("type", "=", "form"), ("inherit_id", "=", False), ("model", "like", "aftersales."),
+        ])
+        checked = 0
+        for view in views:
+            arch = etree.fromstring(self.env[view.model].get_view(view.id)["arch"])
+            for model, node in self._editable_many2ones(arch, self.env[view.model]):
+                checked += 1
+                self.assertTrue(
+                    safe_eval(node.get("options", "{}")).get("no_create"), f"{view.xml_id}: {model}.{node.get('name')}"
+                )
+        self.assertGreaterEqual(checked, 10)
+
+
+@tagged("post_install", "-at_install")
+class TestCreateRma(RmaCase):
+    """Create RMA opens a prefilled form: nothing is saved and no number taken until the user saves."""
+
+    def test_create_rma_from_an_order_opens_an_unsaved_form_numbered_on_save(self):
+        order, lots = self._sell_and_deliver(["SCR-1", "SCR-2"])
+        coordinator = self.env(user=self.coordinator)
+        rmas = self.env["aftersales.rma"].search([])
+        self.assertIn(
+            "action_create_aftersales_rma",
+            coordinator["sale.order"].get_view(self.env.ref("sale.view_order_form").id)["arch"],
+        )
+        action = order.with_env(coordinator).action_create_aftersales_rma()
+        self.assertNotIn("res_id", action)
+        self.assertEqual(self.env["aftersales.rma"].search([]), rmas, "nothing saved, no number taken")
+        rma = self._save_action_form(action, coordinator)
+        self.assertEqual(rma.name[:4], "RMA/")
+        self.assertEqual((rma.partner_id, rma.sale_order_id, rma.state), (self.customer, order, "draft"))
+        self.assertEqual(rma.line_ids.lot_id, lots)
+        self.assertEqual(rma.line_ids.delivery_record_id, self._records(sale_order_id=order.id))
+        undelivered = self._sell(self.customer, [(self.motor, 1)])
+        self.assertFalse(undelivered.with_env(coordinator).can_create_aftersales_rma)
+        with self.assertRaisesRegex(UserError, "delivered no unit"):
+            undelivered.with_env(coordinator).action_create_aftersales_rma()
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintScreens(AftersalesCase):
+
+    def _visible_header_buttons(self, record):
+        """The header buttons of the record's form that its values leave visible."""
+        arch = etree.fromstring(record.get_view(view_type="form")["arch"])
+        values = {name: record[name] for name in record._fields if name.startswith("can_") or name == "state"}
+        return [
+            button.get("name") for button in arch.find("header").iter("button")
+            if not safe_eval(button.get("invisible", "False"), values)
+        ]
+
+    def test_a_new_complaint_shows_only_its_next_steps_and_offers_rma_and_repair_in_the_action_menu(self):
+        complaint = self.env["aftersales.complaint"].create({
+            "partner_id": self.customer.id, "product_id": self.motor.id, "onsite_required": False,
+        })
+        self.assertEqual(
+            self._visible_header_buttons(complaint),
+            ["action_acknowledge", "action_investigate", "action_wait_customer", "action_cancel"],
+        )
+        toolbar = complaint.get_views([(False, "form")], {"toolbar": True})["views"]["form"]["toolbar"]
+        server_actions = (
+            self.env.ref("aftersales_service.action_aftersales_complaint_create_rma")
+            | self.env.ref("aftersales_service.action_aftersales_complaint_create_repair")
+        )
+        self.assertLessEqual(set(server_actions.ids), {action["id"] for action in toolbar["action"]})
+        complaint.action_cancel()
+        server_action = self.env.ref("aftersales_service.action_aftersales_complaint_create_rma")
+        with self.assertRaises(UserError):
+            server_action.with_context(active_model=complaint._name, active_id=complaint.id).run()
