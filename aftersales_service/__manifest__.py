@@ -52,7 +52,10 @@
         "demo/aftersales_return_visit_demo.xml",
     ],
     "assets": {
-        "web.assets_backend": ["aftersales_service/static/src/fields/*.js"],
+        "web.assets_backend": [
+            "aftersales_service/static/src/fields/*.js",
+            "aftersales_service/static/src/overview/*",
+        ],
     },
     "application": True,
 }

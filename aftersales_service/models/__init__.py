@@ -21,6 +21,7 @@ from . import aftersales_survey
 from . import aftersales_survey_line
 from . import aftersales_return_visit
 from . import aftersales_follow_up
+from . import aftersales_overview
 from . import account_move
 from . import account_move_line
 from . import product_template

@@ -1,6 +1,6 @@
 from lxml import etree
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -138,3 +138,30 @@ class TestComplaintScreens(AftersalesCase):
         server_action = self.env.ref("aftersales_service.action_aftersales_complaint_create_rma")
         with self.assertRaises(UserError):
             server_action.with_context(active_model=complaint._name, active_id=complaint.id).run()
+
+
+@tagged("post_install", "-at_install")
+class TestOverview(RmaCase):
+    """The app's first screen counts what its tiles open."""
+
+    def _tiles(self, user):
+        overview = self.env["aftersales.overview"].with_user(user).get_overview()
+        return overview, {tile["key"]: tile for tile in overview["rma_states"] + overview["tiles"]}
+
+    def test_overview_counts_what_each_tile_opens_and_is_for_after_sales_users(self):
+        order, lots = self._sell_and_deliver(["OV-1", "OV-2"])
+        rma = self._new_rma(order, lots[:1])
+        overview, tiles = self._tiles(self.coordinator)
+        self.assertEqual(
+            list(tiles)[:6], ["draft", "confirmed", "received", "inspected", "decided", "processed"], "workflow order"
+        )
+        for key, tile in tiles.items():
+            action = tile["action"]
+            found = self.env[action["res_model"]].with_user(self.coordinator).search(action["domain"])
+            self.assertEqual(len(found), tile["count"], key)
+        self.assertIn(rma, self.env["aftersales.rma"].search(tiles["draft"]["action"]["domain"]))
+        self.assertEqual(overview["return_rate"]["points"][-1]["value"], 0.0, "this month: 2 delivered, none back")
+        self.env["aftersales.complaint"].create({"partner_id": self.customer.id})
+        self.assertEqual(self._tiles(self.coordinator)[1]["this_month"]["count"], tiles["this_month"]["count"] + 1)
+        with self.assertRaises(AccessError):
+            self.env["aftersales.overview"].with_user(self.stock_user).get_overview()
