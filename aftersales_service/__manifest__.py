@@ -56,6 +56,7 @@
             "aftersales_service/static/src/fields/*.js",
             "aftersales_service/static/src/overview/*",
         ],
+        "web.assets_tests": ["aftersales_service/static/tests/tours/*.js"],
     },
     "application": True,
 }

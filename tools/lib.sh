@@ -28,9 +28,27 @@ PY
     ADDONS_PATH="$(sed -n 2p <<<"$probe"),$ROOT"
 }
 
+# ensure_packages COMMAND:PACKAGE ...: each COMMAND is on the PATH, else its Debian PACKAGE is
+# installed with apt-get when running as root; otherwise stops and names what to install.
+ensure_packages() {
+    local wanted=() entry
+    for entry in "$@"; do
+        command -v "${entry%%:*}" >/dev/null 2>&1 || wanted+=("${entry#*:}")
+    done
+    [ ${#wanted[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "== installing ${wanted[*]} (apt-get)"
+        apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${wanted[@]}" >/dev/null \
+            || die "apt-get could not install ${wanted[*]}"
+    else
+        die "missing ${wanted[*]}: install them (Debian/Ubuntu: sudo apt-get install ${wanted[*]}) and run again."
+    fi
+}
+
 # Starts the local PostgreSQL cluster when it is not running, and makes sure the current
 # user has a superuser role in it.
 ensure_postgres() {
+    ensure_packages pg_lsclusters:postgresql pg_isready:postgresql-client
     if ! pg_isready -q 2>/dev/null; then
         command -v pg_lsclusters >/dev/null || die "PostgreSQL is not running and pg_ctlcluster is not available to start it."
         local version cluster

@@ -15,3 +15,4 @@ from . import test_setup
 from . import test_access_rights
 from . import test_rma_concurrency
 from . import test_screens
+from . import test_tours
