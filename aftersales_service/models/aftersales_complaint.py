@@ -114,9 +114,8 @@ class AftersalesComplaint(models.Model):
         readonly=True, copy=False, help="How and by whom the customer confirmed the resolution."
     )
     closed_date = fields.Datetime(readonly=True, copy=False)
-    customer_tz = fields.Char(
-        compute="_compute_customer_tz", help="The customer's time zone, else the company's: deadlines told to the "
-        "customer are in it.",
+    company_tz = fields.Char(
+        compute="_compute_company_tz", help="The company's time zone: the deadlines told to the customer are in it.",
     )
 
     can_edit_intake = fields.Boolean(compute="_compute_can")
@@ -146,10 +145,10 @@ class AftersalesComplaint(models.Model):
         for complaint in self:
             complaint.received_day = complaint.company_id._aftersales_date(complaint.date_received)
 
-    @api.depends("partner_id.tz", "company_id")
-    def _compute_customer_tz(self):
+    @api.depends("company_id")
+    def _compute_company_tz(self):
         for complaint in self:
-            complaint.customer_tz = complaint.partner_id.tz or complaint.company_id._aftersales_tz().zone
+            complaint.company_tz = complaint.company_id._aftersales_tz().zone
 
     @api.depends("kind")
     def _compute_onsite_required(self):

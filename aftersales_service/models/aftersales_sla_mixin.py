@@ -371,9 +371,11 @@ class AftersalesSlaMixin(models.AbstractModel):
         }[event]
 
     def _escalation_note(self, event):
-        """The chatter note of an escalation event, with the deadline in the company's time zone."""
+        """The chatter note of an escalation event, with the deadline in the company's time zone, in the language's
+        format without seconds (docs/security.md §6)."""
         deadline = format_datetime(
-            self.env, self.sla_next_deadline or self.escalation_deadline, tz=self.company_id._aftersales_tz().zone
+            self.env, self.sla_next_deadline or self.escalation_deadline, tz=self.company_id._aftersales_tz().zone,
+            dt_format="short",
         )
         if event == "at_risk":
             return self.env._("Service level at risk: the deadline of %(deadline)s is near.", deadline=deadline)

@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 
 from odoo import fields
@@ -44,24 +45,39 @@ class TestComplaintFlow(RmaCase):
         self.assertNotEqual(first.name, second.name)
         self.assertEqual(first.state, "new")
 
-    def test_acknowledgement_tells_the_deadline_in_the_customers_or_the_companys_time_zone(self):
+    def test_acknowledgement_tells_the_deadline_in_the_companys_time_zone_without_seconds(self):
         self.company.resource_calendar_id.tz = "Asia/Shanghai"
         self.coordinator.tz = "America/New_York"
-        self.customer.tz = False
+        self.customer.tz = "Europe/Paris"
         complaint = self._complaint(date_received=fields.Datetime.to_datetime("2026-11-20 02:00:00"))
         complaint.with_user(self.coordinator).action_acknowledge()
         self._run_follow_ups()
         body = complaint.message_ids.filtered(lambda message: "We will come back" in (message.body or ""))[:1].body
-        # 48 hours after 02:00 UTC is 22 November 02:00 UTC, 10:00 in Shanghai (not 21:00 in New York).
-        self.assertIn("10:00:00", body)
+        # 48 hours after 02:00 UTC is 22 November 02:00 UTC: 10:00 in Shanghai, not 21:00 in New York or 03:00 in
+        # Paris, in the language's format without seconds.
+        self.assertIn("11/22/2026 10:00", body)
+        self.assertNotIn("10:00:00", body)
         self.assertIn("Asia/Shanghai", body)
-        self.customer.tz = "Europe/Paris"
-        second = self._complaint(date_received=fields.Datetime.to_datetime("2026-11-20 02:00:00"))
-        second.with_user(self.coordinator).action_acknowledge()
-        self._run_follow_ups()
-        body = second.message_ids.filtered(lambda message: "We will come back" in (message.body or ""))[:1].body
-        self.assertIn("3:00:00", body, "03:00 in Paris")
-        self.assertIn("Europe/Paris", body)
+
+    def test_complaint_form_pdf_prints_kind_and_dimension_times_without_seconds_and_no_empty_responsibility(self):
+        complaint = self._complaint(
+            date_received=fields.Datetime.to_datetime("2026-11-20 02:00:00"), kind="complaint", dimension="quality"
+        )
+
+        def printed():
+            html = self.env["ir.actions.report"]._render_qweb_html(
+                "aftersales_service.action_report_complaint_form", complaint.ids
+            )[0].decode()
+            return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+        text = printed()
+        self.assertIn("Kind: Complaint, Product Quality", text)
+        self.assertRegex(text, r"Received: 11/20/2026 \d\d:00")
+        self.assertNotRegex(text, r"\d\d:\d\d:\d\d", "no seconds")
+        self.assertNotIn("Responsibility:", text, "nothing to say yet")
+        complaint.action_investigate()
+        complaint.responsibility = "carrier"
+        self.assertIn("Responsibility: Carrier", printed())
 
     def test_serial_picks_the_customers_delivery_record(self):
         order, lots = self._sell_and_deliver(["CPL-SN-01"])

@@ -160,6 +160,12 @@ class TestRmaRules(RmaCase):
         self.assertIn("goodwill refund", rma.message_ids[0].body)
         rma.with_user(self.coordinator).action_decide()
         self.assertEqual(rma.state, "decided")
+        slip = self.env["ir.actions.report"]._render_qweb_html(
+            "aftersales_service.action_report_rma_return_slip", rma.ids
+        )[0].decode()
+        self.assertIn("Key account: goodwill refund agreed by the sales director", slip)
+        self.assertIn("Refund", slip)
+        self.assertNotIn(rma.line_ids.return_rule, slip, "the rule that proposed another decision is not printed")
 
     def test_an_override_cannot_be_forged_nor_survive_new_findings(self):
         order, lots = self._sell_and_deliver(["RL-OV2"])
