@@ -22,9 +22,9 @@ export class AftersalesOverview extends Component {
         return this.actionService.doAction(action);
     }
 
-    barWidth(points, value) {
+    barStyle(points, value) {
         const highest = Math.max(...points.map((point) => point.value), 0);
-        return `width: ${highest ? Math.round((100 * value) / highest) : 0}%`;
+        return `height: 0.75rem; width: ${highest ? Math.round((100 * value) / highest) : 0}%`;
     }
 }
 

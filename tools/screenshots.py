@@ -1,0 +1,140 @@
+"""Screenshots of the main screens of aftersales_service, taken in headless Chromium on a running demo database
+(see tools/screenshots). Logs in as admin through JSON-RPC, then opens each screen in the browser through the
+DevTools protocol and saves it as a PNG."""
+import argparse
+import base64
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+from http.cookiejar import CookieJar
+
+import websocket
+
+# name, URL path (or a function of the demo ids), CSS selector that shows the screen is ready
+SCREENS = [
+    ("overview", "/odoo/action-aftersales_service.action_aftersales_overview", ".o_aftersales_overview"),
+    ("rma-kanban", "/odoo/action-aftersales_service.action_aftersales_rma?view_type=kanban", ".o_kanban_record"),
+    ("rma-form", "/odoo/action-aftersales_service.action_aftersales_rma/{rma_demo_processed}", ".o_form_view"),
+    ("complaint-kanban", "/odoo/action-aftersales_service.action_aftersales_complaint?view_type=kanban",
+     ".o_kanban_record"),
+    ("complaint-form", "/odoo/action-aftersales_service.action_aftersales_complaint/{complaint_demo_overdue}",
+     ".o_form_view"),
+    ("delivery-records", "/odoo/action-aftersales_service.action_aftersales_delivery_record", ".o_data_row"),
+    ("return-rate", "/odoo/action-aftersales_service.action_aftersales_return_rate_report", ".o_pivot"),
+    ("complaint-kpis", "/odoo/action-aftersales_service.action_aftersales_complaint_kpi", ".o_pivot"),
+]
+DEMO_RECORDS = ("rma_demo_processed", "complaint_demo_overdue")
+
+
+class Rpc:
+    """JSON-RPC to the Odoo server, with the session cookie of the login."""
+
+    def __init__(self, url):
+        self.url = url
+        self.cookies = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def call(self, path, **params):
+        request = urllib.request.Request(
+            self.url + path, json.dumps({"jsonrpc": "2.0", "params": params}).encode(),
+            {"Content-Type": "application/json"},
+        )
+        with self.opener.open(request) as response:
+            answer = json.load(response)
+        if "error" in answer:
+            raise RuntimeError(answer["error"]["data"]["message"])
+        return answer["result"]
+
+    def session_id(self):
+        return next(cookie.value for cookie in self.cookies if cookie.name == "session_id")
+
+
+class Chromium:
+    """A headless Chromium driven through its DevTools websocket."""
+
+    def __init__(self, width, height):
+        self.profile = tempfile.mkdtemp(prefix="aftersales-screenshots-")
+        self.process = subprocess.Popen(
+            [shutil.which("chromium") or "chromium", "--headless=new", "--no-sandbox", "--disable-gpu",
+             "--hide-scrollbars", f"--window-size={width},{height}", "--remote-debugging-port=0",
+             f"--user-data-dir={self.profile}", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        port_file = os.path.join(self.profile, "DevToolsActivePort")
+        for _ in range(100):
+            if os.path.exists(port_file) and open(port_file, encoding="utf-8").read().strip():
+                break
+            time.sleep(0.1)
+        port = open(port_file, encoding="utf-8").read().split()[0]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list") as response:
+            page = next(target for target in json.load(response) if target["type"] == "page")
+        self.socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60)
+        self.ids = itertools.count(1)
+
+    def send(self, method, **params):
+        message_id = next(self.ids)
+        self.socket.send(json.dumps({"id": message_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.socket.recv())
+            if message.get("id") == message_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+
+    def wait_for(self, selector, timeout=30):
+        expression = f"!!document.querySelector({json.dumps(selector)})"
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.send("Runtime.evaluate", expression=expression)["result"].get("value"):
+                return
+            time.sleep(0.3)
+        raise TimeoutError(f"{selector} did not show")
+
+    def close(self):
+        self.socket.close()
+        self.process.terminate()
+        self.process.wait()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--login", default="admin")
+    parser.add_argument("--password", default="admin")
+    args = parser.parse_args()
+
+    rpc = Rpc(args.url)
+    rpc.call("/web/session/authenticate", db=args.db, login=args.login, password=args.password)
+    ids = {
+        data["name"]: data["res_id"]
+        for data in rpc.call("/web/dataset/call_kw", model="ir.model.data", method="search_read", args=[
+            [("module", "=", "aftersales_service"), ("name", "in", DEMO_RECORDS)], ["name", "res_id"],
+        ], kwargs={})
+    }
+    os.makedirs(args.out, exist_ok=True)
+    browser = Chromium(1440, 900)
+    try:
+        browser.send("Network.enable")
+        browser.send("Network.setCookie", name="session_id", value=rpc.session_id(), url=args.url)
+        for name, path, ready in SCREENS:
+            browser.send("Page.navigate", url=args.url + path.format(**ids))
+            browser.wait_for(ready)
+            time.sleep(1.5)  # let the last rendering and the fonts settle
+            png = base64.b64decode(browser.send("Page.captureScreenshot", format="png")["data"])
+            with open(os.path.join(args.out, f"{name}.png"), "wb") as image:
+                image.write(png)
+            print(f"{name}.png")
+    finally:
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
