@@ -33,6 +33,7 @@ class AftersalesDeliveryRecord(models.Model):
     _name = "aftersales.delivery.record"
     _description = "Delivery Record"
     _inherit = ["mail.thread", "mail.activity.mixin", "aftersales.rma.mixin", "aftersales.protected.fields.mixin"]
+    _aftersales_rma_links = (("aftersales.rma.line", "delivery_record_id", "rma_id"),)
     _order = "delivery_date desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["lot_id", "picking_id", "sale_order_id", "product_id"]
@@ -525,8 +526,6 @@ class AftersalesDeliveryRecord(models.Model):
             if (quantity := record._returnable_quantity()) > 0
         ]
 
-    def _aftersales_rma_domain(self):
-        return [("line_ids.delivery_record_id", "in", self.ids)]
 
     # Business rules: warranty check -----------------------------------------------------------
 

@@ -8,6 +8,7 @@ class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "aftersales.delivery.mixin", "aftersales.rma.mixin"]
     _aftersales_delivery_field = "partner_id"
+    _aftersales_rma_links = (("aftersales.rma", "partner_id", "id"),)
 
     aftersales_channel = fields.Selection(
         CUSTOMER_CHANNELS,
@@ -56,5 +57,5 @@ class ResPartner(models.Model):
     def _aftersales_delivery_key(self):
         return self.commercial_partner_id
 
-    def _aftersales_rma_domain(self):
-        return [("partner_id", "in", self.commercial_partner_id.ids)]
+    def _aftersales_rma_key(self):
+        return self.commercial_partner_id

@@ -6,6 +6,10 @@ class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "aftersales.delivery.mixin", "aftersales.rma.mixin"]
     _aftersales_delivery_field = "sale_order_id"
+    _aftersales_rma_links = (
+        ("aftersales.rma", "sale_order_id", "id"),
+        ("aftersales.rma.line", "delivery_record_id.sale_order_id", "rma_id"),
+    )
 
     # Fields -----------------------------------------------------------------------------------
 
@@ -31,8 +35,3 @@ class SaleOrder(models.Model):
                                        order=self.name))
         records = self.env["aftersales.delivery.record"].search([("sale_order_id", "=", self.id)])
         return records.action_create_rma()
-
-    # Business rules ---------------------------------------------------------------------------
-
-    def _aftersales_rma_domain(self):
-        return ["|", ("sale_order_id", "in", self.ids), ("line_ids.delivery_record_id.sale_order_id", "in", self.ids)]

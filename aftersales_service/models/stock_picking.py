@@ -8,6 +8,10 @@ class StockPicking(models.Model):
     _name = "stock.picking"
     _inherit = ["stock.picking", "aftersales.delivery.mixin", "aftersales.rma.mixin", "aftersales.protected.fields.mixin"]
     _aftersales_delivery_field = "picking_id"
+    _aftersales_rma_links = (
+        ("stock.picking", "id", "aftersales_rma_id"),
+        ("aftersales.rma.line", "delivery_record_id.picking_id", "rma_id"),
+    )
     _frozen_fields = ("aftersales_rma_id", "aftersales_rma_role")
 
     # Fields -----------------------------------------------------------------------------------
@@ -70,5 +74,3 @@ class StockPicking(models.Model):
             rmas._transfers_validated(self.sudo().filtered("aftersales_rma_id"))
         return res
 
-    def _aftersales_rma_domain(self):
-        return ["|", ("picking_ids", "in", self.ids), ("line_ids.delivery_record_id.picking_id", "in", self.ids)]

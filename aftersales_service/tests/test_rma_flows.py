@@ -412,6 +412,26 @@ class TestRmaFlows(RmaCase):
         with self.assertRaisesRegex(UserError, "can no longer be changed"):
             rma.line_ids.decision = "scrap"
 
+    def test_rma_counters_of_many_orders_cost_the_queries_of_one(self):
+        (first, first_lots), (second, second_lots), (third, _lots) = (
+            self._sell_and_deliver(serials) for serials in (["R-C1"], ["R-C2", "R-C3"], ["R-C4"])
+        )
+        self._new_rma(first, first_lots)
+        self._new_rma(second, second_lots[:1])
+        self._new_rma(second, second_lots[1:])
+
+        def counters(orders):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            values = orders.with_user(self.coordinator).mapped("aftersales_rma_count")
+            return values, self.env.cr.sql_log_count - before
+
+        values, queries_of_one = counters(first)
+        self.assertEqual(values, [1])
+        values, queries_of_three = counters(first | second | third)
+        self.assertEqual(values, [1, 2, 0])
+        self.assertEqual(queries_of_three, queries_of_one)
+
     def test_rma_started_from_a_delivery_and_smart_buttons(self):
         order, lots = self._sell_and_deliver(["R-M1", "R-M2"])
         picking = order.picking_ids
