@@ -5,7 +5,7 @@ over 24 months (50 products, 200 sale orders, 181 customers, one of them with 50
 unit each and 100,000 complaints; then makes the calls the web client makes for each screen, as the
 administrator: the first call with the ORM cache emptied (cold), then the median of five more (warm), with the
 SQL queries of a warm call. The same at a tenth of the volume shows whether a query count grows with the data.
-Targets: every screen <= 300 ms warm and <= 1 s cold; query counts equal at both volumes.
+Targets: every screen <= 300 ms warm and <= 1 s cold; no more queries at the full volume than at a tenth.
 """
 
 # A benchmark reports on standard output.
@@ -133,8 +133,8 @@ def screens(env, data):
     start = env.company._aftersales_today().replace(day=1) - relativedelta(months=23)
 
     def pivot(model, domain, rows, cols, measures):
-        for groupby in ([], [rows], [cols], [rows, cols]):
-            model.formatted_read_group(domain, groupby, measures)
+        # The pivot view asks for its totals, rows, columns and cells at once, as grouping sets.
+        model.formatted_read_grouping_sets(domain, [[], [rows], [cols], [rows, cols]], measures)
 
     def kanban(model, domain, specification):
         model.with_context(read_group_expand=True).web_read_group(
@@ -206,8 +206,8 @@ def main():
     for name, (cold, warm, queries) in full.items():
         print("  %-58s %6.0f ms %6.0f ms %8d %8d%s" % (
             name, 1000 * cold, 1000 * warm, queries, small[name][2],
-            "" if cold <= 1.0 and warm <= 0.3 and queries == small[name][2] else "   <- misses a target"))
-    print("  targets: warm <= 300 ms, cold <= 1 s, queries equal at both volumes")
+            "" if cold <= 1.0 and warm <= 0.3 and queries <= small[name][2] else "   <- misses a target"))
+    print("  targets: warm <= 300 ms, cold <= 1 s, no more queries at the full volume than at a tenth")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from . import aftersales_department
 from . import aftersales_rma_reason
 from . import aftersales_rma
 from . import aftersales_rma_line
+from . import aftersales_delivery_month
 from . import aftersales_return_rate_report
 from . import aftersales_sla_policy
 from . import aftersales_complaint

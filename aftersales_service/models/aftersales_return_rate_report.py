@@ -58,8 +58,8 @@ class AftersalesReturnRateReport(models.Model):
         """The return rate of each month's deliveries per product: units of them received on RMAs / units
         delivered, and the same over the twelve months up to it (docs/rma.md §12).
 
-        Each row takes the id of its first delivery record, so that filters on the company and the product reach
-        the delivery records.
+        The months come from the monthly figures the database keeps (``aftersales.delivery.month``): the report
+        reads a few rows per product and month, not the delivery records.
         """
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(SQL(
@@ -72,18 +72,9 @@ class AftersalesReturnRateReport(models.Model):
                        100.0 * SUM(returned_qty) OVER rolling / NULLIF(SUM(delivered_qty) OVER rolling, 0)
                            AS rolling_return_rate
                   FROM (
-                        SELECT MIN(record.id) AS id, record.company_id, record.product_id, record.product_categ_id,
-                               date_trunc('month', record.delivery_date)::date AS month,
-                               SUM(record.quantity) AS delivered_qty,
-                               COALESCE(SUM(returned.qty), 0) AS returned_qty
-                          FROM aftersales_delivery_record record
-                     LEFT JOIN (
-                                SELECT delivery_record_id, SUM(qty_received) AS qty
-                                  FROM aftersales_rma_line
-                                 WHERE delivery_record_id IS NOT NULL AND qty_received > 0
-                              GROUP BY delivery_record_id
-                               ) returned ON returned.delivery_record_id = record.id
-                      GROUP BY record.company_id, record.product_id, record.product_categ_id, month
+                        SELECT id, company_id, product_id, product_categ_id, month,
+                               delivered_qty, rma_returned_qty AS returned_qty
+                          FROM aftersales_delivery_month
                        ) cohorts
                 WINDOW rolling AS (
                     PARTITION BY company_id, product_id, product_categ_id

@@ -37,6 +37,7 @@ MATRIX = {
     "aftersales.rma":                       ("",    "",      "",    "rwcu", "rwcu",  ""),
     "aftersales.rma.line":                  ("",    "",      "",    "rwcu", "rwcu",  ""),
     "aftersales.return.rate.report":        ("",    "",      "",    "r",    "r",     ""),
+    "aftersales.delivery.month":            ("",    "",      "",    "r",    "r",     ""),
     "aftersales.complaint":                 ("",    "",      "",    "rwcu", "rwcu",  ""),
     "aftersales.sla.policy":                ("",    "",      "",    "r",    "rwcu",  ""),
     "aftersales.sla.policy shared":         ("",    "",      "",    "r",    "rwcu",  "rwcu"),
@@ -294,6 +295,11 @@ class TestAccessRights(RmaCase):
             ),
             "aftersales.return.rate.report": Subject(
                 env["aftersales.return.rate.report"].search([("company_id", "=", company)], limit=1),
+                {"company_id": company, "product_id": cls.cable.id},
+                {"delivered_qty": 1.0},
+            ),
+            "aftersales.delivery.month": Subject(
+                env["aftersales.delivery.month"].search([("company_id", "=", company)], limit=1),
                 {"company_id": company, "product_id": cls.cable.id},
                 {"delivered_qty": 1.0},
             ),

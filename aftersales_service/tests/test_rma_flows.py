@@ -502,6 +502,48 @@ class TestRmaFlows(RmaCase):
         )
         self.assertEqual((delivered, returned, rate), (5.0, 1.0, 20.0), "1 of 5 units, not the mean of 25 % and 0 %")
 
+    def test_monthly_figures_follow_every_change_and_answer_as_the_records_would(self):
+        records = self.env["aftersales.delivery.record"].with_user(self.coordinator)
+        groupings = [[], ["product_id"], ["delivery_date:month"], ["product_id", "delivery_date:month"]]
+        aggregates = ["__count", "quantity:sum", "qty_returned:sum"]
+
+        def answers():
+            """The monthly figures' answer, and the records' own (a filter on the id sends the request to them)."""
+            ours = records.formatted_read_grouping_sets([], groupings, aggregates)
+            own = records.formatted_read_grouping_sets([("id", "!=", 0)], groupings, aggregates)
+            return ours, own
+
+        def received_in(month):
+            return sum(self.env["aftersales.delivery.month"].search([
+                ("product_id", "=", self.motor.id), ("month", "=", month),
+            ]).mapped("rma_returned_qty"))
+
+        with freeze_time("2026-02-10 09:00"):
+            order, lots = self._sell_and_deliver(["R-MF1", "R-MF2", "R-MF3"])
+        with freeze_time("2026-03-05 09:00"):
+            self._sell_and_deliver(["R-MF4"])
+        self.assertEqual(*answers())
+        self._return(order.picking_ids, {self.motor: 1.0})
+        self.env.flush_all()
+        self.assertEqual(*answers())
+        with freeze_time("2026-04-02 09:00"):
+            self._approve_and_receive(self._new_rma(order, lots[2:]))
+        self.env.flush_all()
+        self.assertEqual(received_in(date(2026, 2, 1)), 1.0, "received in April, counted in February")
+        self.assertEqual(*answers())
+        unreturned = self._records(lot_id=lots[1].id)
+        unreturned.with_user(self.manager).unlink()
+        self.env.flush_all()
+        ours, own = answers()
+        self.assertEqual(ours, own)
+        self.assertEqual(ours[0][0]["__count"], records.search_count([]))
+        deltas = self.env.cr.execute("SELECT count(*) FROM aftersales_delivery_month_delta") or self.env.cr.fetchone()
+        self.env["aftersales.delivery.month"]._cron_compact()
+        self.env.cr.execute("SELECT count(*) FROM aftersales_delivery_month_delta")
+        self.assertLess(self.env.cr.fetchone()[0], deltas[0], "folded into one row per month")
+        self.assertEqual(answers()[0], ours)
+        self.assertEqual(received_in(date(2026, 2, 1)), 1.0)
+
     def test_plain_return_of_an_rma_receipt_is_not_part_of_the_rma(self):
         order, lots = self._sell_and_deliver(["RMA-COPY-01"])
         rma = self._new_rma(order, lots)

@@ -1,0 +1,193 @@
+from odoo import api, fields, models, tools
+from odoo.tools import SQL
+
+# The figures each change of a delivery record or an RMA line adds to its month, signed:
+# (company, product, category, month) → units, quantity delivered, quantity returned by stock returns,
+# quantity received back on RMAs.
+DELTA_COLUMNS = SQL(
+    "company_id, product_id, product_categ_id, month, record_count, delivered_qty, qty_returned, rma_returned_qty"
+)
+
+
+class AftersalesDeliveryMonth(models.Model):
+    """Units delivered and returned per company, product, category and month of delivery, kept by the database
+    itself at every change of the delivery records and RMA lines: the monthly figures of half a million units
+    read in milliseconds (docs/delivery-records.md §5).
+
+    Each statement that inserts, changes or deletes delivery records or RMA lines appends the signed
+    differences it makes to ``aftersales_delivery_month_delta`` (statement triggers: no row is updated in
+    place, so concurrent deliveries never wait for each other); this model is the view summing them. A daily job
+    folds the differences into one row per month (:meth:`_cron_compact`). Installation and every update rebuild
+    the differences from the records.
+    """
+
+    _name = "aftersales.delivery.month"
+    _description = "Delivered Units per Month"
+    _auto = False
+    _order = "month desc, product_id"
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
+    product_categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
+    month = fields.Date(string="Delivery Month", readonly=True)
+    record_count = fields.Integer(string="Units", readonly=True)
+    delivered_qty = fields.Float(string="Delivered", readonly=True)
+    qty_returned = fields.Float(string="Returned by Stock Returns", readonly=True)
+    rma_returned_qty = fields.Float(string="Received on RMAs", readonly=True)
+
+    def init(self):
+        cr = self.env.cr
+        cr.execute(SQL("""
+            CREATE TABLE IF NOT EXISTS aftersales_delivery_month_delta (
+                id bigserial PRIMARY KEY,
+                company_id integer NOT NULL,
+                product_id integer NOT NULL,
+                product_categ_id integer,
+                month date NOT NULL,
+                record_count integer NOT NULL,
+                delivered_qty numeric NOT NULL,
+                qty_returned numeric NOT NULL,
+                rma_returned_qty numeric NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS aftersales_delivery_month_delta_key_idx
+                ON aftersales_delivery_month_delta (company_id, product_id, month);
+
+            CREATE OR REPLACE FUNCTION aftersales_delivery_month_records_changed() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+                    INSERT INTO aftersales_delivery_month_delta (%(columns)s)
+                    SELECT company_id, product_id, product_categ_id, date_trunc('month', delivery_date)::date,
+                           count(*), sum(quantity), sum(coalesce(qty_returned, 0)), 0
+                      FROM new_rows GROUP BY 1, 2, 3, 4;
+                ELSIF TG_OP = 'DELETE' THEN
+                    INSERT INTO aftersales_delivery_month_delta (%(columns)s)
+                    SELECT company_id, product_id, product_categ_id, date_trunc('month', delivery_date)::date,
+                           -count(*), -sum(quantity), -sum(coalesce(qty_returned, 0)), 0
+                      FROM old_rows GROUP BY 1, 2, 3, 4;
+                ELSE
+                    -- Only the rows whose month, product or quantities changed: the others add nothing.
+                    INSERT INTO aftersales_delivery_month_delta (%(columns)s)
+                    SELECT company_id, product_id, product_categ_id, month, sum(units), sum(quantity),
+                           sum(returned), sum(received)
+                      FROM (
+                            SELECT o.company_id, o.product_id, o.product_categ_id,
+                                   date_trunc('month', o.delivery_date)::date AS month, -1 AS units,
+                                   -o.quantity AS quantity, -coalesce(o.qty_returned, 0) AS returned,
+                                   -coalesce(r.qty, 0) AS received
+                              FROM old_rows o JOIN new_rows n ON n.id = o.id
+                         LEFT JOIN (SELECT delivery_record_id, sum(qty_received) AS qty FROM aftersales_rma_line
+                                     WHERE delivery_record_id IN (SELECT id FROM new_rows)
+                                  GROUP BY delivery_record_id) r ON r.delivery_record_id = o.id
+                             WHERE (o.company_id, o.product_id, o.product_categ_id, o.delivery_date, o.quantity,
+                                    coalesce(o.qty_returned, 0))
+                                   IS DISTINCT FROM (n.company_id, n.product_id, n.product_categ_id, n.delivery_date,
+                                                     n.quantity, coalesce(n.qty_returned, 0))
+                         UNION ALL
+                            SELECT n.company_id, n.product_id, n.product_categ_id,
+                                   date_trunc('month', n.delivery_date)::date, 1, n.quantity,
+                                   coalesce(n.qty_returned, 0), coalesce(r.qty, 0)
+                              FROM old_rows o JOIN new_rows n ON n.id = o.id
+                         LEFT JOIN (SELECT delivery_record_id, sum(qty_received) AS qty FROM aftersales_rma_line
+                                     WHERE delivery_record_id IN (SELECT id FROM new_rows)
+                                  GROUP BY delivery_record_id) r ON r.delivery_record_id = n.id
+                             WHERE (o.company_id, o.product_id, o.product_categ_id, o.delivery_date, o.quantity,
+                                    coalesce(o.qty_returned, 0))
+                                   IS DISTINCT FROM (n.company_id, n.product_id, n.product_categ_id, n.delivery_date,
+                                                     n.quantity, coalesce(n.qty_returned, 0))
+                           ) changes
+                  GROUP BY 1, 2, 3, 4;
+                END IF;
+                RETURN NULL;
+            END $$;
+
+            -- What RMA lines received, counted in the month of their unit's delivery.
+            CREATE OR REPLACE FUNCTION aftersales_delivery_month_lines_changed() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO aftersales_delivery_month_delta (%(columns)s)
+                SELECT record.company_id, record.product_id, record.product_categ_id,
+                       date_trunc('month', record.delivery_date)::date, 0, 0, 0, sum(line.qty)
+                  FROM (
+                        SELECT delivery_record_id, -coalesce(qty_received, 0) AS qty FROM old_rows
+                     UNION ALL
+                        SELECT delivery_record_id, coalesce(qty_received, 0) FROM new_rows
+                       ) line
+                  JOIN aftersales_delivery_record record ON record.id = line.delivery_record_id
+              GROUP BY 1, 2, 3, 4
+                HAVING sum(line.qty) <> 0;
+                RETURN NULL;
+            END $$;
+        """, columns=DELTA_COLUMNS))
+        # A trigger with transition tables has one event: one trigger per event, each reading the tables it has.
+        for event, sign, rows in (("insert", SQL(""), SQL("new_rows")), ("delete", SQL("-"), SQL("old_rows"))):
+            cr.execute(SQL("""
+                CREATE OR REPLACE FUNCTION %(function)s() RETURNS trigger
+                LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO aftersales_delivery_month_delta (%(columns)s)
+                    SELECT record.company_id, record.product_id, record.product_categ_id,
+                           date_trunc('month', record.delivery_date)::date, 0, 0, 0,
+                           %(sign)ssum(coalesce(line.qty_received, 0))
+                      FROM %(rows)s line
+                      JOIN aftersales_delivery_record record ON record.id = line.delivery_record_id
+                  GROUP BY 1, 2, 3, 4
+                    HAVING sum(coalesce(line.qty_received, 0)) <> 0;
+                    RETURN NULL;
+                END $$;
+            """, function=SQL.identifier(f"aftersales_delivery_month_lines_{event}"), columns=DELTA_COLUMNS,
+                sign=sign, rows=rows))
+        for table, event, function, tables in (
+            ("aftersales_delivery_record", "INSERT", "records_changed", "NEW TABLE AS new_rows"),
+            ("aftersales_delivery_record", "UPDATE", "records_changed", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+            ("aftersales_delivery_record", "DELETE", "records_changed", "OLD TABLE AS old_rows"),
+            ("aftersales_rma_line", "INSERT", "lines_insert", "NEW TABLE AS new_rows"),
+            ("aftersales_rma_line", "UPDATE", "lines_changed", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+            ("aftersales_rma_line", "DELETE", "lines_delete", "OLD TABLE AS old_rows"),
+        ):
+            trigger = SQL.identifier(f"{table}_month_{event.lower()}")
+            cr.execute(SQL("DROP TRIGGER IF EXISTS %s ON %s", trigger, SQL.identifier(table)))
+            cr.execute(SQL(
+                "CREATE TRIGGER %s AFTER %s ON %s REFERENCING %s FOR EACH STATEMENT EXECUTE FUNCTION %s()",
+                trigger, SQL(event), SQL.identifier(table), SQL(tables),
+                SQL.identifier(f"aftersales_delivery_month_{function}"),
+            ))
+        # Rebuilt from the records at installation and every update: the differences always add up.
+        cr.execute(SQL("""
+            TRUNCATE aftersales_delivery_month_delta;
+            INSERT INTO aftersales_delivery_month_delta (%(columns)s)
+            SELECT record.company_id, record.product_id, record.product_categ_id,
+                   date_trunc('month', record.delivery_date)::date, count(*), sum(record.quantity),
+                   sum(coalesce(record.qty_returned, 0)), coalesce(sum(received.qty), 0)
+              FROM aftersales_delivery_record record
+         LEFT JOIN (SELECT delivery_record_id, sum(qty_received) AS qty FROM aftersales_rma_line
+                     WHERE delivery_record_id IS NOT NULL GROUP BY delivery_record_id) received
+                    ON received.delivery_record_id = record.id
+          GROUP BY 1, 2, 3, 4
+        """, columns=DELTA_COLUMNS))
+        tools.drop_view_if_exists(cr, self._table)
+        cr.execute(SQL("""
+            CREATE VIEW %(table)s AS (
+                SELECT min(id) AS id, company_id, product_id, product_categ_id, month,
+                       sum(record_count) AS record_count, sum(delivered_qty) AS delivered_qty,
+                       sum(qty_returned) AS qty_returned, sum(rma_returned_qty) AS rma_returned_qty
+                  FROM aftersales_delivery_month_delta
+              GROUP BY company_id, product_id, product_categ_id, month
+                HAVING sum(record_count) <> 0 OR sum(rma_returned_qty) <> 0
+            )
+        """, table=SQL.identifier(self._table)))
+
+    @api.model
+    def _cron_compact(self):
+        """Fold the differences into one row per month: the view then sums a few rows per product
+        (docs/delivery-records.md §5)."""
+        self.env.cr.execute(SQL("""
+            WITH folded AS (DELETE FROM aftersales_delivery_month_delta RETURNING %(columns)s)
+            INSERT INTO aftersales_delivery_month_delta (%(columns)s)
+            SELECT company_id, product_id, product_categ_id, month, sum(record_count), sum(delivered_qty),
+                   sum(qty_returned), sum(rma_returned_qty)
+              FROM folded
+          GROUP BY company_id, product_id, product_categ_id, month
+            HAVING sum(record_count) <> 0 OR sum(delivered_qty) <> 0 OR sum(qty_returned) <> 0
+                OR sum(rma_returned_qty) <> 0
+        """, columns=DELTA_COLUMNS))
