@@ -169,7 +169,7 @@ class AftersalesDeliveryMonth(models.Model):
         cr.execute(SQL("""
             CREATE VIEW %(table)s AS (
                 SELECT min(id) AS id, company_id, product_id, product_categ_id, month,
-                       sum(record_count) AS record_count, sum(delivered_qty) AS delivered_qty,
+                       sum(record_count)::integer AS record_count, sum(delivered_qty) AS delivered_qty,
                        sum(qty_returned) AS qty_returned, sum(rma_returned_qty) AS rma_returned_qty
                   FROM aftersales_delivery_month_delta
               GROUP BY company_id, product_id, product_categ_id, month

@@ -288,10 +288,6 @@ class AftersalesDeliveryRecord(models.Model):
     def _monthly_request(self, domain, groupings, aggregates, order):
         """The same request put to the monthly figures, or None when they cannot answer it: another filter,
         grouping or figure, or record rules of the user beyond the company's (docs/delivery-records.md §5)."""
-        rules = self.env["ir.rule"]._get_rules(self._name, mode="read")
-        company_rule = self.env.ref("aftersales_service.aftersales_delivery_record_company_rule", raise_if_not_found=False)
-        if rules - company_rule:
-            return None
         if any(condition.field_expr not in MONTHLY_FILTERS for condition in Domain(domain).iter_conditions()):
             return None
         if not all(spec in MONTHLY_GROUPBY for grouping in groupings for spec in grouping):
@@ -300,13 +296,17 @@ class AftersalesDeliveryRecord(models.Model):
             return None
         terms = []
         for term in (order or "").split(","):
-            spec, *direction = term.split()
-            if not spec:
+            if not term.strip():
                 continue
+            spec, *direction = term.split()
             mapped = MONTHLY_GROUPBY.get(spec) or MONTHLY_AGGREGATES.get(spec)
             if not mapped:
                 return None
             terms.append(" ".join([mapped, *direction]))
+        # Last, as it reads the rules: the other checks turn the module's own groupings away for free.
+        rules = self.env["ir.rule"]._get_rules(self._name, mode="read")
+        if rules - self.env.ref("aftersales_service.aftersales_delivery_record_company_rule"):
+            return None
         return (
             domain,
             [[MONTHLY_GROUPBY[spec] for spec in grouping] for grouping in groupings],

@@ -523,6 +523,10 @@ class TestRmaFlows(RmaCase):
         with freeze_time("2026-03-05 09:00"):
             self._sell_and_deliver(["R-MF4"])
         self.assertEqual(*answers())
+        self.assertEqual(
+            records._read_group([("product_id", "=", self.motor.id)], ["product_id"], ["__count"]), [(self.motor, 4)],
+            "without an order too",
+        )
         self._return(order.picking_ids, {self.motor: 1.0})
         self.env.flush_all()
         self.assertEqual(*answers())
