@@ -45,7 +45,7 @@ class AftersalesDocumentMixin(models.AbstractModel):
             if vals.get("name", "/") == "/":
                 vals["name"] = self._next_number(company)
             # Nobody given by a real user is nobody; the system gets the document a real person.
-            if not vals.get("user_id") and ("user_id" not in vals or not self._default_user()):
+            if not vals.get("user_id") and not self._default_user():
                 vals["user_id"] = company._aftersales_assignee(self.env.user).id
         return super().create(vals_list)
 
@@ -63,11 +63,10 @@ class AftersalesDocumentMixin(models.AbstractModel):
 
     @api.model
     def _default_user(self):
-        """The user creating the document, when a real user; the system and portal users leave it to
-        :meth:`create`, which gives the document to the company's after-sales responsible
-        (docs/README.md, responsibility)."""
+        """The user creating the document, unless it is the system: then :meth:`create` gives the document to the
+        company's after-sales responsible (docs/README.md, responsibility). Portal users create none."""
         user = self.env.user
-        return user.browse() if user._is_superuser() or user.share else user
+        return user.browse() if user._is_superuser() else user
 
     @api.model
     def _next_number(self, company):

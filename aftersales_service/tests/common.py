@@ -9,6 +9,11 @@ class AftersalesCase(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env.company
+        # The company, and the companies a test creates (their calendars take the creating user's time zone),
+        # work on UTC unless a test says otherwise: their day is then the tests' date.today(), at any hour the suite
+        # runs (the module reads every day in the company's time zone).
+        cls.env.user.tz = "UTC"
+        cls.company.resource_calendar_id.tz = "UTC"
         cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
         cls.stock_location = cls.warehouse.lot_stock_id
         cls.customer_location = cls.env.ref("stock.stock_location_customers")
