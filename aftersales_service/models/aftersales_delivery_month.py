@@ -66,36 +66,27 @@ class AftersalesDeliveryMonth(models.Model):
                            -count(*), -sum(quantity), -sum(coalesce(qty_returned, 0)), 0
                       FROM old_rows GROUP BY 1, 2, 3, 4;
                 ELSE
-                    -- Only the rows whose month, product or quantities changed: the others add nothing.
+                    -- Only the rows whose month, product or quantities changed move, with what their RMA lines
+                    -- received: the others add nothing and read no line.
+                    WITH changed AS (
+                        SELECT o.id FROM old_rows o JOIN new_rows n ON n.id = o.id
+                         WHERE (o.company_id, o.product_id, o.product_categ_id, o.delivery_date, o.quantity,
+                                coalesce(o.qty_returned, 0))
+                               IS DISTINCT FROM (n.company_id, n.product_id, n.product_categ_id, n.delivery_date,
+                                                 n.quantity, coalesce(n.qty_returned, 0))
+                    ), received AS (
+                        SELECT delivery_record_id AS id, sum(qty_received) AS qty FROM aftersales_rma_line
+                         WHERE delivery_record_id IN (SELECT id FROM changed) GROUP BY delivery_record_id
+                    ), moved AS (
+                        SELECT o.*, -1 AS sign FROM old_rows o JOIN changed ON changed.id = o.id
+                     UNION ALL
+                        SELECT n.*, 1 FROM new_rows n JOIN changed ON changed.id = n.id
+                    )
                     INSERT INTO aftersales_delivery_month_delta (%(columns)s)
-                    SELECT company_id, product_id, product_categ_id, month, sum(units), sum(quantity),
-                           sum(returned), sum(received)
-                      FROM (
-                            SELECT o.company_id, o.product_id, o.product_categ_id,
-                                   date_trunc('month', o.delivery_date)::date AS month, -1 AS units,
-                                   -o.quantity AS quantity, -coalesce(o.qty_returned, 0) AS returned,
-                                   -coalesce(r.qty, 0) AS received
-                              FROM old_rows o JOIN new_rows n ON n.id = o.id
-                         LEFT JOIN (SELECT delivery_record_id, sum(qty_received) AS qty FROM aftersales_rma_line
-                                     WHERE delivery_record_id IN (SELECT id FROM new_rows)
-                                  GROUP BY delivery_record_id) r ON r.delivery_record_id = o.id
-                             WHERE (o.company_id, o.product_id, o.product_categ_id, o.delivery_date, o.quantity,
-                                    coalesce(o.qty_returned, 0))
-                                   IS DISTINCT FROM (n.company_id, n.product_id, n.product_categ_id, n.delivery_date,
-                                                     n.quantity, coalesce(n.qty_returned, 0))
-                         UNION ALL
-                            SELECT n.company_id, n.product_id, n.product_categ_id,
-                                   date_trunc('month', n.delivery_date)::date, 1, n.quantity,
-                                   coalesce(n.qty_returned, 0), coalesce(r.qty, 0)
-                              FROM old_rows o JOIN new_rows n ON n.id = o.id
-                         LEFT JOIN (SELECT delivery_record_id, sum(qty_received) AS qty FROM aftersales_rma_line
-                                     WHERE delivery_record_id IN (SELECT id FROM new_rows)
-                                  GROUP BY delivery_record_id) r ON r.delivery_record_id = n.id
-                             WHERE (o.company_id, o.product_id, o.product_categ_id, o.delivery_date, o.quantity,
-                                    coalesce(o.qty_returned, 0))
-                                   IS DISTINCT FROM (n.company_id, n.product_id, n.product_categ_id, n.delivery_date,
-                                                     n.quantity, coalesce(n.qty_returned, 0))
-                           ) changes
+                    SELECT moved.company_id, moved.product_id, moved.product_categ_id,
+                           date_trunc('month', moved.delivery_date)::date, sum(sign), sum(sign * moved.quantity),
+                           sum(sign * coalesce(moved.qty_returned, 0)), sum(sign * coalesce(received.qty, 0))
+                      FROM moved LEFT JOIN received ON received.id = moved.id
                   GROUP BY 1, 2, 3, 4;
                 END IF;
                 RETURN NULL;

@@ -288,11 +288,12 @@ class AftersalesDeliveryRecord(models.Model):
     def _monthly_request(self, domain, groupings, aggregates, order):
         """The same request put to the monthly figures, or None when they cannot answer it: another filter,
         grouping or figure, or record rules of the user beyond the company's (docs/delivery-records.md §5)."""
-        if any(condition.field_expr not in MONTHLY_FILTERS for condition in Domain(domain).iter_conditions()):
-            return None
+        # The cheap checks first: the module's own grouped reads (by order, lot, picking) stop at the first.
         if not all(spec in MONTHLY_GROUPBY for grouping in groupings for spec in grouping):
             return None
         if not all(spec in MONTHLY_AGGREGATES for spec in aggregates):
+            return None
+        if any(condition.field_expr not in MONTHLY_FILTERS for condition in Domain(domain).iter_conditions()):
             return None
         terms = []
         for term in (order or "").split(","):
@@ -303,7 +304,7 @@ class AftersalesDeliveryRecord(models.Model):
             if not mapped:
                 return None
             terms.append(" ".join([mapped, *direction]))
-        # Last, as it reads the rules: the other checks turn the module's own groupings away for free.
+        # Last, as it reads the rules.
         rules = self.env["ir.rule"]._get_rules(self._name, mode="read")
         if rules - self.env.ref("aftersales_service.aftersales_delivery_record_company_rule"):
             return None

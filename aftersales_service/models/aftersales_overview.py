@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import format_date
 
 from ..selections import OPEN_COMPLAINT_STATES, RMA_STATES
+from .aftersales_delivery_mixin import window_action
 
 # RMAs still in progress, shown one tile per state on the overview.
 OPEN_RMA_STATES = ("draft", "confirmed", "received", "inspected", "decided", "processed")
@@ -32,8 +33,7 @@ class AftersalesOverview(models.AbstractModel):
     @api.model
     def _window(self, xmlid, domain, name=None, view_mode=None):
         """The window action ``xmlid`` narrowed to ``domain``, as a tile opens it."""
-        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
-        action.update(domain=domain, context={"create": False})
+        action = window_action(self.env, xmlid, domain)
         if name:
             action["name"] = name
         if view_mode:
