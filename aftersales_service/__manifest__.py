@@ -1,12 +1,12 @@
 {
     "name": "After-Sales Service",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Services/After-Sales",
     "sequence": 240,
     "summary": "Delivery records, warranty checks, RMA returns with credit notes, replacements and charged repairs",
     "author": "aftersales_service developers",
     "license": "LGPL-3",
-    "depends": ["sale_stock", "repair", "resource"],
+    "depends": ["sale_stock", "repair", "resource", "portal"],
     "data": [
         "security/aftersales_security.xml",
         "security/ir.model.access.csv",
@@ -44,12 +44,18 @@
         "views/repair_order_views.xml",
         "views/account_move_views.xml",
         "views/aftersales_menus.xml",
+        "views/aftersales_portal_templates.xml",
+        "views/aftersales_delivery_record_portal_templates.xml",
+        "views/aftersales_rma_portal_templates.xml",
+        "views/aftersales_complaint_portal_templates.xml",
+        "views/aftersales_survey_portal_templates.xml",
     ],
     "demo": [
         "demo/aftersales_demo.xml",
         "demo/aftersales_complaint_demo.xml",
         "demo/aftersales_survey_demo.xml",
         "demo/aftersales_return_visit_demo.xml",
+        "demo/aftersales_portal_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -3,6 +3,8 @@ from . import aftersales_document_mixin
 from . import aftersales_delivery_mixin
 from . import aftersales_rma_mixin
 from . import aftersales_sla_mixin
+from . import aftersales_portal_mixin
+from . import aftersales_portal_fields_mixin
 from . import aftersales_return_visit_source
 from . import aftersales_document_type
 from . import aftersales_warranty_policy

@@ -26,9 +26,15 @@ class AftersalesComplaint(models.Model):
     _description = "Customer Complaint and Feedback"
     _inherit = [
         "aftersales.document.mixin", "aftersales.sla.mixin", "aftersales.return.visit.source",
-        "mail.thread", "mail.activity.mixin",
+        "aftersales.portal.mixin", "aftersales.portal.fields.mixin", "mail.thread", "mail.activity.mixin",
     ]
+    _portal_hidden_fields = (
+        "root_cause", "responsibility", "department_id", "verified", "company_caused", "action_ids", "repair_ids",
+        "rma_count", "repair_count", "follow_up_progress", "sla_policy_id", "return_visit_id", "sla_notified",
+        "sla_risk_date", "escalation_deadline", "escalated_date",
+    )
     _order = "date_received desc, id desc"
+    _portal_path = "/my/complaints"
     _aftersales_sequence = ("aftersales.complaint", "CPL/%(year)s/")
     _aftersales_mail_templates = {
         "acknowledged": "aftersales_service.mail_template_complaint_acknowledged",
@@ -43,7 +49,8 @@ class AftersalesComplaint(models.Model):
     _locked_fields = {
         "can_edit_intake": ("partner_id", "channel", "date_received", "contact_name"),
         "can_edit_handling": (
-            "kind", "priority", "dimension", "description", "onsite_required", "product_id", "lot_id",
+            "kind", "priority", "dimension", "subject", "description", "preferred_contact", "preferred_onsite_start",
+            "preferred_onsite_end", "onsite_required", "product_id", "lot_id",
             "sale_order_id", "delivery_record_id", "root_cause", "responsibility", "department_id", "verified",
             "resolution", "user_id",
         ),
@@ -52,6 +59,10 @@ class AftersalesComplaint(models.Model):
     # Fields -----------------------------------------------------------------------------------
 
     contact_name = fields.Char(string="Contact Person", help="Who called, wrote or visited.")
+    subject = fields.Char(tracking=True, help="The feedback in a few words.")
+    preferred_contact = fields.Char(help="How and when the customer wants to be reached.")
+    preferred_onsite_start = fields.Datetime(string="On Site Wished From", help="When the customer can receive us.")
+    preferred_onsite_end = fields.Datetime(string="On Site Wished Until")
     user_id = fields.Many2one(
         "res.users", string="Responsible", default=lambda self: self._default_user(), tracking=True, check_company=True,
         index=True,
@@ -130,6 +141,10 @@ class AftersalesComplaint(models.Model):
     can_reset = fields.Boolean(compute="_compute_can")
     can_create_rma = fields.Boolean(compute="_compute_can")
     can_create_repair = fields.Boolean(compute="_compute_can")
+    can_customer_respond = fields.Boolean(
+        compute="_compute_can", help="The customer may confirm the resolution on the portal, or say it did not solve "
+                                     "the problem.",
+    )
 
     _open_sla_idx = models.Index("(sla_next_deadline, sla_risk_date) WHERE state IN ('new', 'acknowledged', 'investigating')")
 
@@ -188,6 +203,7 @@ class AftersalesComplaint(models.Model):
             complaint.can_reset = state == "cancel"
             complaint.can_create_rma = is_open or state == "resolved"
             complaint.can_create_repair = (is_open or state == "resolved") and bool(complaint.product_id)
+            complaint.can_customer_respond = state == "resolved"
 
     # Onchanges --------------------------------------------------------------------------------
 
@@ -229,6 +245,14 @@ class AftersalesComplaint(models.Model):
                 raise ValidationError(self.env._(
                     "%(serial)s was not delivered to %(customer)s.", serial=complaint.lot_id.name, customer=customer.name,
                 ))
+
+    @api.constrains("preferred_onsite_start", "preferred_onsite_end")
+    def _check_preferred_onsite(self):
+        """The customer's window for a visit ends after it starts (docs/portal.md §5)."""
+        for complaint in self:
+            start, end = complaint.preferred_onsite_start, complaint.preferred_onsite_end
+            if start and end and end < start:
+                raise ValidationError(self.env._("The wished on-site window cannot end before it starts."))
 
     @api.constrains("date_received")
     def _check_date_received(self):
@@ -420,6 +444,13 @@ class AftersalesComplaint(models.Model):
         """A resolved complaint caused by us keeps its corrective action (docs/complaints.md §3)."""
         self.filtered(lambda complaint: complaint._needs_corrective_action())._check_corrective_actions()
 
+    @api.model
+    def _confirmation_text(self, way, person, note=None):
+        """How a customer's confirmation is recorded: the way, who, and what they said (docs/complaints.md §2)."""
+        label = dict(self.env["aftersales.complaint.close"]._fields["way"]._description_selection(self.env))[way]
+        confirmation = self.env._("%(way)s, by %(person)s", way=label, person=person.strip())
+        return f"{confirmation}: {note}" if note else confirmation
+
     def _close_confirmed(self, confirmation):
         """Close with the customer's recorded confirmation; a return visit follows (docs/complaints.md §2,
         docs/satisfaction.md §1)."""
@@ -447,3 +478,85 @@ class AftersalesComplaint(models.Model):
             "breached": self.env._("Complaint deadline breached"),
             "escalated": self.env._("Complaint escalated from a return visit"),
         }[event]
+
+    # Business rules: the customer portal ------------------------------------------------------
+
+    @api.model
+    def _portal_submit(self, values, photos=()):
+        """Feedback a customer sends from the portal: channel portal, under the service levels like any other
+        (docs/portal.md §5). Runs as the portal user; only the listed fields are taken from ``values``.
+
+        :param values: ``subject``, ``kind``, ``dimension``, ``description``, ``record_id`` (one of the customer's
+            units), ``preferred_contact``, ``preferred_onsite_start`` and ``preferred_onsite_end`` (the customer's
+            local time)
+        :return: the new complaint
+        """
+        customer = self._portal_customer()
+        subject = (values.get("subject") or "").strip()
+        if not subject:
+            raise UserError(self.env._("Say in a few words what it is about."))
+        record = self._portal_reread(
+            "aftersales.delivery.record", [values.get("record_id")], [("partner_id", "=", customer.id)]
+        ).sudo()
+        kind = self._portal_choice("kind", values.get("kind") or "complaint")
+        dimension = self._portal_choice("dimension", values.get("dimension"))
+        company = record.company_id or self.env.company
+        window = [self._portal_local_datetime(values.get(name), company)
+                  for name in ("preferred_onsite_start", "preferred_onsite_end")]
+        complaint = self.sudo().with_company(company).create({
+            "partner_id": customer.id,
+            "company_id": company.id,
+            "channel": "portal",
+            "kind": kind,
+            "dimension": dimension,
+            "subject": subject,
+            "description": self._portal_text(values.get("description")),
+            "contact_name": self.env.user.partner_id.name,
+            "preferred_contact": (values.get("preferred_contact") or "").strip() or False,
+            "preferred_onsite_start": window[0],
+            "preferred_onsite_end": window[1],
+            "delivery_record_id": record.id,
+            "product_id": record.product_id.id,
+            "lot_id": record.lot_id.id,
+            "sale_order_id": record.sale_order_id.id,
+        })
+        complaint = self.browse(complaint.id)
+        complaint._portal_attach(self._portal_check_uploads(photos))
+        complaint._portal_assign(self.env._("Feedback sent on the portal"))
+        return complaint
+
+    @api.model
+    def _portal_choice(self, fname, value):
+        """A selection value the customer chose, among the field's own."""
+        if not value:
+            return False
+        if value not in dict(self._fields[fname]._description_selection(self.env)):
+            raise UserError(self.env._("Choose %(field)s from the list.", field=self._fields[fname].string))
+        return value
+
+    @api.model
+    def _portal_local_datetime(self, value, company):
+        """A date and time the customer typed, in the company's time zone, as stored (UTC)."""
+        if not value:
+            return False
+        try:
+            local = fields.Datetime.to_datetime(value.replace("T", " ")[:16] + ":00")
+        except ValueError:
+            raise UserError(self.env._("Give dates as on the form.")) from None
+        return company._aftersales_utc(local)
+
+    def _portal_confirm_resolved(self, note=None):
+        """The customer confirms the resolution on the portal: closed as the closing wizard records it
+        (docs/portal.md §5)."""
+        self._check_can("can_customer_respond")
+        for complaint in self:
+            complaint._close_confirmed(self._confirmation_text("portal", complaint._portal_author().name, note))
+
+    def _portal_not_solved(self, comment=None):
+        """The customer says the problem is not solved: back to investigation, resolution clock restarted
+        (docs/portal.md §5)."""
+        self._check_can("can_customer_respond")
+        for complaint in self:
+            complaint._portal_post(self._portal_text(comment))
+        self.action_reopen()
+        self._portal_assign(self.env._("The customer says the problem is not solved"))

@@ -46,7 +46,11 @@ class AftersalesDeliveryRecord(models.Model):
 
     _name = "aftersales.delivery.record"
     _description = "Delivery Record"
-    _inherit = ["mail.thread", "mail.activity.mixin", "aftersales.rma.mixin", "aftersales.protected.fields.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "aftersales.rma.mixin", "aftersales.protected.fields.mixin",
+        "aftersales.portal.fields.mixin",
+    ]
+    _portal_hidden_fields = ("document_type_ids", "lateness_reason", "delay_days", "is_late", "warranty_policy_id")
     _aftersales_rma_links = (("aftersales.rma.line", "delivery_record_id", "rma_id"),)
     _order = "delivery_date desc, id desc"
     _check_company_auto = True
@@ -149,8 +153,9 @@ class AftersalesDeliveryRecord(models.Model):
 
     @api.depends("lot_id", "picking_id", "product_id")
     def _compute_display_name(self):
-        for record in self:
-            parts = [record.picking_id.name, record.product_id.display_name, record.lot_id.name]
+        # The names of the delivery, product and lot, also for a customer who reads none of them (portal).
+        for record, names in zip(self, self.sudo()):
+            parts = [names.picking_id.name, names.product_id.display_name, names.lot_id.name]
             record.display_name = " / ".join(part for part in parts if part)
 
     @api.depends(
@@ -595,6 +600,60 @@ class AftersalesDeliveryRecord(models.Model):
             if (quantity := record._returnable_quantity()) > 0
         ]
 
+
+    # Business rules: the customer portal ------------------------------------------------------
+
+    @api.model
+    def _portal_search_domain(self, search=None):
+        """Units whose serial or lot number contains ``search`` (docs/portal.md §2). Lots are not the customer's
+        to read: they are looked up for them."""
+        if not (search or "").strip():
+            return Domain.TRUE
+        return Domain("lot_id", "in", self.env["stock.lot"].sudo()._search([("name", "ilike", search.strip())]))
+
+    def _portal_open_documents(self):
+        """The open RMAs and complaints of each unit, in two queries for a page of units (docs/portal.md §2):
+        ``{record: (RMAs, complaints)}``."""
+        lines = self.env["aftersales.rma.line"].sudo().search_fetch(
+            [("delivery_record_id", "in", self.ids), ("rma_id.state", "not in", ("done", "cancel"))],
+            ["delivery_record_id", "rma_id"],
+        )
+        complaints = self.env["aftersales.complaint"].sudo().search_fetch(
+            [("delivery_record_id", "in", self.ids), ("state", "in", ("new", "acknowledged", "investigating",
+                                                                     "resolved"))],
+            ["delivery_record_id", "name"],
+        )
+        rmas = lines.grouped("delivery_record_id")
+        feedback = complaints.grouped("delivery_record_id")
+        empty_lines, empty_complaints = lines.browse(), complaints.browse()
+        return {
+            record: (rmas.get(record, empty_lines).rma_id, feedback.get(record, empty_complaints))
+            for record in self.sudo()
+        }
+
+    def _portal_history(self):
+        """What happened to the unit, as the customer may see it: returns, repairs, replacements, complaints,
+        oldest first (docs/portal.md §2)."""
+        self.ensure_one()
+        record = self.sudo()
+        lines = record.rma_line_ids.filtered(lambda line: line.rma_id.state != "cancel")
+        complaints = self.env["aftersales.complaint"].sudo().search([
+            ("partner_id", "=", record.partner_id.id), ("state", "!=", "cancel"),
+            "|", ("delivery_record_id", "=", record.id),
+            "&", ("lot_id", "!=", False), ("lot_id", "=", record.lot_id.id),
+        ])
+        replacements = self.sudo().search([("replaced_record_id", "=", record.id)])
+        events = [(line.rma_id.date, "rma", line.rma_id) for line in lines]
+        events += [(line.repair_id.create_date.date(), "repair", line.repair_id) for line in lines if line.repair_id]
+        events += [(replacement.delivery_date, "replacement", replacement) for replacement in replacements]
+        events += [(complaint.received_day, "complaint", complaint) for complaint in complaints]
+        return sorted(events, key=lambda event: (event[0], event[1]))
+
+    def _portal_warranty(self):
+        """The unit's warranty today, in words (docs/portal.md §2)."""
+        self.ensure_one()
+        record = self.sudo()
+        return record._warranty_verdict(record.company_id._aftersales_today())
 
     # Business rules: warranty check -----------------------------------------------------------
 

@@ -64,9 +64,10 @@ class AftersalesDocumentMixin(models.AbstractModel):
     @api.model
     def _default_user(self):
         """The user creating the document, unless it is the system: then :meth:`create` gives the document to the
-        company's after-sales responsible (docs/README.md, responsibility). Portal users create none."""
+        company's after-sales responsible (docs/README.md, responsibility), as for a customer's request on the
+        portal (docs/portal.md §3)."""
         user = self.env.user
-        return user.browse() if user._is_superuser() else user
+        return user.browse() if user._is_superuser() or user.share else user
 
     @api.model
     def _next_number(self, company):

@@ -10,8 +10,16 @@ class AftersalesRma(models.Model):
 
     _name = "aftersales.rma"
     _description = "Return Merchandise Authorization"
-    _inherit = ["aftersales.document.mixin", "aftersales.return.visit.source", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "aftersales.document.mixin", "aftersales.return.visit.source", "aftersales.portal.mixin",
+        "aftersales.portal.fields.mixin", "mail.thread", "mail.activity.mixin",
+    ]
+    # The back office's counters and repairs; the portal page shows the customer's own documents instead.
+    _portal_hidden_fields = (
+        "repair_ids", "receipt_count", "delivery_count", "credit_note_count", "invoice_count", "repair_count",
+    )
     _order = "date desc, id desc"
+    _portal_path = "/my/rmas"
     _aftersales_sequence = ("aftersales.rma", "RMA/%(year)s/")
     _aftersales_mail_templates = {
         "approved": "aftersales_service.mail_template_rma_confirmed",
@@ -301,3 +309,117 @@ class AftersalesRma(models.Model):
         products, lots = self.line_ids.product_id, self.line_ids.lot_id
         product = products if len(products) == 1 else products.browse()
         return product, lots if product and len(lots) == 1 and len(self.line_ids) == 1 else lots.browse()
+
+    # Business rules: the customer portal ------------------------------------------------------
+
+    @api.model
+    def _portal_request(self, units, reason_id=None, description=None, photos=(), proofs=()):
+        """A return asked for by the customer on the portal: a draft RMA for the coordinator, channel portal
+        (docs/portal.md §3). Runs as the portal user: every unit is re-read among the customer's own, and only
+        the final write lifts the rights.
+
+        :param units: list of dicts, each either ``record_id`` (a delivery record of the customer) and
+            ``quantity``, or ``product_id``, ``serial``, ``quantity`` and ``proof_date`` for a unit we have no
+            delivery record of
+        :param photos: ``(file name, bytes)`` of photos of the problem
+        :param proofs: ``(file name, bytes)`` of the proof of purchase, required for a unit without record
+        :return: the new RMA
+        """
+        customer = self._portal_customer()
+        if not units:
+            raise UserError(self.env._("Choose at least one unit to return."))
+        records = self._portal_reread(
+            "aftersales.delivery.record", [unit.get("record_id") for unit in units],
+            [("partner_id", "=", customer.id)],
+        )
+        reason = self._portal_reread("aftersales.rma.reason", [reason_id])
+        if not reason:
+            raise UserError(self.env._("Say why the units come back."))
+        photos = self._portal_check_uploads(photos)
+        proofs = self._portal_check_uploads(proofs)
+        lines = [self._prepare_portal_line(unit, records) for unit in units]
+        if any(not line.get("delivery_record_id") for line in lines) and not proofs:
+            raise UserError(self.env._("A unit we have no delivery record of needs a proof of purchase: attach it."))
+        companies = records.company_id
+        if len(companies) > 1:
+            raise UserError(self.env._("Ask for the return of each supplier company's units separately."))
+        company = companies or self.env.company
+        orders = records.sale_order_id
+        rma = self.sudo().with_company(company).create({
+            "partner_id": customer.id,
+            "company_id": company.id,
+            "channel": "portal",
+            "reason_id": reason.id,
+            "description": self._portal_text(description),
+            "sale_order_id": orders.id if len(orders) == 1 else False,
+            "line_ids": [fields.Command.create(line) for line in lines],
+        })
+        rma = self.browse(rma.id)
+        rma._portal_attach(photos + proofs)
+        rma._portal_assign(self.env._("Return asked for on the portal"))
+        return rma
+
+    @api.model
+    def _prepare_portal_line(self, unit, records):
+        """The line of one unit a customer asks back, within what they may still return (docs/portal.md §3)."""
+        try:
+            quantity = float(unit.get("quantity") or 0.0)
+        except (TypeError, ValueError):
+            raise UserError(self.env._("Give the quantity to return as a number.")) from None
+        # The line's own constraints refuse a quantity that is not positive or more than can still come back.
+        if unit.get("record_id"):
+            record = records.filtered(lambda record: record.id == int(unit["record_id"])).sudo()
+            return self.env["aftersales.rma.line"]._prepare_values_from_record(record, quantity)
+        product = self.env["product.product"].sudo().search([
+            ("id", "=", int(unit.get("product_id") or 0)), ("sale_ok", "=", True), ("type", "=", "consu"),
+            ("company_id", "in", [False, self.env.company.id]),
+        ])
+        if not product:
+            raise UserError(self.env._("Choose the product of the unit to return."))
+        proof_date = fields.Date.to_date(unit.get("proof_date") or None)
+        if not proof_date:
+            raise UserError(self.env._("Give the date on the proof of purchase of %(product)s.", product=product.name))
+        serial = (unit.get("serial") or "").strip()
+        lot = serial and self.env["stock.lot"].sudo().search(
+            [("name", "=", serial), ("product_id", "=", product.id)], limit=1
+        )
+        if serial and not lot:
+            raise UserError(self.env._(
+                "Serial number %(serial)s is unknown for %(product)s: check the number on the unit's plate.",
+                serial=serial, product=product.name,
+            ))
+        return {"product_id": product.id, "lot_id": lot.id if lot else False, "quantity": quantity,
+                "proof_date": proof_date}
+
+    def _portal_documents(self):
+        """What the customer sees of the RMA's documents, each checked to be this RMA's and the customer's
+        (docs/portal.md §4): receipts, deliveries, posted credit notes and invoices, repair quotations."""
+        self.ensure_one()
+        rma = self.sudo()
+        customer = rma.partner_id.commercial_partner_id
+        pickings = rma.picking_ids.filtered(
+            lambda picking: picking.partner_id.commercial_partner_id == customer and picking.state != "cancel"
+        )
+        moves = rma.account_move_ids.filtered(
+            lambda move: move.state == "posted" and move.commercial_partner_id == customer
+        )
+        quotations = rma.line_ids.repair_id.sale_order_id.filtered(
+            lambda order: order.partner_id.commercial_partner_id == customer and order.state != "cancel"
+        )
+        return {
+            "receipts": pickings.filtered(lambda picking: picking.aftersales_rma_role == "receipt"),
+            "deliveries": pickings.filtered(lambda picking: picking.aftersales_rma_role != "receipt"),
+            "credit_notes": moves.filtered(lambda move: move.move_type == "out_refund"),
+            "invoices": moves.filtered(lambda move: move.move_type == "out_invoice"),
+            "quotations": quotations,
+        }
+
+    def _return_address(self):
+        """Where the customer sends the units: the warehouse of the RMA's receipts, else the company."""
+        self.ensure_one()
+        receipts = self.sudo().picking_ids.filtered(lambda picking: picking.aftersales_rma_role == "receipt")
+        return receipts[:1].picking_type_id.warehouse_id.partner_id or self.company_id.partner_id
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Return Authorization %(rma)s", rma=self.name)

@@ -40,7 +40,13 @@ class AftersalesRmaLine(models.Model):
 
     _name = "aftersales.rma.line"
     _description = "Returned Unit"
-    _inherit = ["aftersales.protected.fields.mixin"]
+    _inherit = ["aftersales.protected.fields.mixin", "aftersales.portal.fields.mixin"]
+    _portal_hidden_fields = (
+        "cause", "customer_modified", "customer_processed_parts", "product_used", "customer_pickup", "department_id",
+        "move_ids", "repair_ids", "is_settled", "inspection_note", "refund_allowed", "return_rule", "proposed_decision",
+        "override_reason", "overridden_by_id", "custom_agreement", "paid_repair_requested", "customer_consent",
+        "charge_mode", "repair_hours", "scrap_id", "credit_line_ids",
+    )
     _order = "rma_id, sequence, id"
     _check_company_auto = True
     _frozen_fields = ("rma_id",)
@@ -146,8 +152,9 @@ class AftersalesRmaLine(models.Model):
 
     @api.depends("product_id", "lot_id", "delivery_record_id")
     def _compute_display_name(self):
-        for line in self:
-            line.display_name = " ".join(filter(None, [line.product_id.display_name, line.lot_id.name]))
+        # The names of the product and lot, also for a customer who reads neither (portal).
+        for line, names in zip(self, self.sudo()):
+            line.display_name = " ".join(filter(None, [names.product_id.display_name, names.lot_id.name]))
 
     @api.depends("rma_id.state", "repair_id.state")
     def _compute_can(self):
@@ -826,22 +833,24 @@ class AftersalesRmaLine(models.Model):
 
     def _invoice_repair(self):
         """Chargeable repair: parts at sale price through the repair's quotation, labour as hours × rate
-        (docs/rma.md §8)."""
+        (docs/rma.md §8); a quotation the customer accepted is billed as accepted (docs/portal.md §4)."""
         self.ensure_one()
         # Prices come from the pricelist and the labour rate, not from the user: sales rights are not needed.
         repair = self.sudo().repair_id
         if not repair.sale_order_id:
             repair._create_sale_order()
         order = repair.sale_order_id
-        labour = self.company_id.aftersales_labour_product_id
-        if self.charge_mode == "full" and self.repair_hours and labour:
-            order.env["sale.order.line"].create({
-                "order_id": order.id, "product_id": labour.id, "product_uom_qty": self.repair_hours,
-            })
-        if order.currency_id.is_zero(order.amount_total):
-            order._action_cancel()
-            return
-        order.action_confirm()
+        # A quotation the customer already accepted on the portal is billed as quoted (docs/portal.md §4).
+        if order.state in ("draft", "sent"):
+            labour = self.company_id.aftersales_labour_product_id
+            if self.charge_mode == "full" and self.repair_hours and labour:
+                order.env["sale.order.line"].create({
+                    "order_id": order.id, "product_id": labour.id, "product_uom_qty": self.repair_hours,
+                })
+            if order.currency_id.is_zero(order.amount_total):
+                order._action_cancel()
+                return
+            order.action_confirm()
         if not any(order.order_line.mapped("qty_to_invoice")):
             return
         invoice = order._create_invoices(final=True)

@@ -25,8 +25,14 @@ class AftersalesSurvey(models.Model):
 
     _name = "aftersales.survey"
     _description = "Customer Satisfaction Survey"
-    _inherit = ["aftersales.document.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "aftersales.document.mixin", "aftersales.portal.mixin", "aftersales.portal.fields.mixin", "mail.thread",
+        "mail.activity.mixin",
+    ]
+    _portal_hidden_fields = ("deduction", "complaint_ids", "base_score", "score", "satisfied")
     _order = "campaign_year desc, date desc, id desc"
+    _portal_path = "/my/surveys"
+    _aftersales_mail_templates = {"invitation": "aftersales_service.mail_template_survey_invitation"}
     _aftersales_sequence = ("aftersales.survey", "CSS/%(year)s/")
     _check_company_auto = True
     _workflow_fields = ("state", "complaint_ids", "deduction")
@@ -243,6 +249,36 @@ class AftersalesSurvey(models.Model):
                     survey=survey.name, total=total, expected=TOTAL_WEIGHT,
                 ))
 
+    def _portal_answer(self, answers, comments=None):
+        """The customer answers the survey on the portal, once: one level per item and a comment; the answers are
+        then validated and read-only (docs/portal.md §6).
+
+        :param answers: ``{survey line id: satisfaction level id}``
+        """
+        self.ensure_one()
+        self._check_can("can_edit_answers", self.env._("This survey is already answered: thank you."))
+        survey = self.sudo()
+        try:
+            answers = {int(line_id): int(level_id) for line_id, level_id in answers.items() if level_id}
+        except (TypeError, ValueError):
+            raise UserError(self.env._("Choose a level from the list for every item.")) from None
+        if set(answers) - set(survey.line_ids.ids):
+            raise UserError(self.env._("The answers name an item that is not on this survey."))
+        unanswered = survey.line_ids.filtered(lambda line: line.id not in answers)
+        if unanswered:
+            raise UserError(self.env._(
+                "Choose a level for every item: %(items)s.", items=", ".join(unanswered.mapped("name"))
+            ))
+        survey._portal_reread("aftersales.satisfaction.level", answers.values())
+        survey.write({
+            "comments": (comments or "").strip() or False,
+            "line_ids": [
+                fields.Command.update(line_id, {"level_id": level_id}) for line_id, level_id in answers.items()
+            ],
+        })
+        survey.action_done()
+        survey._portal_post(self.env._("Answered on the portal."))
+
     # Business rules: campaign -----------------------------------------------------------------
 
     @api.model
@@ -280,6 +316,7 @@ class AftersalesSurvey(models.Model):
                 "mail.mail_activity_data_todo", user_id=user.id,
                 summary=self.env._("Satisfaction survey %(year)s", year=year),
             )
+        surveys.filtered(lambda survey: survey.partner_id.email)._notify_customer("invitation")
         return surveys
 
     @api.model

@@ -9,7 +9,8 @@ class AftersalesSurveyLine(models.Model):
 
     _name = "aftersales.survey.line"
     _description = "Satisfaction Survey Answer"
-    _inherit = ["aftersales.protected.fields.mixin"]
+    _inherit = ["aftersales.protected.fields.mixin", "aftersales.portal.fields.mixin"]
+    _portal_hidden_fields = ("weight", "coefficient", "points")
     _order = "survey_id, sequence, id"
     # The item as it was when the survey was made: later item edits leave answered surveys alone.
     _frozen_fields = ("survey_id", "item_id", "sequence", "name", "dimension", "weight")

@@ -74,6 +74,23 @@ class ResCompany(models.Model):
         help="Points a survey loses per verified complaint caused by us about quality, delivery time or service.",
     )
 
+    aftersales_portal_max_files = fields.Integer(
+        string="Portal Files per Request",
+        default=5,
+        help="How many photos or documents a customer may send with one request on the portal.",
+    )
+    aftersales_portal_link_hours = fields.Integer(
+        string="Portal Photo Links (Hours)",
+        default=24,
+        help="How long a link to a photo shown on the portal keeps working.",
+    )
+    aftersales_return_instructions = fields.Html(
+        string="Return Instructions",
+        translate=True,
+        help="Printed on the return authorization the customer gets for an approved RMA: how to pack and send the "
+             "units back.",
+    )
+
     # Constraints ------------------------------------------------------------------------------
 
     @api.constrains("aftersales_repair_days", "aftersales_repair_days_missing_parts")
@@ -108,6 +125,15 @@ class ResCompany(models.Model):
                     "The satisfaction campaign month lies between 1 and 12, the satisfied score and the complaint "
                     "deductions between 0 and 100 points."
                 ))
+
+    @api.constrains("aftersales_portal_max_files", "aftersales_portal_link_hours")
+    def _check_aftersales_portal_settings(self):
+        """A customer may send at least one file, and photo links last at least an hour (docs/portal.md §7)."""
+        if any(company.aftersales_portal_max_files < 1 or company.aftersales_portal_link_hours < 1
+               for company in self):
+            raise ValidationError(self.env._(
+                "Customers may send at least one file per request, and photo links last at least one hour."
+            ))
 
     # CRUD -------------------------------------------------------------------------------------
 

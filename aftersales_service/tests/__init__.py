@@ -16,3 +16,5 @@ from . import test_access_rights
 from . import test_rma_concurrency
 from . import test_screens
 from . import test_tours
+from . import test_portal
+from . import test_portal_routes

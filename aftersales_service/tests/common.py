@@ -1,3 +1,5 @@
+import base64
+
 from odoo.tests import Form, TransactionCase, new_test_user
 
 
@@ -222,3 +224,37 @@ class RmaCase(AftersalesCase):
         for picking in pickings:
             self._validate(picking)
         return pickings
+
+
+# A photo and a document as a customer's browser would upload them, and a file that is neither.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
+
+
+class PortalCase(RmaCase):
+    """Two customers with a portal user each, and units delivered to both."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.buyer = cls.env["res.partner"].create({
+            "name": "Wang Fang", "parent_id": cls.customer.id, "email": "wang.fang@acme.example.com",
+        })
+        cls.portal_user = new_test_user(
+            cls.env, "as_portal", groups="base.group_portal", partner_id=cls.buyer.id, name=cls.buyer.name
+        )
+        cls.rival_buyer = cls.env["res.partner"].create({"name": "Zhao Lei", "parent_id": cls.distributor.id})
+        cls.rival_user = new_test_user(
+            cls.env, "as_portal_rival", groups="base.group_portal", partner_id=cls.rival_buyer.id,
+            name=cls.rival_buyer.name,
+        )
+        cls.customer.email = "service@acme.example.com"
+        cls.reason = cls.env.ref("aftersales_service.rma_reason_defect")
+
+    def _units(self, serials, partner=None):
+        """Delivered and invoiced motors of ``partner`` (the customer by default): their delivery records."""
+        order, _lots = self._sell_and_deliver(serials, partner=partner)
+        return self._records(sale_order_id=order.id).sorted(lambda record: record.lot_id.name)

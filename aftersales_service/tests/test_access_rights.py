@@ -13,9 +13,10 @@ from odoo.tests import new_test_user, tagged
 
 from .common import RmaCase
 
-ROLES = ("portal", "internal", "stock", "user", "manager", "other")
+ROLES = ("portal", "customer", "internal", "stock", "user", "manager", "other")
 ROLE_GROUPS = {
-    "portal": "base.group_portal",
+    "portal": "base.group_portal",  # of another customer
+    "customer": "base.group_portal",  # a contact of the records' customer
     "internal": "base.group_user",
     "stock": "stock.group_stock_user",
     "user": "aftersales_service.group_aftersales_user",
@@ -28,27 +29,27 @@ OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
 # rights (security/ir.model.access.csv) and the multi-company record rules (security/aftersales_security.xml).
 # "… shared" rows are records without company, which every company's users see.
 MATRIX = {
-    # subject                                portal internal stock  user    manager  other
-    "aftersales.delivery.record":           ("",    "",      "",    "rw",   "rwcu",  ""),
-    "aftersales.warranty.policy":           ("",    "",      "",    "r",    "rwcu",  ""),
-    "aftersales.document.type":             ("",    "",      "",    "r",    "rwcu",  "rwcu"),
-    "aftersales.department":                ("",    "",      "",    "r",    "rwcu",  "rwcu"),
-    "aftersales.rma.reason":                ("",    "",      "",    "r",    "rwcu",  "rwcu"),
-    "aftersales.rma":                       ("",    "",      "",    "rwcu", "rwcu",  ""),
-    "aftersales.rma.line":                  ("",    "",      "",    "rwcu", "rwcu",  ""),
-    "aftersales.return.rate.report":        ("",    "",      "",    "r",    "r",     ""),
-    "aftersales.delivery.month":            ("",    "",      "",    "r",    "r",     ""),
-    "aftersales.complaint":                 ("",    "",      "",    "rwcu", "rwcu",  ""),
-    "aftersales.sla.policy":                ("",    "",      "",    "r",    "rwcu",  ""),
-    "aftersales.sla.policy shared":         ("",    "",      "",    "r",    "rwcu",  "rwcu"),
-    "aftersales.corrective.action":         ("",    "",      "",    "rwc",  "rwcu",  ""),
-    "aftersales.return.visit":              ("",    "",      "",    "rwc",  "rwcu",  ""),
-    "aftersales.survey":                    ("",    "",      "",    "rwc",  "rwcu",  ""),
-    "aftersales.survey.line":               ("",    "",      "",    "rwc",  "rwcu",  ""),
-    "aftersales.survey.item":               ("",    "",      "",    "r",    "rwcu",  ""),
-    "aftersales.survey.item shared":        ("",    "",      "",    "r",    "rwcu",  "rwcu"),
-    "aftersales.satisfaction.level":        ("",    "",      "",    "r",    "rwcu",  "rwcu"),
-    "aftersales.follow.up":                 ("",    "",      "",    "",     "r",     "r"),
+    # subject                                portal customer internal stock  user    manager  other
+    "aftersales.delivery.record":           ("",     "r",      "",      "",    "rw",   "rwcu",  ""),
+    "aftersales.warranty.policy":           ("",     "",       "",      "",    "r",    "rwcu",  ""),
+    "aftersales.document.type":             ("",     "",       "",      "",    "r",    "rwcu",  "rwcu"),
+    "aftersales.department":                ("",     "",       "",      "",    "r",    "rwcu",  "rwcu"),
+    "aftersales.rma.reason":                ("r",    "r",      "",      "",    "r",    "rwcu",  "rwcu"),
+    "aftersales.rma":                       ("",     "r",      "",      "",    "rwcu", "rwcu",  ""),
+    "aftersales.rma.line":                  ("",     "r",      "",      "",    "rwcu", "rwcu",  ""),
+    "aftersales.return.rate.report":        ("",     "",       "",      "",    "r",    "r",     ""),
+    "aftersales.delivery.month":            ("",     "",       "",      "",    "r",    "r",     ""),
+    "aftersales.complaint":                 ("",     "r",      "",      "",    "rwcu", "rwcu",  ""),
+    "aftersales.sla.policy":                ("",     "",       "",      "",    "r",    "rwcu",  ""),
+    "aftersales.sla.policy shared":         ("",     "",       "",      "",    "r",    "rwcu",  "rwcu"),
+    "aftersales.corrective.action":         ("",     "",       "",      "",    "rwc",  "rwcu",  ""),
+    "aftersales.return.visit":              ("",     "",       "",      "",    "rwc",  "rwcu",  ""),
+    "aftersales.survey":                    ("",     "r",      "",      "",    "rwc",  "rwcu",  ""),
+    "aftersales.survey.line":               ("",     "r",      "",      "",    "rwc",  "rwcu",  ""),
+    "aftersales.survey.item":               ("",     "",       "",      "",    "r",    "rwcu",  ""),
+    "aftersales.survey.item shared":        ("",     "",       "",      "",    "r",    "rwcu",  "rwcu"),
+    "aftersales.satisfaction.level":        ("r",    "r",      "",      "",    "r",    "rwcu",  "rwcu"),
+    "aftersales.follow.up":                 ("",     "",       "",      "",    "",     "r",     "r"),
 }
 
 # A record of the subject, the minimal values a client creates one with, and a harmless change to it.
@@ -160,10 +161,11 @@ class TestAccessRights(RmaCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.other_company = cls.env["res.company"].create({"name": "Second Plant Co"})
+        customer_contact = cls.env["res.partner"].create({"name": "Customer's buyer", "parent_id": cls.customer.id})
         cls.users = {
             role: new_test_user(cls.env, f"acc_{role}", groups=group, **(
                 {"company_id": cls.other_company.id, "company_ids": [Command.set(cls.other_company.ids)]}
-                if role == "other" else {}
+                if role == "other" else {"partner_id": customer_contact.id} if role == "customer" else {}
             ))
             for role, group in ROLE_GROUPS.items()
         }

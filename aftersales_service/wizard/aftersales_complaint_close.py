@@ -25,9 +25,6 @@ class AftersalesComplaintClose(models.TransientModel):
         self.ensure_one()
         if not (self.confirmed_by or "").strip():
             raise UserError(self.env._("Say who, at the customer, confirmed the resolution."))
-        way = dict(self._fields["way"]._description_selection(self.env))[self.way]
-        confirmation = self.env._("%(way)s, by %(person)s", way=way, person=self.confirmed_by.strip())
-        if self.note:
-            confirmation = f"{confirmation}: {self.note}"
-        self.complaint_ids._close_confirmed(confirmation)
+        complaints = self.complaint_ids
+        complaints._close_confirmed(complaints._confirmation_text(self.way, self.confirmed_by, self.note))
         return {"type": "ir.actions.act_window_close"}

@@ -1,0 +1,272 @@
+"""The customer portal's pages over HTTP, and in Chromium (static/tests/tours/aftersales_portal_tour.js): who
+opens what, with or without a token, and what a forged request achieves (docs/portal.md §7)."""
+import re
+
+from odoo import fields, http
+from odoo.tests import HttpCase, tagged
+
+from .common import PNG, PortalCase
+
+MARKER = "INTERNAL-MARKER-7Q"
+
+
+@tagged("post_install", "-at_install")
+class TestPortalRoutes(PortalCase, HttpCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.unit, cls.spare_unit = cls._deliver_units(["PR-1", "PR-2"], cls.customer)
+        cls.rival_unit = cls._deliver_units(["PR-RIVAL"], cls.distributor)
+        cls.rma = cls._approved_rma(cls.portal_user, cls.unit)
+        cls.rival_rma = cls._approved_rma(cls.rival_user, cls.rival_unit)
+        cls.complaint = cls._resolved_complaint(cls.customer)
+        cls.rival_complaint = cls._resolved_complaint(cls.distributor)
+        cls.survey = cls.env["aftersales.survey"].create({"partner_id": cls.customer.id})
+        cls.rival_survey = cls.env["aftersales.survey"].create({"partner_id": cls.distributor.id})
+
+    @classmethod
+    def _deliver_units(cls, serials, partner):
+        cls._stock_serials(cls.motor, serials)
+        order = cls.env["sale.order"].create({
+            "partner_id": partner.id,
+            "order_line": [fields.Command.create({"product_id": cls.motor.id, "product_uom_qty": len(serials)})],
+        })
+        order.action_confirm()
+        order.picking_ids.move_ids.picked = True
+        order.picking_ids.button_validate()
+        return cls.env["aftersales.delivery.record"].search([("sale_order_id", "=", order.id)], order="id")
+
+    @classmethod
+    def _approved_rma(cls, user, unit):
+        rma = cls.env["aftersales.rma"].with_user(user)._portal_request(
+            [{"record_id": unit.id, "quantity": 1}], reason_id=cls.reason.id, photos=[("unit.png", PNG)],
+        ).with_user(cls.manager)
+        rma.action_confirm()
+        return rma.with_env(cls.env)
+
+    @classmethod
+    def _resolved_complaint(cls, partner):
+        complaint = cls.env["aftersales.complaint"].create({
+            "partner_id": partner.id, "subject": f"Noise at {partner.name}", "kind": "inquiry",
+            "resolution": "<p>Bearing replaced.</p>",
+        })
+        complaint.action_acknowledge()
+        complaint.action_resolve()
+        return complaint
+
+    # Helpers ----------------------------------------------------------------------------------
+
+    def _as(self, user):
+        self.authenticate(user.login if user else None, user.login if user else None)
+
+    def _opens(self, url, text):
+        """Whether the page at ``url`` shows ``text`` (a refused visitor is sent to /my or the login)."""
+        response = self.url_open(url)
+
+        self.assertLess(response.status_code, 500, url)
+        return response.status_code == 200 and text in response.text
+
+    def _post(self, url, data=None, files=None):
+        return self.url_open(url, data={"csrf_token": http.Request.csrf_token(self), **(data or {})}, files=files)
+
+    # Who opens what ---------------------------------------------------------------------------
+
+    def test_every_page_opens_for_its_customer_or_its_token_only(self):
+        documents = [(self.rma, self.rival_rma), (self.complaint, self.rival_complaint), (self.survey, self.rival_survey)]
+        for own, rival in documents:
+            url, token = own.access_url, own._portal_ensure_token()
+            rival._portal_ensure_token()
+            with self.subTest(document=own._name):
+                self._as(None)
+                self.assertFalse(self._opens(url, own.name), "public without token")
+                self.assertFalse(self._opens(f"{url}?access_token=wrong-{token}", own.name), "wrong token")
+                self.assertFalse(self._opens(f"{url}?access_token={rival.access_token}", own.name), "another's token")
+                self.assertTrue(self._opens(f"{url}?access_token={token}", own.name), "right token")
+                self._as(self.portal_user)
+                self.assertTrue(self._opens(url, own.name), "owner")
+                self.assertFalse(self._opens(rival.access_url, rival.name), "another customer's document")
+                self._as(self.rival_user)
+                self.assertFalse(self._opens(url, own.name), "the other customer")
+        unit_url = f"/my/units/{self.unit.id}"
+        self._as(None)
+        self.assertFalse(self._opens(unit_url, "PR-1"))
+        self._as(self.rival_user)
+        self.assertFalse(self._opens(unit_url, "PR-1"))
+        self._as(self.portal_user)
+        self.assertTrue(self._opens(unit_url, "PR-1"))
+        self.assertTrue(self._opens("/my/units?search=PR-2", f"/my/units/{self.spare_unit.id}"))
+        self.assertFalse(self._opens("/my/units?search=PR-2", f"/my/units/{self.unit.id}\""))
+        self.assertFalse(self._opens("/my/units?search=PR-RIVAL", f"/my/units/{self.rival_unit.id}"))
+
+    def test_the_return_authorization_and_slips_are_served_for_the_rmas_own_transfers_only(self):
+        # Odoo's tests print reports as HTML: the report's text tells what was served.
+        token = self.rma._portal_ensure_token()
+        self._as(None)
+        self.assertTrue(self._opens(f"{self.rma.access_url}?access_token={token}&report_type=pdf",
+                                    "Send the units to"))
+        own_receipt = self.rma.picking_ids
+        rival_receipt = self.rival_rma.picking_ids
+        self.assertTrue(own_receipt and rival_receipt)
+        self.assertTrue(self._opens(f"/my/rmas/{self.rma.id}/transfer/{own_receipt.id}?access_token={token}",
+                                    own_receipt.name))
+        # A customer holding their own RMA's token asks for another customer's delivery slip through it.
+        self.assertFalse(self._opens(f"/my/rmas/{self.rma.id}/transfer/{rival_receipt.id}?access_token={token}",
+                                     rival_receipt.name))
+        self._as(self.rival_user)
+        self.assertFalse(self._opens(f"/my/rmas/{self.rma.id}/transfer/{own_receipt.id}", own_receipt.name))
+        self.assertFalse(self._opens(f"{self.rma.access_url}?report_type=pdf", "Send the units to"))
+
+    def test_counters_count_the_customers_own_documents(self):
+        self._as(self.portal_user)
+        counters = self.make_jsonrpc_request("/my/counters", {"counters": [
+            "aftersales_unit_count", "aftersales_rma_count", "aftersales_complaint_count", "aftersales_survey_count",
+        ]})
+        self.assertEqual(counters, {
+            "aftersales_unit_count": 2, "aftersales_rma_count": 1, "aftersales_complaint_count": 1,
+            "aftersales_survey_count": 1,
+        })
+
+    # Forged requests --------------------------------------------------------------------------
+
+    def test_a_form_naming_another_customers_unit_or_fields_writes_nothing(self):
+        self._as(self.portal_user)
+        before = self.env["aftersales.rma"].search_count([])
+        response = self._post("/my/rmas/new", {
+            f"unit_{self.spare_unit.id}": "on", f"qty_{self.spare_unit.id}": "1",
+            f"unit_{self.rival_unit.id}": "on", f"qty_{self.rival_unit.id}": "1", "reason_id": self.reason.id,
+        })
+        self.assertIn("o_aftersales_error", response.text)
+        self.assertEqual(self.env["aftersales.rma"].search_count([]), before)
+        self._post("/my/rmas/new", {
+            f"unit_{self.spare_unit.id}": "on", f"qty_{self.spare_unit.id}": "1", "reason_id": self.reason.id,
+            "partner_id": self.distributor.id, "state": "done", "company_id": 999, "user_id": self.manager.id,
+            "channel": "phone",
+        })
+        rma = self.env["aftersales.rma"].search([], order="id desc", limit=1)
+        self.assertEqual(self.env["aftersales.rma"].search_count([]), before + 1)
+        self.assertEqual((rma.partner_id, rma.state, rma.channel), (self.customer, "draft", "portal"))
+        self.assertEqual((rma.company_id, rma.user_id), (self.company, self.company.aftersales_responsible_id))
+
+    def test_state_changes_are_posted_by_the_complaints_customer(self):
+        self._as(self.rival_user)
+        url = f"/my/complaints/{self.complaint.id}/confirm"
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 405, "a GET changes nothing")
+        self._post(url)
+        self._post(f"/my/complaints/{self.complaint.id}/reopen")
+        self.assertEqual(self.complaint.state, "resolved", "another customer answers nothing")
+        self._as(self.portal_user)
+        response = self.url_open(url, data={"note": "no token"})
+        self.assertEqual(response.status_code, 400, "a post without the form's CSRF token is refused")
+        self.assertEqual(self.complaint.state, "resolved")
+        self._post(f"/my/complaints/{self.complaint.id}/reopen", {"comment": "Still noisy"})
+        self.assertEqual(self.complaint.state, "investigating")
+        response = self._post(url)
+        self.assertIn("not possible while", response.text, "confirmed only while resolved")
+        self.assertEqual(self.complaint.state, "investigating")
+
+    def test_a_survey_is_answered_from_the_invitation_link_without_an_account(self):
+        self._as(None)
+        level = self.env["aftersales.satisfaction.level"].search([], limit=1)
+        answers = {f"level_{line.id}": level.id for line in self.survey.line_ids}
+        self._post(f"/my/surveys/{self.survey.id}/answer", {"access_token": "wrong", **answers})
+        self.assertEqual(self.survey.state, "draft")
+        self._post(f"/my/surveys/{self.survey.id}/answer", {
+            "access_token": self.survey._portal_ensure_token(), "comments": "By e-mail", **answers,
+        })
+        self.assertEqual((self.survey.state, self.survey.comments), ("done", "By e-mail"))
+        self.assertEqual(self.survey.line_ids.level_id, level)
+
+    # What a page shows ------------------------------------------------------------------------
+
+    def test_no_internal_field_appears_on_any_portal_page(self):
+        department = self.env["aftersales.department"].create({"name": f"{MARKER} department"})
+        self.complaint._workflow().write({
+            "root_cause": f"{MARKER} root cause", "department_id": department.id, "responsibility": "customer",
+        })
+        self.rma.line_ids._workflow().write({
+            "inspection_note": f"{MARKER} inspection", "override_reason": f"{MARKER} override",
+            "cause": "misuse", "department_id": department.id,
+        })
+        self.unit._workflow().write({"lateness_reason": f"{MARKER} lateness"})
+        self.rma.message_post(body=f"{MARKER} internal note", subtype_xmlid="mail.mt_note")
+        self._as(self.portal_user)
+        pages = [
+            "/my", "/my/units", f"/my/units/{self.unit.id}", "/my/rmas", self.rma.access_url,
+            f"/my/rmas/new?unit_ids={self.spare_unit.id}", "/my/complaints", self.complaint.access_url,
+            f"/my/complaints/new?unit_id={self.unit.id}", "/my/surveys", self.survey.access_url,
+        ]
+        for url in pages:
+            with self.subTest(url=url):
+                response = self.url_open(url)
+                self.assertEqual(response.status_code, 200)
+                self.assertNotIn(MARKER, response.text)
+                self.assertNotIn("Customer Misuse", response.text)
+
+    def test_the_customer_writes_in_the_documents_conversation_and_nobody_else(self):
+        post = {"body": "Photos of the plate follow", "message_type": "comment", "subtype_xmlid": "mail.mt_comment"}
+        self._as(self.rival_user)
+        with self.assertRaises(Exception, msg="the thread is not found for another customer"):
+            self.make_jsonrpc_request("/mail/message/post", {
+                "thread_model": "aftersales.complaint", "thread_id": self.complaint.id,
+                "post_data": dict(post, body="A rival's message"),
+            })
+        self.assertFalse(self.complaint.message_ids.filtered(lambda message: "rival" in message.body))
+        self._as(self.portal_user)
+        self.make_jsonrpc_request("/mail/message/post", {
+            "thread_model": "aftersales.complaint", "thread_id": self.complaint.id, "post_data": post,
+        })
+        message = self.complaint.message_ids.filtered(lambda message: "plate follow" in message.body)
+        self.assertEqual(len(message), 1)
+        self.assertEqual(message.author_id, self.buyer)
+
+    def test_photos_are_served_through_their_signed_link_only(self):
+        self._as(self.portal_user)
+        page = self.url_open(self.rma.access_url).text
+        link = re.search(r'src="(/my/aftersales/photo/[^"]+)"', page).group(1)
+        self._as(None)
+        response = self.url_open(link)
+        self.assertEqual((response.status_code, response.content), (200, PNG))
+        self.assertEqual(self.url_open(link[:-4] + "0000").status_code, 404, "a forged signature")
+        self.assertEqual(self.url_open(link.replace("aftersales.rma", "ir.attachment")).status_code, 404)
+
+    # In Chromium ------------------------------------------------------------------------------
+
+    def test_tour_rma_request_with_a_photo(self):
+        rmas = self.env["aftersales.rma"].search([])
+        self.start_tour("/my/units?search=PR-2", "aftersales_portal_rma_request", login=self.portal_user.login)
+        rma = self.env["aftersales.rma"].search([]) - rmas
+        self.assertEqual(len(rma), 1)
+        self.assertEqual((rma.partner_id, rma.channel, rma.state), (self.customer, "portal", "draft"))
+        self.assertEqual(rma.line_ids.delivery_record_id, self.spare_unit)
+        self.assertEqual(rma.reason_id, self.reason)
+        self.assertIn("stops after ten minutes", rma.description)
+        self.assertEqual(rma._portal_photos().mapped("name"), ["stopped.png"])
+        self.assertEqual(rma._portal_photos().raw, PNG)
+
+    def test_tour_complaint_sent_from_a_unit(self):
+        complaints = self.env["aftersales.complaint"].search([])
+        self.start_tour(f"/my/units/{self.spare_unit.id}", "aftersales_portal_complaint", login=self.portal_user.login)
+        complaint = self.env["aftersales.complaint"].search([]) - complaints
+        self.assertEqual(len(complaint), 1)
+        self.assertEqual((complaint.partner_id, complaint.channel, complaint.state), (self.customer, "portal", "new"))
+        self.assertEqual((complaint.subject, complaint.dimension), ("Motor overheats", "quality"))
+        self.assertEqual(complaint.delivery_record_id, self.spare_unit)
+        self.assertEqual(complaint.preferred_contact, "Mornings, ask for Wang Fang")
+        self.assertTrue(complaint.response_deadline)
+        self.assertEqual(complaint._portal_photos().mapped("name"), ["hot.png"])
+
+    def test_tour_resolution_confirmed(self):
+        self.start_tour(self.complaint.access_url, "aftersales_portal_confirm_resolution", login=self.portal_user.login)
+        self.assertEqual(self.complaint.state, "closed")
+        self.assertEqual(self.complaint.customer_confirmation, "On the portal, by Wang Fang: Runs quietly now.")
+
+    def test_tour_survey_answered_on_the_portal_and_from_the_email_link(self):
+        self.start_tour(self.survey.access_url, "aftersales_portal_survey", login=self.portal_user.login)
+        self.assertEqual((self.survey.state, self.survey.comments), ("done", "Quick service this year."))
+        self.assertEqual(len(self.survey.line_ids.level_id), 1)
+        rival = self.rival_survey
+        self.start_tour(f"{rival.access_url}?access_token={rival._portal_ensure_token()}", "aftersales_portal_survey")
+        self.assertEqual(rival.state, "done")
+        self.assertIn("Answered on the portal.", " ".join(rival.message_ids.mapped("body")))
