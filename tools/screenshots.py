@@ -1,6 +1,6 @@
 """Screenshots of the main screens of aftersales_service, taken in headless Chromium on a running demo database
 (see tools/screenshots). Logs in as admin through JSON-RPC, then opens each screen in the browser through the
-DevTools protocol and saves it as a PNG."""
+DevTools protocol and saves it as a PNG; then the same for the customer portal, as the demo portal user."""
 import argparse
 import base64
 import itertools
@@ -28,7 +28,13 @@ SCREENS = [
     ("return-rate", "/odoo/action-aftersales_service.action_aftersales_return_rate_report", ".o_pivot"),
     ("complaint-kpis", "/odoo/action-aftersales_service.action_aftersales_complaint_kpi", ".o_pivot"),
 ]
-DEMO_RECORDS = ("rma_demo_processed", "complaint_demo_overdue")
+# The customer portal, as the demo customer sees it.
+PORTAL_SCREENS = [
+    ("portal-units", "/my/units", ".o_aftersales_units"),
+    ("portal-rma", "/my/rmas/{rma_demo_confirmed}", ".o_aftersales_rma"),
+    ("portal-complaint", "/my/complaints/{complaint_demo_portal_resolved}", ".o_aftersales_respond"),
+]
+DEMO_RECORDS = ("rma_demo_processed", "complaint_demo_overdue", "rma_demo_confirmed", "complaint_demo_portal_resolved")
 
 
 class Rpc:
@@ -109,6 +115,8 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
+    parser.add_argument("--portal-login", default="zibo")
+    parser.add_argument("--portal-password", default="zibo")
     args = parser.parse_args()
 
     rpc = Rpc(args.url)
@@ -119,22 +127,24 @@ def main():
             [("module", "=", "aftersales_service"), ("name", "in", DEMO_RECORDS)], ["name", "res_id"],
         ], kwargs={})
     }
+    customer = Rpc(args.url)
+    customer.call("/web/session/authenticate", db=args.db, login=args.portal_login, password=args.portal_password)
     os.makedirs(args.out, exist_ok=True)
     browser = Chromium(1440, 900)
     try:
         browser.send("Network.enable")
-        browser.send("Network.setCookie", name="session_id", value=rpc.session_id(), url=args.url)
-        for name, path, ready in SCREENS:
-            browser.send("Page.navigate", url=args.url + path.format(**ids))
-            browser.wait_for(ready)
-            time.sleep(1.5)  # let the last rendering and the fonts settle
-            png = base64.b64decode(browser.send("Page.captureScreenshot", format="png")["data"])
-            with open(os.path.join(args.out, f"{name}.png"), "wb") as image:
-                image.write(png)
-            print(f"{name}.png")
+        for session, screens in ((rpc, SCREENS), (customer, PORTAL_SCREENS)):
+            browser.send("Network.setCookie", name="session_id", value=session.session_id(), url=args.url)
+            for name, path, ready in screens:
+                browser.send("Page.navigate", url=args.url + path.format(**ids))
+                browser.wait_for(ready)
+                time.sleep(1.5)  # let the last rendering and the fonts settle
+                png = base64.b64decode(browser.send("Page.captureScreenshot", format="png")["data"])
+                with open(os.path.join(args.out, f"{name}.png"), "wb") as image:
+                    image.write(png)
+                print(f"{name}.png")
     finally:
         browser.close()
-
 
 if __name__ == "__main__":
     main()
