@@ -163,6 +163,10 @@ class AftersalesCustomerPortal(CustomerPortal):
         except (AccessError, MissingError):
             return request.redirect("/my")
         if report_type in ("html", "pdf", "text"):
+            if not rma.can_print_authorization:
+                return self._aftersales_redirect(rma, access_token, error=request.env._(
+                    "The return authorization is printed once the return is approved."
+                ))
             return self._show_report(
                 model=rma, report_type=report_type, report_ref="aftersales_service.action_report_rma_authorization",
                 download=download,

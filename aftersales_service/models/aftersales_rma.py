@@ -84,6 +84,9 @@ class AftersalesRma(models.Model):
     can_decide = fields.Boolean(compute="_compute_can")
     can_process = fields.Boolean(compute="_compute_can")
     can_cancel = fields.Boolean(compute="_compute_can_cancel")
+    can_print_authorization = fields.Boolean(
+        compute="_compute_can", help="The customer may print the return authorization: the return is approved.",
+    )
 
     # Computes ---------------------------------------------------------------------------------
 
@@ -121,6 +124,7 @@ class AftersalesRma(models.Model):
             rma.can_finish_inspection = rma.state == "received"
             rma.can_decide = rma.state == "inspected"
             rma.can_process = rma.state == "decided"
+            rma.can_print_authorization = rma.state not in ("draft", "cancel")
 
     @api.depends("state", "line_ids.move_ids.state", "line_ids.repair_id.state", "line_ids.scrap_id.state")
     def _compute_can_cancel(self):

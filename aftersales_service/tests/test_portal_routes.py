@@ -116,6 +116,12 @@ class TestPortalRoutes(PortalCase, HttpCase):
         self._as(self.rival_user)
         self.assertFalse(self._opens(f"/my/rmas/{self.rma.id}/transfer/{own_receipt.id}", own_receipt.name))
         self.assertFalse(self._opens(f"{self.rma.access_url}?report_type=pdf", "Send the units to"))
+        self._as(self.portal_user)
+        draft = self.env["aftersales.rma"].with_user(self.portal_user)._portal_request(
+            [{"record_id": self.spare_unit.id, "quantity": 1}], reason_id=self.reason.id,
+        )
+        self.assertFalse(self._opens(f"{draft.access_url}?report_type=pdf", "Send the units to"), "not approved yet")
+        self.assertTrue(self._opens(f"{draft.access_url}?report_type=pdf", "printed once the return is approved"))
 
     def test_counters_count_the_customers_own_documents(self):
         self._as(self.portal_user)
