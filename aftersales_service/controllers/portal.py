@@ -2,7 +2,7 @@ from werkzeug.urls import url_encode
 
 from odoo import http
 from odoo.fields import Domain
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import content_disposition, request
 
 # Odoo mounts its addons on odoo.addons at run time, where pylint does not look for them.
@@ -10,13 +10,16 @@ from odoo.addons.portal.controllers.portal import (  # pylint: disable=import-er
     CustomerPortal, pager as portal_pager,
 )
 
-# The documents a customer follows on the portal: counter, model and page (docs/portal.md §1).
+# The documents a customer follows on the portal: the counter of their tile and their model (docs/portal.md §1).
 PORTAL_DOCUMENTS = {
-    "aftersales_unit_count": ("aftersales.delivery.record", "/my/units"),
-    "aftersales_rma_count": ("aftersales.rma", "/my/rmas"),
-    "aftersales_complaint_count": ("aftersales.complaint", "/my/complaints"),
-    "aftersales_survey_count": ("aftersales.survey", "/my/surveys"),
+    "aftersales_unit_count": "aftersales.delivery.record",
+    "aftersales_rma_count": "aftersales.rma",
+    "aftersales_complaint_count": "aftersales.complaint",
+    "aftersales_survey_count": "aftersales.survey",
 }
+# Where a refused request's message waits for the page it returns to: never in the URL, where anybody could
+# write one.
+ERROR_KEY = "aftersales_portal_error"
 # The documents whose photos the portal shows through signed links (docs/portal.md §7).
 PHOTO_MODELS = ("aftersales.rma", "aftersales.complaint")
 
@@ -33,7 +36,7 @@ class AftersalesCustomerPortal(CustomerPortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         customer = request.env.user.partner_id.commercial_partner_id
-        for counter, (model, _url) in PORTAL_DOCUMENTS.items():
+        for counter, model in PORTAL_DOCUMENTS.items():
             if counter in counters:
                 documents = request.env[model]
                 values[counter] = documents.search_count(self._aftersales_domain(model, customer)) if (
@@ -82,16 +85,25 @@ class AftersalesCustomerPortal(CustomerPortal):
         request.session[f"my_{page_name}_history"] = values["documents"].ids[:100]
         return request.render(template, values)
 
-    def _aftersales_page(self, document, access_token, history_key, values, **kwargs):
-        """Values of a document's page, with its chatter and the pager through the customer's list."""
-        values = {**self._prepare_portal_layout_values(), **values}
-        return self._get_page_view_values(document, access_token, values, history_key, False, **kwargs)
+    def _aftersales_page(self, document, access_token, history_key, values, **params):
+        """Values of a document's page, with its chatter (and the e-mail link's signature of the customer,
+        ``pid`` and ``hash``), the pager through the customer's list and the message of a request just refused."""
+        values = {**self._prepare_portal_layout_values(), **values, "error": request.session.pop(ERROR_KEY, None)}
+        signature = {key: params[key] for key in ("pid", "hash") if params.get(key)}
+        return self._get_page_view_values(document, access_token, values, history_key, False, **signature)
 
-    def _aftersales_redirect(self, document, access_token, **params):
+    def _aftersales_redirect(self, document, access_token, message=None, error=None):
         """Back to the document's page, with the visitor's token and what to tell them."""
-        if access_token:
-            params["access_token"] = access_token
+        if error:
+            request.session[ERROR_KEY] = error
+        params = {key: value for key, value in (("access_token", access_token), ("message", message)) if value}
         return request.redirect(f"{document.access_url}?{url_encode(params)}")
+
+    def _aftersales_units(self, ids):
+        """The signed-in customer's units among ``ids``."""
+        customer = request.env.user.partner_id.commercial_partner_id
+        ids = [int(unit_id) for unit_id in ids if str(unit_id).isdigit()]
+        return request.env["aftersales.delivery.record"].search([("id", "in", ids), ("partner_id", "=", customer.id)])
 
     def _aftersales_uploads(self, name):
         """The files posted in the form field ``name``: ``(file name, bytes)``."""
@@ -128,7 +140,7 @@ class AftersalesCustomerPortal(CustomerPortal):
     @http.route(["/my/units/<int:record_id>"], type="http", auth="user", website=True, readonly=True)
     def portal_my_unit(self, record_id, **_kw):
         try:
-            record = self._document_check_access("aftersales.delivery.record", record_id)
+            record = self._aftersales_document("aftersales.delivery.record", record_id)
         except (AccessError, MissingError):
             return request.redirect("/my")
         values = self._prepare_portal_layout_values()
@@ -199,11 +211,7 @@ class AftersalesCustomerPortal(CustomerPortal):
 
     @http.route(["/my/rmas/new"], type="http", auth="user", website=True, methods=["GET"], readonly=True)
     def portal_rma_new(self, **_kw):
-        customer = request.env.user.partner_id.commercial_partner_id
-        ids = [int(unit_id) for unit_id in request.httprequest.args.getlist("unit_ids") if unit_id.isdigit()]
-        records = request.env["aftersales.delivery.record"].search(
-            [("id", "in", ids), ("partner_id", "=", customer.id)]
-        )
+        records = self._aftersales_units(request.httprequest.args.getlist("unit_ids"))
         return request.render("aftersales_service.portal_rma_new", self._aftersales_rma_form_values(records))
 
     def _aftersales_rma_form_values(self, records, error=None, posted=None):
@@ -239,13 +247,9 @@ class AftersalesCustomerPortal(CustomerPortal):
                     units, reason_id=post.get("reason_id"), description=post.get("description"),
                     photos=self._aftersales_uploads("photos"), proofs=self._aftersales_uploads("proofs"),
                 )
-        except (UserError, ValidationError, AccessError) as error:
-            customer = request.env.user.partner_id.commercial_partner_id
-            records = request.env["aftersales.delivery.record"].search(
-                [("id", "in", record_ids), ("partner_id", "=", customer.id)]
-            )
+        except UserError as error:
             return request.render("aftersales_service.portal_rma_new", self._aftersales_rma_form_values(
-                records, error=self._aftersales_error(error), posted=post,
+                self._aftersales_units(record_ids), error=self._aftersales_error(error), posted=post,
             ))
         return self._aftersales_redirect(rma, None, message="sent")
 
@@ -284,11 +288,8 @@ class AftersalesCustomerPortal(CustomerPortal):
         ))
 
     def _aftersales_complaint_form_values(self, error=None, posted=None):
-        customer = request.env.user.partner_id.commercial_partner_id
         posted = posted or {}
-        unit = request.env["aftersales.delivery.record"].search(
-            [("id", "=", int(posted.get("record_id") or 0)), ("partner_id", "=", customer.id)]
-        )
+        unit = self._aftersales_units([posted.get("record_id") or 0])
         complaints = request.env["aftersales.complaint"]
         values = self._prepare_portal_layout_values()
         values.update({
@@ -309,7 +310,7 @@ class AftersalesCustomerPortal(CustomerPortal):
                 complaint = request.env["aftersales.complaint"]._portal_submit(
                     post, photos=self._aftersales_uploads("photos")
                 )
-        except (UserError, ValidationError, AccessError) as error:
+        except UserError as error:
             return request.render("aftersales_service.portal_complaint_new", self._aftersales_complaint_form_values(
                 error=self._aftersales_error(error), posted=post,
             ))
@@ -324,7 +325,7 @@ class AftersalesCustomerPortal(CustomerPortal):
         try:
             with request.env.cr.savepoint():
                 respond(complaint)
-        except (UserError, ValidationError) as error:
+        except UserError as error:
             return self._aftersales_redirect(complaint, access_token, error=self._aftersales_error(error))
         return self._aftersales_redirect(complaint, access_token, message="answered")
 
@@ -376,7 +377,7 @@ class AftersalesCustomerPortal(CustomerPortal):
         try:
             with request.env.cr.savepoint():
                 survey._portal_answer(answers, comments)
-        except (UserError, ValidationError, AccessError) as error:
+        except UserError as error:
             return self._aftersales_redirect(survey, access_token, error=self._aftersales_error(error))
         return self._aftersales_redirect(survey, access_token, message="answered")
 

@@ -501,6 +501,7 @@ class AftersalesComplaint(models.Model):
         kind = self._portal_choice("kind", values.get("kind") or "complaint")
         dimension = self._portal_choice("dimension", values.get("dimension"))
         company = record.company_id or self.env.company
+        uploads = self._portal_check_uploads(photos, company)
         window = [self._portal_local_datetime(values.get(name), company)
                   for name in ("preferred_onsite_start", "preferred_onsite_end")]
         complaint = self.sudo().with_company(company).create({
@@ -521,7 +522,7 @@ class AftersalesComplaint(models.Model):
             "sale_order_id": record.sale_order_id.id,
         })
         complaint = self.browse(complaint.id)
-        complaint._portal_attach(self._portal_check_uploads(photos))
+        complaint._portal_attach(uploads)
         complaint._portal_assign(self.env._("Feedback sent on the portal"))
         return complaint
 

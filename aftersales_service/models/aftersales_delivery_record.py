@@ -612,17 +612,18 @@ class AftersalesDeliveryRecord(models.Model):
         return Domain("lot_id", "in", self.env["stock.lot"].sudo()._search([("name", "ilike", search.strip())]))
 
     def _portal_open_documents(self):
-        """The open RMAs and complaints of each unit, in two queries for a page of units (docs/portal.md §2):
-        ``{record: (RMAs, complaints)}``."""
-        lines = self.env["aftersales.rma.line"].sudo().search_fetch(
-            [("delivery_record_id", "in", self.ids), ("rma_id.state", "not in", ("done", "cancel"))],
-            ["delivery_record_id", "rma_id"],
-        )
-        complaints = self.env["aftersales.complaint"].sudo().search_fetch(
-            [("delivery_record_id", "in", self.ids), ("state", "in", ("new", "acknowledged", "investigating",
-                                                                     "resolved"))],
-            ["delivery_record_id", "name"],
-        )
+        """The open RMAs and complaints of each unit, in two queries for a page of one customer's units
+        (docs/portal.md §2): ``{record: (RMAs, complaints)}``."""
+        # The unit's customer's own: a unit given to another customer by a correction keeps its past to itself.
+        customers = self.sudo().partner_id.ids
+        lines = self.env["aftersales.rma.line"].sudo().search_fetch([
+            ("delivery_record_id", "in", self.ids), ("rma_id.partner_id", "in", customers),
+            ("rma_id.state", "not in", ("done", "cancel")),
+        ], ["delivery_record_id", "rma_id"])
+        complaints = self.env["aftersales.complaint"].sudo().search_fetch([
+            ("delivery_record_id", "in", self.ids), ("partner_id", "in", customers),
+            ("state", "in", ("new", "acknowledged", "investigating", "resolved")),
+        ], ["delivery_record_id", "name"])
         rmas = lines.grouped("delivery_record_id")
         feedback = complaints.grouped("delivery_record_id")
         empty_lines, empty_complaints = lines.browse(), complaints.browse()
@@ -636,13 +637,17 @@ class AftersalesDeliveryRecord(models.Model):
         oldest first (docs/portal.md §2)."""
         self.ensure_one()
         record = self.sudo()
-        lines = record.rma_line_ids.filtered(lambda line: line.rma_id.state != "cancel")
+        lines = record.rma_line_ids.filtered(
+            lambda line: line.rma_id.state != "cancel" and line.rma_id.partner_id == record.partner_id
+        )
         complaints = self.env["aftersales.complaint"].sudo().search([
             ("partner_id", "=", record.partner_id.id), ("state", "!=", "cancel"),
             "|", ("delivery_record_id", "=", record.id),
             "&", ("lot_id", "!=", False), ("lot_id", "=", record.lot_id.id),
         ])
-        replacements = self.sudo().search([("replaced_record_id", "=", record.id)])
+        replacements = self.sudo().search(
+            [("replaced_record_id", "=", record.id), ("partner_id", "=", record.partner_id.id)]
+        )
         events = [(line.rma_id.date, "rma", line.rma_id) for line in lines]
         events += [(line.repair_id.create_date.date(), "repair", line.repair_id) for line in lines if line.repair_id]
         events += [(replacement.delivery_date, "replacement", replacement) for replacement in replacements]

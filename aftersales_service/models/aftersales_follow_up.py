@@ -34,12 +34,22 @@ class AftersalesFollowUp(models.Model):
             "res_model": documents._name,
             "res_id": document.id,
             "template_id": template_id,
-            "user_id": self.env.uid,
+            "user_id": self._acting_user(document).id,
             "date": (dates or {}).get(document),
         } for document in documents])
         if not self.env.cr.precommit.data.get(TRIGGER_KEY):
             self.env.cr.precommit.data[TRIGGER_KEY] = True
             self.env.cr.precommit.add(self._trigger_run)
+
+    @api.model
+    def _acting_user(self, document):
+        """Who the follow-up runs as: the user of the transition; for a customer's on the portal, whom the document
+        is given to, as if they had done it (docs/portal.md §7)."""
+        user = self.env.user
+        if not user.share:
+            return user
+        company = document.sudo().company_id
+        return company._aftersales_assignee(document.sudo()["user_id"]) or self.env.ref("base.user_root")
 
     @api.model
     def _trigger_run(self):

@@ -18,6 +18,7 @@ class AftersalesPortalFieldsMixin(models.AbstractModel):
     def _has_field_access(self, field, operation):
         if not super()._has_field_access(field, operation):
             return False
-        if self.env.su or not self.env.user.share:
+        # Every field read of a user comes here: the cheap test first, then the user's groups, cached per server.
+        if field.name not in self._portal_hidden_fields and not field.name.startswith(self._portal_hidden_prefixes):
             return True
-        return field.name not in self._portal_hidden_fields and not field.name.startswith(self._portal_hidden_prefixes)
+        return self.env.su or self.env.user.has_group("base.group_user")

@@ -51,15 +51,20 @@ class AftersalesPortalMixin(models.AbstractModel):
         """The customer a portal user acts for: their commercial entity, never a value of the request
         (docs/portal.md §7)."""
         user = self.env.user
-        if user._is_public() or not user.share:
+        if user._is_public():
             raise AccessError(self.env._("Sign in to the customer portal first."))
+        if not user.share:
+            raise AccessError(self.env._("Requests on the portal are the customers': record this one in the back office."))
         return user.partner_id.commercial_partner_id
 
     @api.model
     def _portal_reread(self, model, ids, domain=None):
         """The records ``ids`` of ``model`` as the portal user may read them; a single one missing refuses the
         whole request (docs/portal.md §7)."""
-        ids = {int(record_id) for record_id in ids if record_id}
+        try:
+            ids = {int(record_id) for record_id in ids if record_id}
+        except (TypeError, ValueError):
+            raise UserError(self.env._("The request names a record that does not exist.")) from None
         records = self.env[model].search([("id", "in", list(ids)), *(domain or [])]) if ids else self.env[model]
         if len(records) != len(ids):
             raise AccessError(self.env._("The request names a record that is not yours."))
@@ -81,14 +86,15 @@ class AftersalesPortalMixin(models.AbstractModel):
     # Business rules: uploads ------------------------------------------------------------------
 
     @api.model
-    def _portal_check_uploads(self, uploads):
-        """Photos and documents a customer sends: a few, not too large, images or PDF only (docs/portal.md §7).
+    def _portal_check_uploads(self, uploads, company):
+        """Photos and documents a customer sends: a few, not too large, images or PDF only, as ``company`` (the
+        document's) allows (docs/portal.md §7).
 
         :param uploads: list of ``(file name, bytes)``
         :return: list of ``(file name, bytes, mimetype)``
         """
         uploads = [(name, data) for name, data in uploads if data]
-        limit = self.env.company.aftersales_portal_max_files
+        limit = company.aftersales_portal_max_files
         if len(uploads) > limit:
             raise UserError(self.env._("Send at most %(count)s files at a time.", count=limit))
         max_size = int(self.env["ir.config_parameter"].sudo().get_param(
@@ -130,29 +136,31 @@ class AftersalesPortalMixin(models.AbstractModel):
             ("mimetype", "in", PORTAL_UPLOAD_TYPES), ("create_uid.share", "=", True),
         ], order="id")
 
-    @api.model
-    def _portal_photo_expiry(self):
-        """When a photo link given now stops working: the company's setting, in hours."""
-        return int(time.time()) + 3600 * self.env.company.aftersales_portal_link_hours
-
-    @api.model
     def _portal_photo_signature(self, attachment_id, expiry):
-        return hmac(self.env(su=True), PHOTO_TOKEN_SCOPE, (attachment_id, self._name, expiry))
+        """The signature of a link to one photo of this document, until ``expiry``: it names the photo, the
+        document and the document's token, so that a document given to another customer drops its links."""
+        self.ensure_one()
+        message = (attachment_id, self._name, self.id, self.sudo().access_token or "", expiry)
+        return hmac(self.env(su=True), PHOTO_TOKEN_SCOPE, message)
 
     def _portal_photo_url(self, attachment):
-        """A link to one photo of this document, signed for that photo alone and expiring (docs/portal.md §7)."""
-        expiry = self._portal_photo_expiry()
+        """A link to one photo of this document, signed for that photo alone and expiring after the company's
+        setting (docs/portal.md §7)."""
+        expiry = int(time.time()) + 3600 * self.sudo().company_id.aftersales_portal_link_hours
         signature = self._portal_photo_signature(attachment.id, expiry)
         return f"/my/aftersales/photo/{self._name}/{attachment.id}/{expiry}/{signature}"
 
     @api.model
     def _portal_photo_check(self, attachment_id, expiry, signature):
-        """The photo a signed link names, if the link is genuine, unexpired and the photo still belongs to a
-        document of this model; else nothing."""
-        if expiry < time.time() or not consteq(self._portal_photo_signature(attachment_id, expiry), signature):
-            return self.env["ir.attachment"]
+        """The photo a signed link names, if the link is genuine and unexpired and the photo is still one the
+        customer sent to the document the link was made for; else nothing."""
         attachment = self.env["ir.attachment"].sudo().browse(attachment_id).exists()
-        if attachment.res_model != self._name or attachment.mimetype not in PORTAL_UPLOAD_TYPES:
+        if expiry < time.time() or not attachment or attachment.res_model != self._name:
+            return self.env["ir.attachment"]
+        document = self.browse(attachment.res_id).exists()
+        if not document or attachment not in document._portal_photos():
+            return self.env["ir.attachment"]
+        if not consteq(document._portal_photo_signature(attachment_id, expiry), signature):
             return self.env["ir.attachment"]
         return attachment
 

@@ -1,3 +1,5 @@
+import math
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -339,15 +341,14 @@ class AftersalesRma(models.Model):
         reason = self._portal_reread("aftersales.rma.reason", [reason_id])
         if not reason:
             raise UserError(self.env._("Say why the units come back."))
-        photos = self._portal_check_uploads(photos)
-        proofs = self._portal_check_uploads(proofs)
-        lines = [self._prepare_portal_line(unit, records) for unit in units]
-        if any(not line.get("delivery_record_id") for line in lines) and not proofs:
-            raise UserError(self.env._("A unit we have no delivery record of needs a proof of purchase: attach it."))
         companies = records.company_id
         if len(companies) > 1:
             raise UserError(self.env._("Ask for the return of each supplier company's units separately."))
         company = companies or self.env.company
+        uploads = self._portal_check_uploads([*photos, *proofs], company)
+        lines = [self._prepare_portal_line(unit, records, company) for unit in units]
+        if any(not line.get("delivery_record_id") for line in lines) and not any(data for _name, data in proofs):
+            raise UserError(self.env._("A unit we have no delivery record of needs a proof of purchase: attach it."))
         orders = records.sale_order_id
         rma = self.sudo().with_company(company).create({
             "partner_id": customer.id,
@@ -359,41 +360,61 @@ class AftersalesRma(models.Model):
             "line_ids": [fields.Command.create(line) for line in lines],
         })
         rma = self.browse(rma.id)
-        rma._portal_attach(photos + proofs)
+        rma._portal_attach(uploads)
         rma._portal_assign(self.env._("Return asked for on the portal"))
         return rma
 
     @api.model
-    def _prepare_portal_line(self, unit, records):
-        """The line of one unit a customer asks back, within what they may still return (docs/portal.md §3)."""
+    def _prepare_portal_line(self, unit, records, company):
+        """The line of one unit a customer asks back (docs/portal.md §3). The line's own constraints refuse a
+        quantity that is not positive or more than can still come back of a delivered unit."""
         try:
             quantity = float(unit.get("quantity") or 0.0)
+            product_id = int(unit.get("product_id") or 0)
+            proof_date = fields.Date.to_date(unit.get("proof_date") or None)
         except (TypeError, ValueError):
-            raise UserError(self.env._("Give the quantity to return as a number.")) from None
-        # The line's own constraints refuse a quantity that is not positive or more than can still come back.
+            raise UserError(self.env._("Give quantities as numbers and dates as on the form.")) from None
+        if not math.isfinite(quantity):
+            raise UserError(self.env._("Give quantities as numbers and dates as on the form."))
         if unit.get("record_id"):
             record = records.filtered(lambda record: record.id == int(unit["record_id"])).sudo()
             return self.env["aftersales.rma.line"]._prepare_values_from_record(record, quantity)
         product = self.env["product.product"].sudo().search([
-            ("id", "=", int(unit.get("product_id") or 0)), ("sale_ok", "=", True), ("type", "=", "consu"),
-            ("company_id", "in", [False, self.env.company.id]),
+            ("id", "=", product_id), ("sale_ok", "=", True), ("type", "=", "consu"),
+            ("company_id", "in", [False, company.id]),
         ])
         if not product:
             raise UserError(self.env._("Choose the product of the unit to return."))
-        proof_date = fields.Date.to_date(unit.get("proof_date") or None)
         if not proof_date:
             raise UserError(self.env._("Give the date on the proof of purchase of %(product)s.", product=product.name))
+        return {"product_id": product.id, "lot_id": self._portal_unrecorded_lot(product, unit, company).id,
+                "quantity": quantity, "proof_date": proof_date}
+
+    @api.model
+    def _portal_unrecorded_lot(self, product, unit, company):
+        """The serial or lot of a unit we have no delivery record of, named by the customer: required when the
+        product has them, and neither delivered to anybody nor claimed already. One answer for every refusal, so
+        that nobody learns from the portal which numbers exist (docs/portal.md §3)."""
         serial = (unit.get("serial") or "").strip()
-        lot = serial and self.env["stock.lot"].sudo().search(
-            [("name", "=", serial), ("product_id", "=", product.id)], limit=1
+        if product.tracking == "none":
+            return self.env["stock.lot"]
+        if not serial:
+            raise UserError(self.env._("Give the serial or lot number of %(product)s.", product=product.name))
+        lot = self.env["stock.lot"].sudo().search([
+            ("name", "=", serial), ("product_id", "=", product.id), ("company_id", "in", [False, company.id]),
+        ], limit=1)
+        claimed = lot and (
+            self.env["aftersales.delivery.record"].sudo().search_count([("lot_id", "=", lot.id)], limit=1)
+            or self.env["aftersales.rma.line"].sudo().search_count(
+                [("lot_id", "=", lot.id), ("rma_id.state", "not in", ("done", "cancel"))], limit=1
+            )
         )
-        if serial and not lot:
+        if not lot or claimed:
             raise UserError(self.env._(
-                "Serial number %(serial)s is unknown for %(product)s: check the number on the unit's plate.",
-                serial=serial, product=product.name,
+                "%(serial)s cannot be returned from here. If we delivered it to you, choose it in My Units; "
+                "otherwise write to us with its proof of purchase.", serial=serial,
             ))
-        return {"product_id": product.id, "lot_id": lot.id if lot else False, "quantity": quantity,
-                "proof_date": proof_date}
+        return lot
 
     def _portal_documents(self):
         """What the customer sees of the RMA's documents, each checked to be this RMA's and the customer's

@@ -7,6 +7,8 @@ class AftersalesSatisfactionLevel(models.Model):
 
     _name = "aftersales.satisfaction.level"
     _description = "Satisfaction Level"
+    _inherit = ["aftersales.portal.fields.mixin"]
+    _portal_hidden_fields = ("coefficient",)
     _order = "sequence, id"
 
     # Fields -----------------------------------------------------------------------------------

@@ -71,10 +71,21 @@ class TestPortalRequests(PortalCase):
         unit = {"product_id": self.motor.id, "quantity": 1, "proof_date": fields.Date.to_string(fields.Date.today())}
         with self.assertRaises(UserError, msg="no proof attached"):
             self._request([unit])
-        with self.assertRaises(UserError, msg="an unknown serial"):
-            self._request([dict(unit, serial="NOT-OURS")], proofs=[("invoice.pdf", PDF)])
-        with self.assertRaises(ValidationError, msg="a serial delivered to another customer"):
-            self._request([dict(unit, serial="PT-ELSEWHERE")], proofs=[("invoice.pdf", PDF)])
+        with self.assertRaises(UserError, msg="a serial-tracked product without its serial"):
+            self._request([unit], proofs=[("invoice.pdf", PDF)])
+        refusals = []
+        for serial in ("NOT-OURS", "PT-ELSEWHERE"):
+            with self.assertRaises(UserError, msg="unknown, or delivered to another customer") as refusal:
+                self._request([dict(unit, serial=serial)], proofs=[("invoice.pdf", PDF)])
+            refusals.append(str(refusal.exception).replace(serial, "…"))
+        self.assertEqual(refusals[0], refusals[1], "one answer: the portal tells nobody which serials exist")
+        for quantity in ("nan", "inf", "two"):
+            with self.assertRaises(UserError, msg="a clear message, not a server error"):
+                self._request([dict(unit, serial="PT-ELSEWHERE", quantity=quantity)], proofs=[("invoice.pdf", PDF)])
+        with self.assertRaises(UserError):
+            self._request([dict(unit, proof_date="yesterday")], proofs=[("invoice.pdf", PDF)])
+        with self.assertRaises(UserError):
+            self._request([{"product_id": "motor", "quantity": 1}], proofs=[("invoice.pdf", PDF)])
         lot = self._stock_serials(self.motor, ["PT-BOUGHT-ELSEWHERE"])
         rma = self._request([dict(unit, serial=lot.name)], proofs=[("invoice.pdf", PDF)]).sudo()
         self.assertEqual((rma.line_ids.lot_id, rma.line_ids.delivery_record_id), (lot, self.env["aftersales.delivery.record"]))
@@ -103,6 +114,10 @@ class TestPortalRequests(PortalCase):
         self.company.aftersales_portal_max_files = 2
         with self.assertRaises(UserError):
             self._request(unit, photos=[(f"{index}.png", PNG) for index in range(3)])
+        with self.assertRaises(UserError, msg="photos and proofs count together"):
+            self._request(unit, photos=[("a.png", PNG), ("b.png", PNG)], proofs=[("invoice.pdf", PDF)])
+        with self.assertRaises(UserError, msg="a record id that is not a number"):
+            self._request([{"record_id": "1 OR 1=1", "quantity": 1}])
         self.env["ir.config_parameter"].set_param("web.max_file_upload_size", len(PNG) - 1)
         with self.assertRaises(UserError):
             self._request(unit, photos=[("big.png", PNG)])
@@ -147,6 +162,11 @@ class TestPortalRequests(PortalCase):
             self._submit(subject=" ")
         with self.assertRaises(ValidationError):
             self._submit(preferred_onsite_start="2026-12-07T12:00", preferred_onsite_end="2026-12-07T09:00")
+        with self.assertRaises(UserError):
+            self.portal_complaints._portal_submit({"subject": "Drawing"}, photos=[("drawing.svg", SVG)])
+        self.company.aftersales_portal_max_files = 1
+        with self.assertRaises(UserError):
+            self.portal_complaints._portal_submit({"subject": "Photos"}, photos=[("a.png", PNG), ("b.png", PNG)])
         self.assertEqual(self._count("aftersales.complaint"), before)
 
     def _resolved(self):
@@ -287,7 +307,18 @@ class TestPortalAccess(PortalCase):
         self.assertFalse(rmas._portal_photo_check(int(attachment_id) + 1, int(expiry), signature))
         self.assertFalse(self.env["aftersales.complaint"]._portal_photo_check(int(attachment_id), int(expiry), signature))
         past = int(time.time()) - 10
-        self.assertFalse(rmas._portal_photo_check(photo.id, past, rmas._portal_photo_signature(photo.id, past)))
+        self.assertFalse(rmas._portal_photo_check(photo.id, past, rma._portal_photo_signature(photo.id, past)))
+        # A complaint given to another customer drops the links of its former customer.
+        complaint = self.env["aftersales.complaint"].with_user(self.portal_user)._portal_submit(
+            {"subject": "Scratched housing"}, photos=[("scratch.png", PNG)],
+        ).sudo()
+        complaint._portal_ensure_token()
+        photo = complaint._portal_photos()
+        _path, _model, attachment_id, expiry, signature = complaint._portal_photo_url(photo).rsplit("/", 4)
+        complaints = self.env["aftersales.complaint"]
+        self.assertEqual(complaints._portal_photo_check(photo.id, int(expiry), signature), photo)
+        complaint.with_env(self.env).partner_id = self.distributor
+        self.assertFalse(complaints._portal_photo_check(photo.id, int(expiry), signature))
 
     def test_every_customer_email_carries_the_portal_button(self):
         record = self._units(["PA-MAIL"])

@@ -227,6 +227,40 @@ class TestPortalRoutes(PortalCase, HttpCase):
         self.assertEqual(len(message), 1)
         self.assertEqual(message.author_id, self.buyer)
 
+    def test_opening_a_page_changes_nothing_and_a_link_cannot_write_on_it(self):
+        self._as(self.portal_user)
+        rma = self.env["aftersales.rma"].with_user(self.portal_user)._portal_request(
+            [{"record_id": self.spare_unit.id, "quantity": 1}], reason_id=self.reason.id,
+        ).with_user(self.manager)
+        rma.action_confirm()
+        rma.sudo().access_token = False
+        self.assertTrue(self._opens(rma.access_url, "Return authorization"))
+        self.assertFalse(rma.sudo().access_token, "a page view shares nothing: no token is made")
+        page = self.url_open(f"{self.complaint.access_url}?error=Call+us+at+555-0100").text
+        self.assertNotIn("555-0100", page, "a link cannot put words on our page")
+
+    def test_a_unit_given_to_another_customer_keeps_its_past_to_itself(self):
+        self.rival_unit._workflow().write({"partner_id": self.customer.id})
+        self._as(self.portal_user)
+        for url in ("/my/units", f"/my/units/{self.rival_unit.id}"):
+            with self.subTest(url=url):
+                self.assertTrue(self._opens(url, "PR-RIVAL"))
+                self.assertFalse(self._opens(url, self.rival_rma.name))
+
+    def test_a_visitor_with_a_token_acts_for_the_document_not_as_the_public_user(self):
+        self.company.aftersales_responsible_id = self.coordinator
+        self._as(None)
+        self._post(f"/my/complaints/{self.complaint.id}/confirm", {
+            "access_token": self.complaint._portal_ensure_token(), "note": "Fine",
+        })
+        self.assertEqual(self.complaint.state, "closed")
+        self.assertIn(self.customer.name, self.complaint.customer_confirmation)
+        follow_up = self.env["aftersales.follow.up"].search([
+            ("res_model", "=", "aftersales.complaint"), ("res_id", "=", self.complaint.id),
+        ])
+        self.assertTrue(follow_up)
+        self.assertNotIn(follow_up.user_id, self.env.ref("base.public_user") | self.env.ref("base.user_root"))
+
     def test_photos_are_served_through_their_signed_link_only(self):
         self._as(self.portal_user)
         page = self.url_open(self.rma.access_url).text
