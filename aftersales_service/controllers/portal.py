@@ -165,7 +165,8 @@ class AftersalesCustomerPortal(CustomerPortal):
     @http.route(["/my/rmas", "/my/rmas/page/<int:page>"], type="http", auth="user", website=True, readonly=True)
     def portal_my_rmas(self, page=1, sortby=None, **_kw):
         return self._aftersales_list_page(
-            "aftersales.rma", "/my/rmas", page, sortby, self._aftersales_rma_sortings(), "aftersales_rmas", "aftersales_service.portal_my_rmas"
+            "aftersales.rma", "/my/rmas", page, sortby, self._aftersales_rma_sortings(),
+            "aftersales_rmas", "aftersales_service.portal_my_rmas",
         )
 
     @http.route(["/my/rmas/<int:rma_id>"], type="http", auth="public", website=True, readonly=True)
@@ -266,7 +267,8 @@ class AftersalesCustomerPortal(CustomerPortal):
                 readonly=True)
     def portal_my_complaints(self, page=1, sortby=None, **_kw):
         return self._aftersales_list_page(
-            "aftersales.complaint", "/my/complaints", page, sortby, self._aftersales_complaint_sortings(), "aftersales_complaints", "aftersales_service.portal_my_complaints"
+            "aftersales.complaint", "/my/complaints", page, sortby, self._aftersales_complaint_sortings(),
+            "aftersales_complaints", "aftersales_service.portal_my_complaints",
         )
 
     @http.route(["/my/complaints/<int:complaint_id>"], type="http", auth="public", website=True, readonly=True)
@@ -352,7 +354,8 @@ class AftersalesCustomerPortal(CustomerPortal):
                 readonly=True)
     def portal_my_surveys(self, page=1, sortby=None, **_kw):
         return self._aftersales_list_page(
-            "aftersales.survey", "/my/surveys", page, sortby, self._aftersales_survey_sortings(), "aftersales_surveys", "aftersales_service.portal_my_surveys"
+            "aftersales.survey", "/my/surveys", page, sortby, self._aftersales_survey_sortings(),
+            "aftersales_surveys", "aftersales_service.portal_my_surveys",
         )
 
     @http.route(["/my/surveys/<int:survey_id>"], type="http", auth="public", website=True, readonly=True)

@@ -16,9 +16,21 @@ class AftersalesPortalFieldsMixin(models.AbstractModel):
     _portal_hidden_prefixes = ("activity_", "my_activity_", "can_")
 
     def _has_field_access(self, field, operation):
-        if not super()._has_field_access(field, operation):
+        # Every field read of a user comes here: one set lookup first, the user's groups (cached per server) only
+        # for a hidden field.
+        if field.name in self._portal_hidden_names() and not (
+            self.env.su or self.env.user.has_group("base.group_user")
+        ):
             return False
-        # Every field read of a user comes here: the cheap test first, then the user's groups, cached per server.
-        if field.name not in self._portal_hidden_fields and not field.name.startswith(self._portal_hidden_prefixes):
-            return True
-        return self.env.su or self.env.user.has_group("base.group_user")
+        return super()._has_field_access(field, operation)
+
+    def _portal_hidden_names(self):
+        """The names of the model's hidden fields, worked out once per registry."""
+        names = type(self).__dict__.get("_aftersales_portal_hidden")
+        if names is None:
+            names = frozenset(
+                name for name in self._fields
+                if name in self._portal_hidden_fields or name.startswith(self._portal_hidden_prefixes)
+            )
+            type(self)._aftersales_portal_hidden = names
+        return names

@@ -54,7 +54,9 @@ class AftersalesPortalMixin(models.AbstractModel):
         if user._is_public():
             raise AccessError(self.env._("Sign in to the customer portal first."))
         if not user.share:
-            raise AccessError(self.env._("Requests on the portal are the customers': record this one in the back office."))
+            raise AccessError(self.env._(
+                "Requests on the portal are the customers': record this one in the back office."
+            ))
         return user.partner_id.commercial_partner_id
 
     @api.model

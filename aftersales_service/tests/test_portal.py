@@ -5,7 +5,7 @@ from datetime import datetime
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import PDF, PNG, SVG, PortalCase
 
@@ -88,7 +88,8 @@ class TestPortalRequests(PortalCase):
             self._request([{"product_id": "motor", "quantity": 1}], proofs=[("invoice.pdf", PDF)])
         lot = self._stock_serials(self.motor, ["PT-BOUGHT-ELSEWHERE"])
         rma = self._request([dict(unit, serial=lot.name)], proofs=[("invoice.pdf", PDF)]).sudo()
-        self.assertEqual((rma.line_ids.lot_id, rma.line_ids.delivery_record_id), (lot, self.env["aftersales.delivery.record"]))
+        self.assertEqual(rma.line_ids.lot_id, lot)
+        self.assertFalse(rma.line_ids.delivery_record_id)
         self.assertEqual(rma.line_ids.proof_date, fields.Date.today())
         self.assertEqual(rma._portal_photos().mimetype, "application/pdf")
 
@@ -268,6 +269,19 @@ class TestPortalAccess(PortalCase):
             rma.with_user(self.portal_user).read(["name"])
         with self.assertRaises(AccessError):
             self.env["aftersales.rma"].with_user(self.portal_user).create({"partner_id": self.customer.id})
+
+    def test_a_customer_of_another_company_sees_none_of_ours(self):
+        ours = self._units(["PA-COMPANY"])
+        other_company = self.env["res.company"].create({"name": "Second Plant Co"})
+        contact = self.env["res.partner"].create({"name": "Buyer at the other plant", "parent_id": self.customer.id})
+        outsider = new_test_user(
+            self.env, "as_portal_other_company", groups="base.group_portal", partner_id=contact.id,
+            company_id=other_company.id, company_ids=[fields.Command.set(other_company.ids)],
+        )
+        records = self.env["aftersales.delivery.record"].with_user(outsider)
+        self.assertFalse(records.search([]), "the multi-company rules hold for portal users too")
+        with self.assertRaises(AccessError):
+            ours.with_user(outsider).read(["quantity"])
 
     def test_internal_findings_are_hidden_from_customers(self):
         record = self._units(["PA-FINDINGS"])

@@ -123,6 +123,14 @@ class TestPortalRoutes(PortalCase, HttpCase):
         self.assertFalse(self._opens(f"{draft.access_url}?report_type=pdf", "Send the units to"), "not approved yet")
         self.assertTrue(self._opens(f"{draft.access_url}?report_type=pdf", "printed once the return is approved"))
 
+    def test_cancelled_documents_are_not_listed_but_still_open(self):
+        self.complaint._workflow().write({"state": "cancel"})
+        self._as(self.portal_user)
+        self.assertFalse(self._opens("/my/complaints", self.complaint.name))
+        self.assertEqual(self.make_jsonrpc_request("/my/counters", {"counters": ["aftersales_complaint_count"]}),
+                         {"aftersales_complaint_count": 0})
+        self.assertTrue(self._opens(self.complaint.access_url, self.complaint.name))
+
     def test_counters_count_the_customers_own_documents(self):
         self._as(self.portal_user)
         counters = self.make_jsonrpc_request("/my/counters", {"counters": [
@@ -203,12 +211,23 @@ class TestPortalRoutes(PortalCase, HttpCase):
             f"/my/rmas/new?unit_ids={self.spare_unit.id}", "/my/complaints", self.complaint.access_url,
             f"/my/complaints/new?unit_id={self.unit.id}", "/my/surveys", self.survey.access_url,
         ]
-        for url in pages:
-            with self.subTest(url=url):
-                response = self.url_open(url)
-                self.assertEqual(response.status_code, 200)
-                self.assertNotIn(MARKER, response.text)
-                self.assertNotIn("Customer Misuse", response.text)
+        token = self.rma._portal_ensure_token()
+        receipt = self.rma.picking_ids
+        token_pages = [
+            f"{self.rma.access_url}?access_token={token}",
+            f"{self.rma.access_url}?access_token={token}&report_type=pdf",
+            f"/my/rmas/{self.rma.id}/transfer/{receipt.id}?access_token={token}",
+            f"{self.complaint.access_url}?access_token={self.complaint._portal_ensure_token()}",
+        ]
+        for user, urls in ((self.portal_user, pages), (None, token_pages)):
+            self._as(user)
+            for url in urls:
+                with self.subTest(url=url):
+                    response = self.url_open(url)
+                    self.assertEqual(response.status_code, 200)
+                    self.assertNotIn("/web/login", response.url)
+                    self.assertNotIn(MARKER, response.text)
+                    self.assertNotIn("Customer Misuse", response.text)
 
     def test_the_customer_writes_in_the_documents_conversation_and_nobody_else(self):
         post = {"body": "Photos of the plate follow", "message_type": "comment", "subtype_xmlid": "mail.mt_comment"}
