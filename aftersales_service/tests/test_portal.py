@@ -224,6 +224,19 @@ class TestPortalRequests(PortalCase):
         self.assertEqual(survey.line_ids.level_id, levels[0])
 
 
+    def test_the_rma_page_shows_its_own_credit_notes_only(self):
+        order, lots = self._sell_and_deliver(["PT-CN-1", "PT-CN-2"])
+        rmas = [self._new_rma(order, lot) for lot in lots]
+        for rma in rmas:
+            self._approve_and_receive(rma)
+            self._inspect(rma, [{"cause": "nonconformity"}])
+            self._decide_and_process(rma, [{"decision": "refund"}])
+        first, second = (rma._portal_documents() for rma in rmas)
+        self.assertEqual(first["credit_notes"], rmas[0].account_move_ids)
+        self.assertEqual(second["credit_notes"], rmas[1].account_move_ids)
+        self.assertFalse(first["credit_notes"] & second["credit_notes"])
+        self.assertEqual(first["receipts"], rmas[0].picking_ids.filtered(lambda p: p.aftersales_rma_role == "receipt"))
+
     # Repair quotations -----------------------------------------------------------------------
 
     def test_a_repair_quotation_accepted_on_the_portal_is_billed_as_accepted(self):

@@ -88,6 +88,8 @@ class TestPortalRoutes(PortalCase, HttpCase):
                 self.assertFalse(self._opens(rival.access_url, rival.name), "another customer's document")
                 self._as(self.rival_user)
                 self.assertFalse(self._opens(url, own.name), "the other customer")
+                own.message_subscribe(self.rival_buyer.ids)
+                self.assertFalse(self._opens(url, own.name), "a follower is not the owner")
         unit_url = f"/my/units/{self.unit.id}"
         self._as(None)
         self.assertFalse(self._opens(unit_url, "PR-1"))
@@ -152,6 +154,11 @@ class TestPortalRoutes(PortalCase, HttpCase):
         })
         self.assertIn("o_aftersales_error", response.text)
         self.assertEqual(self.env["aftersales.rma"].search_count([]), before)
+        response = self._post("/my/rmas/new", {
+            f"unit_{self.spare_unit.id}": "on", f"qty_{self.spare_unit.id}": "2", "reason_id": self.reason.id,
+        })
+        self.assertIn("o_aftersales_error", response.text, "more than was delivered")
+        self.assertEqual(self.env["aftersales.rma"].search_count([]), before)
         self._post("/my/rmas/new", {
             f"unit_{self.spare_unit.id}": "on", f"qty_{self.spare_unit.id}": "1", "reason_id": self.reason.id,
             "partner_id": self.distributor.id, "state": "done", "company_id": 999, "user_id": self.manager.id,
@@ -165,8 +172,8 @@ class TestPortalRoutes(PortalCase, HttpCase):
     def test_state_changes_are_posted_by_the_complaints_customer(self):
         self._as(self.rival_user)
         url = f"/my/complaints/{self.complaint.id}/confirm"
-        response = self.url_open(url)
-        self.assertEqual(response.status_code, 405, "a GET changes nothing")
+        for get in (url, f"/my/complaints/{self.complaint.id}/reopen", f"/my/surveys/{self.survey.id}/answer"):
+            self.assertEqual(self.url_open(get).status_code, 405, f"a GET of {get} changes nothing")
         self._post(url)
         self._post(f"/my/complaints/{self.complaint.id}/reopen")
         self.assertEqual(self.complaint.state, "resolved", "another customer answers nothing")
