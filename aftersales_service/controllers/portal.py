@@ -54,8 +54,12 @@ class AftersalesCustomerPortal(CustomerPortal):
 
     def _aftersales_document(self, model, document_id, access_token=None):
         """The document the request names, checked with the visitor's rights or its token, for the final write
-        as the visitor with rights lifted (never as the superuser: what they upload stays theirs)."""
-        checked = self._document_check_access(model, document_id, access_token=access_token)
+        as the visitor with rights lifted (never as the superuser: what they upload stays theirs); nothing when
+        the visitor may not see it."""
+        try:
+            checked = self._document_check_access(model, document_id, access_token=access_token)
+        except (AccessError, MissingError):
+            return request.env[model]
         return request.env[model].sudo().browse(checked.id)
 
     def _aftersales_list(self, model, url, page, sortby, sortings, search_domain=None, search=None):
@@ -139,9 +143,8 @@ class AftersalesCustomerPortal(CustomerPortal):
 
     @http.route(["/my/units/<int:record_id>"], type="http", auth="user", website=True, readonly=True)
     def portal_my_unit(self, record_id, **_kw):
-        try:
-            record = self._aftersales_document("aftersales.delivery.record", record_id)
-        except (AccessError, MissingError):
+        record = self._aftersales_document("aftersales.delivery.record", record_id)
+        if not record:
             return request.redirect("/my")
         values = self._prepare_portal_layout_values()
         values.update({
@@ -171,9 +174,8 @@ class AftersalesCustomerPortal(CustomerPortal):
 
     @http.route(["/my/rmas/<int:rma_id>"], type="http", auth="public", website=True, readonly=True)
     def portal_my_rma(self, rma_id, access_token=None, report_type=None, download=False, message=None, **kwargs):
-        try:
-            rma = self._aftersales_document("aftersales.rma", rma_id, access_token)
-        except (AccessError, MissingError):
+        rma = self._aftersales_document("aftersales.rma", rma_id, access_token)
+        if not rma:
             return request.redirect("/my")
         if report_type in ("html", "pdf", "text"):
             if not rma.can_print_authorization:
@@ -194,9 +196,8 @@ class AftersalesCustomerPortal(CustomerPortal):
                 readonly=True)
     def portal_my_rma_transfer(self, rma_id, picking_id, access_token=None, **_kw):
         """The slip of a receipt or delivery of the RMA: the transfer must be one the RMA shows."""
-        try:
-            rma = self._aftersales_document("aftersales.rma", rma_id, access_token)
-        except (AccessError, MissingError):
+        rma = self._aftersales_document("aftersales.rma", rma_id, access_token)
+        if not rma:
             return request.redirect("/my")
         documents = rma._portal_documents()
         picking = (documents["receipts"] | documents["deliveries"]).filtered(lambda p: p.id == picking_id)
@@ -273,9 +274,8 @@ class AftersalesCustomerPortal(CustomerPortal):
 
     @http.route(["/my/complaints/<int:complaint_id>"], type="http", auth="public", website=True, readonly=True)
     def portal_my_complaint(self, complaint_id, access_token=None, message=None, **kwargs):
-        try:
-            complaint = self._aftersales_document("aftersales.complaint", complaint_id, access_token)
-        except (AccessError, MissingError):
+        complaint = self._aftersales_document("aftersales.complaint", complaint_id, access_token)
+        if not complaint:
             return request.redirect("/my")
         values = self._aftersales_page(complaint, access_token, "my_aftersales_complaints_history", {
             "page_name": "aftersales_complaint", "complaint": complaint, "photos": complaint._portal_photos(),
@@ -320,9 +320,8 @@ class AftersalesCustomerPortal(CustomerPortal):
 
     def _aftersales_complaint_respond(self, complaint_id, access_token, respond):
         """A customer's answer to a resolution, checked against the complaint's state by the model."""
-        try:
-            complaint = self._aftersales_document("aftersales.complaint", complaint_id, access_token)
-        except (AccessError, MissingError):
+        complaint = self._aftersales_document("aftersales.complaint", complaint_id, access_token)
+        if not complaint:
             return request.redirect("/my")
         try:
             with request.env.cr.savepoint():
@@ -360,9 +359,8 @@ class AftersalesCustomerPortal(CustomerPortal):
 
     @http.route(["/my/surveys/<int:survey_id>"], type="http", auth="public", website=True, readonly=True)
     def portal_my_survey(self, survey_id, access_token=None, message=None, **kwargs):
-        try:
-            survey = self._aftersales_document("aftersales.survey", survey_id, access_token)
-        except (AccessError, MissingError):
+        survey = self._aftersales_document("aftersales.survey", survey_id, access_token)
+        if not survey:
             return request.redirect("/my")
         values = self._aftersales_page(survey, access_token, "my_aftersales_surveys_history", {
             "page_name": "aftersales_survey", "survey": survey, "message": message,
@@ -372,9 +370,8 @@ class AftersalesCustomerPortal(CustomerPortal):
 
     @http.route(["/my/surveys/<int:survey_id>/answer"], type="http", auth="public", website=True, methods=["POST"])
     def portal_survey_answer(self, survey_id, access_token=None, comments=None, **post):
-        try:
-            survey = self._aftersales_document("aftersales.survey", survey_id, access_token)
-        except (AccessError, MissingError):
+        survey = self._aftersales_document("aftersales.survey", survey_id, access_token)
+        if not survey:
             return request.redirect("/my")
         answers = {key[6:]: value for key, value in post.items() if key.startswith("level_")}
         try:
