@@ -71,3 +71,29 @@ def measure(env):
 
 def median(values):
     return statistics.median(values)
+
+
+def view_spec(env, model, view_type):
+    """The fields the web client reads for the default ``view_type`` view of ``model``."""
+    views = env[model].get_views([(False, view_type)])
+    return {
+        name: {"fields": {"display_name": {}}} if field["type"] == "many2one" else {}
+        for name, field in views["models"][model]["fields"].items()
+        if field["type"] not in ("one2many", "many2many")
+    }
+
+
+def measure_screens(env, screens, warm_runs=5):
+    """{screen: (cold seconds, warm median seconds, warm queries)} of ``screens`` (name, call): the first call with
+    the ORM cache emptied, then ``warm_runs`` more."""
+    figures = {}
+    for name, call in screens:
+        with measure(env) as cold:
+            call()
+        warm = []
+        for _ in range(warm_runs):
+            with measure(env) as figure:
+                call()
+            warm.append(figure)
+        figures[name] = (cold["seconds"], median([w["seconds"] for w in warm]), max(w["queries"] for w in warm))
+    return figures

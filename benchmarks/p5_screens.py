@@ -13,7 +13,7 @@ Targets: every screen <= 300 ms warm and <= 1 s cold; no more queries at the ful
 
 from dateutil.relativedelta import relativedelta
 
-from common import environment, measure, median, parse_args, vacuum
+from common import environment, measure_screens, parse_args, vacuum, view_spec
 
 RECORDS, RMAS, COMPLAINTS = 500_000, 20_000, 100_000
 ORDERS, BIG_ORDERS = 200, 20  # the first 20 orders are the big customer's: 10 % of the units
@@ -112,24 +112,15 @@ def load(env, scale):
     return {"big": big, "order": orders[0], "serial": serial}
 
 
-def spec(env, model, view_type):
-    """The fields the web client reads for the default ``view_type`` view of ``model``."""
-    views = env[model].get_views([(False, view_type)])
-    return {
-        name: {"fields": {"display_name": {}}} if field["type"] in ("many2one",) else {}
-        for name, field in views["models"][model]["fields"].items()
-        if field["type"] not in ("one2many", "many2many")
-    }
-
-
 def screens(env, data):
     """Each screen as the calls its web client view makes."""
     records = env["aftersales.delivery.record"]
     report = env["aftersales.return.rate.report"]
     rmas = env["aftersales.rma"].with_context(read_group_expand=True)
     complaints = env["aftersales.complaint"]
-    record_list, rma_kanban = spec(env, records._name, "list"), spec(env, rmas._name, "kanban")
-    complaint_list, complaint_kanban = spec(env, complaints._name, "list"), spec(env, complaints._name, "kanban")
+    record_list, rma_kanban = view_spec(env, records._name, "list"), view_spec(env, rmas._name, "kanban")
+    complaint_list = view_spec(env, complaints._name, "list")
+    complaint_kanban = view_spec(env, complaints._name, "kanban")
     start = env.company._aftersales_today().replace(day=1) - relativedelta(months=23)
 
     def pivot(model, domain, rows, cols, measures):
@@ -178,20 +169,11 @@ def screens(env, data):
 
 def run(database, scale):
     """{screen: (cold seconds, warm median seconds, warm queries)} at ``scale``."""
-    figures = {}
     with environment(database) as env:
         data = load(env, scale)
         volume = (env["aftersales.delivery.record"].search_count([]), env["aftersales.rma"].search_count([]),
                   env["aftersales.complaint"].search_count([]))
-        for name, call in screens(env, data):
-            with measure(env) as cold:
-                call()
-            warm = []
-            for _ in range(WARM_RUNS):
-                with measure(env) as figure:
-                    call()
-                warm.append(figure)
-            figures[name] = (cold["seconds"], median([w["seconds"] for w in warm]), max(w["queries"] for w in warm))
+        figures = measure_screens(env, screens(env, data), WARM_RUNS)
     vacuum(database)
     return volume, figures
 

@@ -23,6 +23,10 @@ from . import aftersales_survey_item
 from . import aftersales_survey
 from . import aftersales_survey_line
 from . import aftersales_return_visit
+from . import aftersales_technician
+from . import aftersales_dispatch_order
+from . import aftersales_dispatch_line
+from . import aftersales_dispatch_reschedule
 from . import aftersales_follow_up
 from . import aftersales_overview
 from . import account_move

@@ -102,6 +102,8 @@ class AftersalesComplaint(models.Model):
     )
     rma_ids = fields.One2many("aftersales.rma", "complaint_id", string="RMAs")
     repair_ids = fields.One2many("repair.order", "aftersales_complaint_id", string="Repairs")
+    dispatch_order_ids = fields.One2many("aftersales.dispatch.order", "complaint_id", string="Visits")
+    dispatch_count = fields.Integer(compute="_compute_dispatch_count", string="Visit Count")
     rma_count = fields.Integer(compute="_compute_follow_up_counts", string="RMA Count")
     repair_count = fields.Integer(compute="_compute_follow_up_counts")
     follow_up_progress = fields.Char(compute="_compute_follow_up_counts", string="RMAs and Repairs")
@@ -138,6 +140,7 @@ class AftersalesComplaint(models.Model):
     can_close = fields.Boolean(compute="_compute_can")
     can_reopen = fields.Boolean(compute="_compute_can")
     can_cancel = fields.Boolean(compute="_compute_can")
+    can_create_dispatch = fields.Boolean(compute="_compute_can")
     can_reset = fields.Boolean(compute="_compute_can")
     can_create_rma = fields.Boolean(compute="_compute_can")
     can_create_repair = fields.Boolean(compute="_compute_can")
@@ -184,6 +187,11 @@ class AftersalesComplaint(models.Model):
                 "%(done)s of %(total)s done", done=total - open_count, total=total
             )
 
+    @api.depends("dispatch_order_ids")
+    def _compute_dispatch_count(self):
+        for complaint in self:
+            complaint.dispatch_count = len(complaint.dispatch_order_ids)
+
     @api.depends("state", "onsite_required", "onsite_date", "product_id")
     def _compute_can(self):
         """What can be done with the complaint now: the buttons shown and the actions' own guards
@@ -204,6 +212,7 @@ class AftersalesComplaint(models.Model):
             complaint.can_create_rma = is_open or state == "resolved"
             complaint.can_create_repair = (is_open or state == "resolved") and bool(complaint.product_id)
             complaint.can_customer_respond = state == "resolved"
+            complaint.can_create_dispatch = is_open and complaint.onsite_required
 
     # Onchanges --------------------------------------------------------------------------------
 
@@ -302,6 +311,23 @@ class AftersalesComplaint(models.Model):
         """Our technician is on the customer's site: the on-site target is met now (docs/sla.md §2)."""
         self._start_transition("can_register_onsite").write({"onsite_date": fields.Datetime.now()})
         self._stamp_response()
+
+    def action_create_dispatch(self):
+        """Plan the visit the complaint calls for: a dispatch order of its customer and unit
+        (docs/field-service.md §1)."""
+        self.ensure_one()
+        self._check_can("can_create_dispatch")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "aftersales.dispatch.order",
+            "view_mode": "form",
+            "name": self.env._("Dispatch Order"),
+            "context": self._prepare_dispatch_context(),
+        }
+
+    def action_view_dispatch_orders(self):
+        self.ensure_one()
+        return self._action_documents("aftersales.dispatch.order", self.dispatch_order_ids, self.env._("Visits"))
 
     def action_resolve(self):
         """Resolved: what was done is recorded, corrective actions exist when due (docs/complaints.md §2)."""
@@ -536,16 +562,6 @@ class AftersalesComplaint(models.Model):
         return value
 
     @api.model
-    def _portal_local_datetime(self, value, company):
-        """A date and time the customer typed, in the company's time zone, as stored (UTC)."""
-        if not value:
-            return False
-        try:
-            local = fields.Datetime.to_datetime(value.replace("T", " ")[:16] + ":00")
-        except ValueError:
-            raise UserError(self.env._("Give dates as on the form.")) from None
-        return company._aftersales_utc(local)
-
     def _portal_confirm_resolved(self, note=None):
         """The customer confirms the resolution on the portal: closed as the closing wizard records it
         (docs/portal.md §5)."""
@@ -561,3 +577,30 @@ class AftersalesComplaint(models.Model):
             complaint._portal_post(self._portal_text(comment))
         self.action_reopen()
         self._portal_assign(self.env._("The customer says the problem is not solved"))
+
+    # Business rules: field service ------------------------------------------------------------
+
+    def _prepare_dispatch_context(self):
+        """The new visit's defaults: the complaint's customer, unit, wished window and words
+        (docs/field-service.md §1)."""
+        self.ensure_one()
+        return {
+            "default_origin": "complaint",
+            "default_complaint_id": self.id,
+            "default_partner_id": self.partner_id.id,
+            "default_company_id": self.company_id.id,
+            "default_caller_name": self.contact_name,
+            "default_call_date": fields.Datetime.to_string(self.date_received),
+            "default_call_subject": self.subject,
+            "default_appointment_start": self.preferred_onsite_start and fields.Datetime.to_string(self.preferred_onsite_start),
+            "default_appointment_end": self.preferred_onsite_end and fields.Datetime.to_string(self.preferred_onsite_end),
+            "default_line_ids": [fields.Command.create({"delivery_record_id": self.delivery_record_id.id})]
+            if self.delivery_record_id else [],
+        }
+
+    def _dispatch_checked_in(self, arrived):
+        """Hook of a technician's check-in: the on-site target is met at the arrival, once
+        (docs/field-service.md §4, docs/sla.md §2)."""
+        waiting = self.filtered(lambda complaint: complaint.can_register_onsite)
+        waiting._workflow().write({"onsite_date": arrived})
+        waiting._stamp_response()

@@ -146,7 +146,10 @@ class AftersalesDeliveryRecord(models.Model):
         index="btree_not_null",
         help="The unit this one replaced under an RMA.",
     )
-    rma_line_ids = fields.One2many("aftersales.rma.line", "delivery_record_id", string="RMA Lines")
+    rma_line_ids = fields.One2many(
+        "aftersales.rma.line", "delivery_record_id", string="RMA Lines",
+        groups="aftersales_service.group_aftersales_user,base.group_portal",
+    )
     can_correct = fields.Boolean(compute="_compute_can_correct", help="Whether you may correct the warranty terms.")
 
     # Computes ---------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import base64
 import time
 import uuid
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.http import DEFAULT_MAX_CONTENT_LENGTH
 from odoo.tools import consteq, hmac, plaintext2html
@@ -77,6 +77,17 @@ class AftersalesPortalMixin(models.AbstractModel):
         """A customer's plain text as safe HTML."""
         text = (text or "").strip()
         return plaintext2html(text) if text else False
+
+    @api.model
+    def _portal_local_datetime(self, value, company):
+        """A date and time the customer typed, in the company's time zone, as stored (UTC)."""
+        if not value:
+            return False
+        try:
+            local = fields.Datetime.to_datetime(value.replace("T", " ")[:16] + ":00")
+        except ValueError:
+            raise UserError(self.env._("Give dates as on the form.")) from None
+        return company._aftersales_utc(local)
 
     def _portal_assign(self, summary):
         """The coordinator hears of what the customer did on the portal with a to-do (docs/portal.md §3, §5)."""

@@ -150,6 +150,8 @@ class AftersalesProtectedFieldsMixin(models.AbstractModel):
         locks = [can_field for can_field, names in self._field_locks().items() if names & given]
         if not locks:
             return
+        # Who may not create the record at all hears so, before any rule of its progress.
+        self.check_access("create")
         depends = self.pool.field_depends
         needed = {path.split(".")[0] for can_field in locks for path in depends[self._fields[can_field]]} - set(vals)
         self.new({**self.default_get(sorted(needed)), **vals})._check_field_locks(given)

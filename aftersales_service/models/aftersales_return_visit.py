@@ -18,7 +18,7 @@ class AftersalesReturnVisit(models.Model):
     _aftersales_sequence = ("aftersales.return.visit", "RV/%(year)s/")
     _check_company_auto = True
     _workflow_fields = ("state", "date_done")
-    _frozen_fields = ("rma_id", "repair_id", "complaint_id")
+    _frozen_fields = ("rma_id", "repair_id", "complaint_id", "dispatch_order_id")
     _locked_fields = {
         "can_edit_visit": (
             "partner_id", "visit_type", "user_id", "date_planned", "product_id", "lot_id", "outcome",
@@ -47,6 +47,10 @@ class AftersalesReturnVisit(models.Model):
     complaint_id = fields.Many2one(
         "aftersales.complaint", index="btree_not_null", check_company=True, readonly=True, ondelete="restrict"
     )
+    dispatch_order_id = fields.Many2one(
+        "aftersales.dispatch.order", string="Visit", index="btree_not_null", check_company=True, readonly=True,
+        ondelete="restrict",
+    )
     product_id = fields.Many2one("product.product", check_company=True)
     lot_id = fields.Many2one(
         "stock.lot", string="Lot/Serial Number", check_company=True, domain="[('product_id', '=?', product_id)]"
@@ -70,8 +74,8 @@ class AftersalesReturnVisit(models.Model):
     can_create_complaint = fields.Boolean(compute="_compute_can")
 
     _one_source = models.Constraint(
-        "CHECK (num_nonnulls(rma_id, repair_id, complaint_id) = 1)",
-        "A return visit follows exactly one RMA, repair or complaint.",
+        "CHECK (num_nonnulls(rma_id, repair_id, complaint_id, dispatch_order_id) = 1)",
+        "A return visit follows exactly one RMA, repair, complaint or on-site visit.",
     )
     _one_planned_per_rma = models.UniqueIndex(
         "(rma_id) WHERE state = 'planned'", "This RMA already has a planned return visit."
@@ -81,6 +85,9 @@ class AftersalesReturnVisit(models.Model):
     )
     _one_planned_per_complaint = models.UniqueIndex(
         "(complaint_id) WHERE state = 'planned'", "This complaint already has a planned return visit."
+    )
+    _one_planned_per_dispatch_order = models.UniqueIndex(
+        "(dispatch_order_id) WHERE state = 'planned'", "This visit already has a planned return visit."
     )
 
     # Computes ---------------------------------------------------------------------------------

@@ -1,11 +1,16 @@
 from odoo import fields, models
 
 # Source field of a return visit, per model of the document it follows.
-VISIT_SOURCES = {"aftersales.rma": "rma_id", "repair.order": "repair_id", "aftersales.complaint": "complaint_id"}
+VISIT_SOURCES = {
+    "aftersales.rma": "rma_id",
+    "repair.order": "repair_id",
+    "aftersales.complaint": "complaint_id",
+    "aftersales.dispatch.order": "dispatch_order_id",
+}
 
 
 class AftersalesReturnVisitSource(models.AbstractModel):
-    """What RMAs, repairs and complaints share as the documents a return visit follows
+    """What RMAs, repairs, complaints and visits share as the documents a return visit follows
     (docs/satisfaction.md §1)."""
 
     _name = "aftersales.return.visit.source"

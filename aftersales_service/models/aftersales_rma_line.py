@@ -428,12 +428,17 @@ class AftersalesRmaLine(models.Model):
         return False, self.env._("A defect in warranty is repaired free of charge, not returned.")
 
     def _repair_charge(self):
-        """Repair charges: free in warranty and our fault, except processed parts; else materials and labour
-        (docs/rma.md §8)."""
+        """The charge of this unit's repair (docs/rma.md §8)."""
         self.ensure_one()
-        ours = self.cause in OUR_FAULT_CAUSES and not (self.cause == "transport" and self.customer_pickup)
-        if self.warranty_state == "in_warranty" and ours:
-            return "materials" if self.customer_processed_parts else "free"
+        return self._charge_mode_for(self.warranty_state, self.cause, self.customer_processed_parts, self.customer_pickup)
+
+    @api.model
+    def _charge_mode_for(self, warranty_state, cause, processed_parts=False, customer_pickup=False):
+        """Repair charges: free in warranty and our fault, except processed parts; else materials and labour. The
+        same matrix charges returned units and on-site visits (docs/rma.md §8, docs/field-service.md §5)."""
+        ours = cause in OUR_FAULT_CAUSES and not (cause == "transport" and customer_pickup)
+        if warranty_state == "in_warranty" and ours:
+            return "materials" if processed_parts else "free"
         return "full"
 
     def _record_overrides(self):

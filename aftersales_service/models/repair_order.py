@@ -7,12 +7,18 @@ from odoo.exceptions import UserError, ValidationError
 class RepairOrder(models.Model):
     _name = "repair.order"
     _inherit = ["repair.order", "aftersales.return.visit.source", "aftersales.protected.fields.mixin"]
-    _frozen_fields = ("aftersales_rma_line_id",)
+    _frozen_fields = ("aftersales_rma_line_id", "aftersales_dispatch_line_id")
 
     # Fields -----------------------------------------------------------------------------------
 
     aftersales_rma_line_id = fields.Many2one(
         "aftersales.rma.line", string="RMA Line", index="btree_not_null", readonly=True, copy=False
+    )
+    aftersales_dispatch_line_id = fields.Many2one(
+        "aftersales.dispatch.line", string="Visited Unit", index="btree_not_null", readonly=True, copy=False
+    )
+    aftersales_dispatch_order_id = fields.Many2one(
+        related="aftersales_dispatch_line_id.order_id", string="Dispatch Order", store=True, index="btree_not_null"
     )
     aftersales_rma_id = fields.Many2one(
         related="aftersales_rma_line_id.rma_id", string="RMA", store=True, index="btree_not_null"
@@ -113,14 +119,16 @@ class RepairOrder(models.Model):
     # Actions ----------------------------------------------------------------------------------
 
     def action_repair_done(self):
-        """The finished repair moves its RMA on; a repair outside an RMA is followed by a return visit
+        """The finished repair moves its RMA on; a repair outside an RMA or a visit is followed by a return visit
         (docs/rma.md §8, docs/satisfaction.md §1)."""
         res = super().action_repair_done()
         done = self.filtered(lambda repair: repair.state == "done")
         # The technician ends the repair; the RMA moves on whatever the technician may do on RMAs.
         for repair in done.filtered("aftersales_rma_line_id"):
             repair.sudo().with_company(repair.company_id).aftersales_rma_line_id._repair_finished()
-        (done - done.filtered("aftersales_rma_line_id"))._aftersales_schedule_return_visits()
+        # An on-site repair is followed with its visit, when the dispatcher closes it (docs/field-service.md §7).
+        done.filtered(lambda repair: not repair.aftersales_rma_line_id and not repair.aftersales_dispatch_line_id)\
+            ._aftersales_schedule_return_visits()
         return res
 
     # Business rules ---------------------------------------------------------------------------

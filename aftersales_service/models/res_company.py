@@ -20,6 +20,12 @@ class ResCompany(models.Model):
         domain="[('type', '=', 'service')]",
         help="Service product charged per hour of repair; its sales price is the hourly rate.",
     )
+    aftersales_travel_product_id = fields.Many2one(
+        "product.product",
+        string="Travel Fee Product",
+        domain="[('type', '=', 'service')]",
+        help="Service product of the travel fee of a chargeable visit; its sales price is the default fee.",
+    )
     aftersales_repair_days = fields.Integer(
         string="Repair Turnaround (Days)",
         default=7,
@@ -156,11 +162,13 @@ class ResCompany(models.Model):
         """At installation and update: every company and warehouse gets what after-sales needs (docs/README.md)."""
         # Every company and warehouse, once per installation or update: they are few.
         self.search([])._aftersales_setup()  # pylint: disable=no-search-all
-        self.env["stock.warehouse"].search([])._aftersales_create_rma_locations()  # pylint: disable=no-search-all
+        warehouses = self.env["stock.warehouse"].search([])  # pylint: disable=no-search-all
+        warehouses._aftersales_create_rma_locations()
+        warehouses._aftersales_create_field_service()
 
     def _aftersales_setup(self):
-        """What a company needs for after-sales: its document numbering, its default warranty policy and its
-        repair labour product; the customer e-mails' templates must exist (docs/README.md)."""
+        """What a company needs for after-sales: its document numbering, its default warranty policy, its
+        repair labour and travel fee products; the customer e-mails' templates must exist (docs/README.md)."""
         documents = [self.env[name] for name in self.env.registry["aftersales.document.mixin"]._inherit_children]
         for document in documents:
             for template in document._aftersales_mail_templates:
@@ -168,6 +176,7 @@ class ResCompany(models.Model):
         sequences = self.env["ir.sequence"].sudo()
         policies = self.env["aftersales.warranty.policy"].sudo()
         labour = self.env.ref("aftersales_service.product_repair_labour")
+        travel = self.env.ref("aftersales_service.product_travel_fee")
         created = sequences
         for company in self:
             for document in documents:
@@ -178,6 +187,8 @@ class ResCompany(models.Model):
                 policies.create(policies._prepare_company_default_values(company))
             if not company.aftersales_labour_product_id:
                 company.aftersales_labour_product_id = labour
+            if not company.aftersales_travel_product_id:
+                company.aftersales_travel_product_id = travel
         if created:
             # The documents look their sequence up once per server (_sequence_id).
             self.env.registry.clear_cache()

@@ -18,3 +18,6 @@ from . import test_screens
 from . import test_tours
 from . import test_portal
 from . import test_portal_routes
+from . import test_dispatch_order
+from . import test_dispatch_portal
+from . import test_dispatch_tours

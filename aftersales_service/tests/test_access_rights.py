@@ -13,13 +13,15 @@ from odoo.tests import new_test_user, tagged
 
 from .common import RmaCase
 
-ROLES = ("portal", "customer", "internal", "stock", "user", "manager", "other")
+ROLES = ("portal", "customer", "internal", "stock", "technician", "user", "dispatcher", "manager", "other")
 ROLE_GROUPS = {
     "portal": "base.group_portal",  # of another customer
     "customer": "base.group_portal",  # a contact of the records' customer
     "internal": "base.group_user",
     "stock": "stock.group_stock_user",
+    "technician": "aftersales_service.group_aftersales_technician",  # sent on the visits below
     "user": "aftersales_service.group_aftersales_user",
+    "dispatcher": "aftersales_service.group_aftersales_dispatcher",
     "manager": "aftersales_service.group_aftersales_manager",
     "other": "aftersales_service.group_aftersales_manager",  # of a second company only
 }
@@ -29,27 +31,31 @@ OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
 # rights (security/ir.model.access.csv) and the multi-company record rules (security/aftersales_security.xml).
 # "… shared" rows are records without company, which every company's users see.
 MATRIX = {
-    # subject                                portal customer internal stock  user    manager  other
-    "aftersales.delivery.record":           ("",     "r",      "",      "",    "rw",   "rwcu",  ""),
-    "aftersales.warranty.policy":           ("",     "",       "",      "",    "r",    "rwcu",  ""),
-    "aftersales.document.type":             ("",     "",       "",      "",    "r",    "rwcu",  "rwcu"),
-    "aftersales.department":                ("",     "",       "",      "",    "r",    "rwcu",  "rwcu"),
-    "aftersales.rma.reason":                ("r",    "r",      "",      "",    "r",    "rwcu",  "rwcu"),
-    "aftersales.rma":                       ("",     "r",      "",      "",    "rwcu", "rwcu",  ""),
-    "aftersales.rma.line":                  ("",     "r",      "",      "",    "rwcu", "rwcu",  ""),
-    "aftersales.return.rate.report":        ("",     "",       "",      "",    "r",    "r",     ""),
-    "aftersales.delivery.month":            ("",     "",       "",      "",    "r",    "r",     ""),
-    "aftersales.complaint":                 ("",     "r",      "",      "",    "rwcu", "rwcu",  ""),
-    "aftersales.sla.policy":                ("",     "",       "",      "",    "r",    "rwcu",  ""),
-    "aftersales.sla.policy shared":         ("",     "",       "",      "",    "r",    "rwcu",  "rwcu"),
-    "aftersales.corrective.action":         ("",     "",       "",      "",    "rwc",  "rwcu",  ""),
-    "aftersales.return.visit":              ("",     "",       "",      "",    "rwc",  "rwcu",  ""),
-    "aftersales.survey":                    ("",     "r",      "",      "",    "rwc",  "rwcu",  ""),
-    "aftersales.survey.line":               ("",     "r",      "",      "",    "rwc",  "rwcu",  ""),
-    "aftersales.survey.item":               ("",     "",       "",      "",    "r",    "rwcu",  ""),
-    "aftersales.survey.item shared":        ("",     "",       "",      "",    "r",    "rwcu",  "rwcu"),
-    "aftersales.satisfaction.level":        ("r",    "r",      "",      "",    "r",    "rwcu",  "rwcu"),
-    "aftersales.follow.up":                 ("",     "",       "",      "",    "",     "r",     "r"),
+    # subject                                portal customer internal stock  tech   user    disp    manager  other
+    "aftersales.delivery.record":           ("",    "r",     "",      "",    "r",   "rw",   "rw",   "rwcu",  ""),
+    "aftersales.warranty.policy":           ("",    "",      "",      "",    "",    "r",    "r",    "rwcu",  ""),
+    "aftersales.document.type":             ("",    "",      "",      "",    "r",   "r",    "r",    "rwcu",  "rwcu"),
+    "aftersales.department":                ("",    "",      "",      "",    "",    "r",    "r",    "rwcu",  "rwcu"),
+    "aftersales.rma.reason":                ("r",   "r",     "",      "",    "",    "r",    "r",    "rwcu",  "rwcu"),
+    "aftersales.rma":                       ("",    "r",     "",      "",    "",    "rwcu", "rwcu", "rwcu",  ""),
+    "aftersales.rma.line":                  ("",    "r",     "",      "",    "",    "rwcu", "rwcu", "rwcu",  ""),
+    "aftersales.return.rate.report":        ("",    "",      "",      "",    "",    "r",    "r",    "r",     ""),
+    "aftersales.delivery.month":            ("",    "",      "",      "",    "",    "r",    "r",    "r",     ""),
+    "aftersales.complaint":                 ("",    "r",     "",      "",    "",    "rwcu", "rwcu", "rwcu",  ""),
+    "aftersales.sla.policy":                ("",    "",      "",      "",    "",    "r",    "r",    "rwcu",  ""),
+    "aftersales.sla.policy shared":         ("",    "",      "",      "",    "",    "r",    "r",    "rwcu",  "rwcu"),
+    "aftersales.corrective.action":         ("",    "",      "",      "",    "",    "rwc",  "rwc",  "rwcu",  ""),
+    "aftersales.return.visit":              ("",    "",      "",      "",    "",    "rwc",  "rwc",  "rwcu",  ""),
+    "aftersales.survey":                    ("",    "r",     "",      "",    "",    "rwc",  "rwc",  "rwcu",  ""),
+    "aftersales.survey.line":               ("",    "r",     "",      "",    "",    "rwc",  "rwc",  "rwcu",  ""),
+    "aftersales.survey.item":               ("",    "",      "",      "",    "",    "r",    "r",    "rwcu",  ""),
+    "aftersales.survey.item shared":        ("",    "",      "",      "",    "",    "r",    "r",    "rwcu",  "rwcu"),
+    "aftersales.satisfaction.level":        ("r",   "r",     "",      "",    "r",   "r",    "r",    "rwcu",  "rwcu"),
+    "aftersales.follow.up":                 ("",    "",      "",      "",    "",    "",     "",     "r",     "r"),
+    "aftersales.technician":                ("",    "",      "",      "",    "r",   "r",    "r",    "rwcu",  ""),
+    "aftersales.dispatch.order":            ("",    "r",     "",      "",    "rw",  "rw",   "rwcu", "rwcu",  ""),
+    "aftersales.dispatch.line":             ("",    "",      "",      "",    "rw",  "rw",   "rwcu", "rwcu",  ""),
+    "aftersales.dispatch.reschedule":       ("",    "r",     "",      "",    "r",   "r",    "r",    "r",     ""),
 }
 
 # A record of the subject, the minimal values a client creates one with, and a harmless change to it.
@@ -171,13 +177,14 @@ class TestAccessRights(RmaCase):
         }
         cls._setup_rmas()
         cls._setup_complaint_and_satisfaction()
+        cls._setup_dispatch()
         cls._setup_subjects()
 
     @classmethod
     def _setup_rmas(cls):
         """One delivered and invoiced order; its units on a draft, an approved, a received and a processed RMA
         (repair, scrap and refund), and one unit on no RMA at all."""
-        serials = ["AR-FREE", "AR-DRAFT", "AR-APPROVED", "AR-RECEIVED", "AR-REPAIR", "AR-SCRAP", "AR-REFUND"]
+        serials = ["AR-FREE", "AR-DRAFT", "AR-APPROVED", "AR-RECEIVED", "AR-REPAIR", "AR-SCRAP", "AR-REFUND", "AR-VISIT"]
         cls._stock_serials(cls.motor, serials)
         order = cls.env["sale.order"].create({
             "partner_id": cls.customer.id,
@@ -189,6 +196,7 @@ class TestAccessRights(RmaCase):
         order._create_invoices().action_post()
         records = {record.lot_id.name: record for record in cls._records_of(order)}
         cls.free_record = records["AR-FREE"]
+        cls.visit_record = records["AR-VISIT"]
         cls.draft_rma = cls._rma(records["AR-DRAFT"])
         cls.approved_rma = cls._rma(records["AR-APPROVED"], approve=True)
         cls.received_rma = cls._rma(records["AR-RECEIVED"], approve=True, receive=True)
@@ -246,6 +254,25 @@ class TestAccessRights(RmaCase):
             "partner_id": cls.customer.id, "rma_id": cls.processed_rma.id,
         })
         cls.survey = cls.env["aftersales.survey"].with_user(as_user).create({"partner_id": cls.customer.id})
+
+    @classmethod
+    def _setup_dispatch(cls):
+        """A technician profile of the technician role, a visit planned for them and cancelled (what a customer
+        sees), with its reschedule, and a draft visit of another unit."""
+        today = fields.Date.today()
+        cls.technician = cls.env["aftersales.technician"].create({
+            "user_id": cls.users["technician"].id, "certificate_expiry": today + timedelta(days=365),
+            "evaluation_date": today, "evaluation_passed": True,
+        })
+        orders = cls.env["aftersales.dispatch.order"].with_user(cls.users["dispatcher"])
+        start = fields.Datetime.now() + timedelta(days=1)
+        planned = {"partner_id": cls.customer.id, "technician_id": cls.technician.id, "appointment_start": start,
+                   "appointment_end": start + timedelta(hours=2), "service_type": "inspection"}
+        cls.cancelled_visit = orders.create(planned)
+        cls.cancelled_visit.action_schedule()
+        cls.cancelled_visit._reschedule(start, start + timedelta(hours=3), "The customer asked for more time")
+        cls.cancelled_visit.action_cancel()
+        cls.draft_visit = orders.create({**planned, "line_ids": [Command.create({"delivery_record_id": cls.visit_record.id})]})
 
     @classmethod
     def _setup_subjects(cls):
@@ -355,6 +382,26 @@ class TestAccessRights(RmaCase):
                 {"name": "Indifferent", "coefficient": 0.5},
                 {"sequence": 99},
             ),
+            "aftersales.technician": Subject(
+                cls.technician,
+                {"user_id": cls.users["dispatcher"].id, "company_id": company},
+                {"evaluation_note": "Good with gearboxes"},
+            ),
+            "aftersales.dispatch.order": Subject(
+                cls.cancelled_visit,
+                {"partner_id": customer, "company_id": company, "service_type": "training"},
+                {"internal_note": "Bring the new manual"},
+            ),
+            "aftersales.dispatch.line": Subject(
+                cls.draft_visit.line_ids,
+                {"order_id": cls.draft_visit.id, "delivery_record_id": cls.free_record.id},
+                {"note": "Behind the second press"},
+            ),
+            "aftersales.dispatch.reschedule": Subject(
+                cls.cancelled_visit.reschedule_ids,
+                {"order_id": cls.cancelled_visit.id, "reason": "Forged"},
+                {"reason": "Rewritten"},
+            ),
             # Queued by the workflow in sudo, sent by the scheduler: nobody writes the queue.
             "aftersales.follow.up": Subject(
                 env["aftersales.follow.up"].search([("res_id", "=", cls.processed_rma.id)], limit=1),
@@ -448,7 +495,7 @@ class TestAccessRights(RmaCase):
 
     def test_manager_fields_are_set_by_managers_only(self):
         # A record of each model with manager fields, in a state where those fields can be edited.
-        editable = {"aftersales.rma.line": self.received_rma.line_ids}
+        editable = {"aftersales.rma.line": self.received_rma.line_ids, "aftersales.dispatch.order": self.draft_visit}
         self.assertEqual(set(editable), {name for name in guarded_models(self.env)
                                          if self.env[name]._protected("_manager_fields")})
         for model, record in editable.items():

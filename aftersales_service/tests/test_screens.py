@@ -9,7 +9,7 @@ from .common import AftersalesCase, RmaCase
 # Documents a many2one of ours points to that are never created from another document's form.
 DOCUMENTS = {
     "sale.order", "aftersales.delivery.record", "stock.lot", "product.product", "aftersales.complaint",
-    "aftersales.rma", "repair.order", "stock.picking",
+    "aftersales.rma", "repair.order", "stock.picking", "aftersales.dispatch.order", "aftersales.technician",
 }
 
 

@@ -1,0 +1,148 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..selections import CAUSES, CHARGE_MODES, WARRANTY_STATES
+from .aftersales_rma_line import VOIDING_CAUSES
+
+
+class AftersalesDispatchLine(models.Model):
+    """A unit of the customer the visit is for: its warranty answer and charge rule, known before the technician
+    leaves; its diagnosis and on-site repair once there (docs/field-service.md §1, §5)."""
+
+    _name = "aftersales.dispatch.line"
+    _description = "Dispatch Order Unit"
+    _inherit = ["aftersales.protected.fields.mixin", "aftersales.portal.fields.mixin"]
+    _order = "order_id, id"
+    _check_company_auto = True
+    _portal_hidden_fields = ("customer_processed_parts", "repair_id", "can_edit_unit", "can_diagnose")
+    _frozen_fields = ("order_id",)
+    _workflow_fields = ("repair_id",)
+    _locked_fields = {
+        "can_edit_unit": ("delivery_record_id",),
+        "can_diagnose": ("cause", "customer_processed_parts"),
+    }
+
+    # Fields -----------------------------------------------------------------------------------
+
+    order_id = fields.Many2one("aftersales.dispatch.order", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(related="order_id.partner_id")
+    delivery_record_id = fields.Many2one(
+        "aftersales.delivery.record", string="Unit", required=True, index=True, check_company=True,
+        ondelete="restrict", domain="[('partner_id', '=', partner_id)]",
+    )
+    product_id = fields.Many2one(related="delivery_record_id.product_id", store=True)
+    lot_id = fields.Many2one(related="delivery_record_id.lot_id", store=True, string="Lot/Serial Number")
+    warranty_state = fields.Selection(WARRANTY_STATES, string="Warranty", compute="_compute_warranty", store=True)
+    warranty_end_date = fields.Date(compute="_compute_warranty", store=True, string="Warranty Until")
+    warranty_reason = fields.Char(compute="_compute_warranty", store=True, string="Warranty Answer")
+    cause = fields.Selection(CAUSES, help="What the technician found caused the fault.")
+    customer_processed_parts = fields.Boolean(
+        help="Parts the customer had machined or processed: their material is charged even in warranty."
+    )
+    charge_mode = fields.Selection(
+        CHARGE_MODES, string="Charge", compute="_compute_charge_mode", store=True,
+        help="Before the diagnosis, a fault in warranty is expected to be ours.",
+    )
+    note = fields.Char(string="Remark", help="Where the unit stands, what to bring for it.")
+    repair_id = fields.Many2one("repair.order", string="On-Site Repair", readonly=True, copy=False, check_company=True)
+    can_edit_unit = fields.Boolean(related="order_id.can_edit_plan")
+    can_diagnose = fields.Boolean(related="order_id.can_edit_report")
+
+    _unit_once = models.UniqueIndex("(order_id, delivery_record_id)", "A unit is listed once per visit.")
+
+    # Computes ---------------------------------------------------------------------------------
+
+    @api.depends("delivery_record_id", "order_id.call_date", "cause")
+    def _compute_warranty(self):
+        """The warranty on the day of the call, voided by what the technician found (docs/warranty.md §5)."""
+        for line in self:
+            record = line.delivery_record_id
+            if not record or not line.order_id:
+                line.warranty_state = line.warranty_end_date = line.warranty_reason = False
+                continue
+            on_date = line.company_id._aftersales_date(line.order_id.call_date)
+            verdict = record._warranty_verdict(on_date, [VOIDING_CAUSES[line.cause]] if line.cause in VOIDING_CAUSES else [])
+            line.warranty_state = verdict["state"]
+            line.warranty_end_date = verdict["end_date"]
+            line.warranty_reason = verdict["reason"]
+
+    @api.depends("warranty_state", "cause", "customer_processed_parts")
+    def _compute_charge_mode(self):
+        """The charge matrix of repairs; before the diagnosis a fault is taken as ours (docs/field-service.md §5)."""
+        charge = self.env["aftersales.rma.line"]._charge_mode_for
+        for line in self:
+            line.charge_mode = charge(line.warranty_state, line.cause or "manufacturing", line.customer_processed_parts)
+
+    # CRUD -------------------------------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_while_planning(self):
+        """The units of a visit are chosen while it is planned (docs/field-service.md §1)."""
+        if not self.env.su and not all(line.can_edit_unit for line in self):
+            raise UserError(self.env._("The units of a visit are changed while it is a draft only."))
+
+    # Actions ----------------------------------------------------------------------------------
+
+    def action_repair_on_site(self):
+        """Repair the unit where it is: an Odoo repair at the customer's, parts from the technician's van
+        (docs/field-service.md §5)."""
+        self.ensure_one()
+        order = self.order_id
+        order._check_can("can_repair")
+        if self.repair_id:
+            raise UserError(self.env._("%(unit)s already has its on-site repair.", unit=self.delivery_record_id.display_name))
+        if not order.technician_id.van_location_id:
+            raise UserError(self.env._("%(technician)s has no van stock: set it on the technician's profile.",
+                                       technician=order.technician_id.name))
+        # The technician starts the repair, whatever the technician may do on repairs of the warehouse.
+        repair = self.env["repair.order"].sudo().create(self._prepare_onsite_repair_values())
+        repair._action_repair_confirm()
+        self._workflow().write({"repair_id": repair.id})
+        return {
+            "type": "ir.actions.act_window", "res_model": "repair.order", "res_id": repair.id, "view_mode": "form",
+            "name": self.env._("On-Site Repair"),
+        }
+
+    # Business rules ---------------------------------------------------------------------------
+
+    def _prepare_onsite_repair_values(self):
+        """The unit stays at the customer's; parts come from the van, removed parts go to the defective returns
+        (docs/field-service.md §5)."""
+        self.ensure_one()
+        order = self.order_id
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", order.company_id.id)], limit=1)
+        if not warehouse:
+            raise UserError(self.env._("%(company)s has no warehouse for on-site repairs.", company=order.company_id.name))
+        customer_location = order.partner_id.with_company(order.company_id).property_stock_customer
+        return {
+            "partner_id": order.partner_id.id,
+            "company_id": order.company_id.id,
+            "product_id": self.product_id.id,
+            "product_qty": 1 if self.lot_id else self.delivery_record_id.quantity,
+            "lot_id": self.lot_id.id,
+            "picking_type_id": warehouse._aftersales_onsite_repair_type().id,
+            "location_id": order.technician_id.van_location_id.id,
+            "product_location_src_id": customer_location.id,
+            "product_location_dest_id": customer_location.id,
+            "under_warranty": self.charge_mode == "free",
+            "aftersales_dispatch_line_id": self.id,
+            "aftersales_complaint_id": order.complaint_id.id,
+            "internal_notes": order.fault_found,
+        }
+
+    def _finish_repairs(self):
+        """At check-out the on-site repairs end: their parts leave the van, all of them or none
+        (docs/field-service.md §5)."""
+        repairs = self.repair_id.filtered(lambda repair: repair.state not in ("done", "cancel")).sudo()
+        short = repairs.move_ids.filtered(
+            lambda move: move.repair_line_type == "add" and move.state != "cancel"
+            and move.product_uom.compare(move.quantity, move.product_uom_qty) < 0
+        )
+        if short:
+            raise UserError(self.env._(
+                "Not in the van: %(parts)s. Take what is there, or record the outcome as waiting for parts.",
+                parts=", ".join(f"{move.product_id.display_name} ({move.product_uom_qty - move.quantity:g})" for move in short),
+            ))
+        repairs.filtered(lambda repair: repair.state == "confirmed").action_repair_start()
+        repairs.action_repair_end()

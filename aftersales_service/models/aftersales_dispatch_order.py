@@ -1,0 +1,699 @@
+from odoo import api, fields, models
+from odoo.fields import Command
+from odoo.exceptions import UserError, ValidationError
+
+from ..selections import (
+    CHARGE_MODES,
+    DISPATCH_ORIGINS,
+    DISPATCH_OUTCOMES,
+    DISPATCH_STATES,
+    PLANNED_DISPATCH_STATES,
+    SERVICE_TYPES,
+    UNIT_SERVICE_TYPES,
+)
+
+DISPATCHER_GROUP = "aftersales_service.group_aftersales_dispatcher"
+# How strict a charge rule is: the order charges as its strictest unit (docs/field-service.md §5).
+CHARGE_RANK = {mode: rank for rank, (mode, _label) in enumerate(CHARGE_MODES)}
+
+
+class AftersalesDispatchOrder(models.Model):
+    """A visit of our technician to the customer's site (派工单): planned by a dispatcher, made, reported, signed by
+    the customer, charged by rule and followed by a return visit (docs/field-service.md)."""
+
+    _name = "aftersales.dispatch.order"
+    _description = "Dispatch Order"
+    _inherit = [
+        "aftersales.document.mixin", "aftersales.return.visit.source", "aftersales.portal.mixin",
+        "aftersales.portal.fields.mixin", "mail.thread", "mail.activity.mixin",
+    ]
+    _order = "appointment_start desc, id desc"
+    _portal_path = "/my/visits"
+    _portal_hidden_fields = (
+        "override_reason", "overridden_by_id", "qualification_issue", "van_quant_ids", "internal_note", "helper_ids",
+        "repair_ids",
+        "onsite_met", "first_time_fix", "arrival_hours", "previous_order_id",
+    )
+    _aftersales_sequence = ("aftersales.dispatch.order", "DSP/%(year)s/")
+    _check_company_auto = True
+    _folded_states = ("closed", "cancel")
+    _workflow_fields = (
+        "state", "checkin_date", "checkout_date", "signed_on", "closed_date", "appointment_confirmed",
+        "overridden_by_id", "sale_order_id", "taken_back_rma_id",
+    )
+    _frozen_fields = ("origin", "complaint_id", "rma_id", "source_visit_id", "previous_order_id")
+    _manager_fields = ("override_reason",)
+    _locked_fields = {
+        "can_edit_plan": (
+            "user_id", "partner_id", "site_partner_id", "contact_name", "contact_phone", "service_type",
+            "technician_id", "helper_ids", "appointment_start", "appointment_end", "caller_name", "call_date",
+            "call_subject", "override_reason",
+        ),
+        "can_edit_report": (
+            "fault_found", "work_done", "outcome", "labour_hours", "travel_fee", "signed_by", "signature",
+            "signature_refusal", "satisfaction_level_id", "customer_comment",
+        ),
+        "can_record_fee": ("fee_collected", "fee_receipt_number"),
+    }
+
+    # Fields: origin and customer --------------------------------------------------------------
+
+    user_id = fields.Many2one(
+        "res.users", string="Dispatcher", default=lambda self: self._default_user(), tracking=True,
+        check_company=True, index=True,
+    )
+    origin = fields.Selection(DISPATCH_ORIGINS, default="call", required=True, readonly=True)
+    complaint_id = fields.Many2one(
+        "aftersales.complaint", index="btree_not_null", check_company=True, readonly=True, ondelete="restrict"
+    )
+    rma_id = fields.Many2one(
+        "aftersales.rma", string="RMA", index="btree_not_null", check_company=True, readonly=True, ondelete="restrict"
+    )
+    source_visit_id = fields.Many2one(
+        "aftersales.return.visit", string="From Return Visit", index="btree_not_null", check_company=True,
+        readonly=True, ondelete="restrict",
+    )
+    previous_order_id = fields.Many2one(
+        "aftersales.dispatch.order", string="Follows Visit", index="btree_not_null", check_company=True,
+        readonly=True, help="The visit that found another one was needed.",
+    )
+    caller_name = fields.Char(string="Caller", help="Who called.")
+    call_date = fields.Datetime(string="Called On", default=fields.Datetime.now, required=True)
+    call_subject = fields.Text(string="Call About", help="What the caller said, in their words.")
+    service_type = fields.Selection(SERVICE_TYPES, default="repair", required=True, tracking=True)
+    site_partner_id = fields.Many2one(
+        "res.partner", string="Site", check_company=True,
+        domain="[('id', 'child_of', partner_id)]", help="Where the technician goes; the customer's address if empty.",
+    )
+    site_address = fields.Char(compute="_compute_site_address")
+    contact_name = fields.Char(string="Site Contact")
+    contact_phone = fields.Char()
+    line_ids = fields.One2many("aftersales.dispatch.line", "order_id", string="Units", copy=True)
+
+    # Fields: planning -------------------------------------------------------------------------
+
+    technician_id = fields.Many2one(
+        "aftersales.technician", check_company=True, tracking=True, index="btree_not_null"
+    )
+    technician_user_id = fields.Many2one(related="technician_id.user_id", store=True, string="Technician User")
+    technician_phone = fields.Char(related="technician_id.phone")
+    helper_ids = fields.Many2many(
+        "aftersales.technician", "aftersales_dispatch_order_helper_rel", "order_id", "technician_id",
+        string="Helpers", check_company=True,
+    )
+    qualification_issue = fields.Char(
+        compute="_compute_qualification_issue", help="Why the technician may not be sent, if anything."
+    )
+    override_reason = fields.Text(
+        string="Dispatch Override", tracking=True,
+        help="Why a manager sends this technician although a certificate, evaluation or skill is missing.",
+    )
+    overridden_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    appointment_start = fields.Datetime(string="Appointment", tracking=True, index=True, copy=False)
+    appointment_end = fields.Datetime(string="Appointment Until", tracking=True, copy=False)
+    appointment_confirmed = fields.Boolean(
+        string="Confirmed by Customer", readonly=True, copy=False, tracking=True
+    )
+    reschedule_ids = fields.One2many("aftersales.dispatch.reschedule", "order_id", string="Reschedules")
+    state = fields.Selection(
+        DISPATCH_STATES, group_expand=True, default="draft", required=True, copy=False, tracking=True, index=True
+    )
+    van_quant_ids = fields.One2many(related="technician_id.van_quant_ids", string="Parts in the Van")
+
+    # Fields: the visit ------------------------------------------------------------------------
+
+    checkin_date = fields.Datetime(string="Arrived On", readonly=True, copy=False, tracking=True)
+    checkout_date = fields.Datetime(string="Left On", readonly=True, copy=False, tracking=True)
+    onsite_deadline = fields.Datetime(
+        string="On Site By", compute="_compute_onsite_deadline", store=True,
+        help="The complaint's on-site deadline, else the end of the appointment.",
+    )
+    fault_found = fields.Text(copy=False)
+    work_done = fields.Text(copy=False)
+    outcome = fields.Selection(DISPATCH_OUTCOMES, copy=False, tracking=True)
+    internal_note = fields.Text()
+    repair_ids = fields.Many2many("repair.order", compute="_compute_repair_ids", string="On-Site Repairs")
+    taken_back_rma_id = fields.Many2one(
+        "aftersales.rma", string="Return of Taken Units", readonly=True, copy=False, check_company=True
+    )
+
+    # Fields: fees -----------------------------------------------------------------------------
+
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    charge_mode = fields.Selection(
+        CHARGE_MODES, string="Charge", compute="_compute_charge_mode", store=True,
+        help="What the customer pays: the strictest rule of the units visited.",
+    )
+    labour_hours = fields.Float(copy=False)
+    travel_fee = fields.Monetary(
+        default=lambda self: self.env.company.aftersales_travel_product_id.lst_price, copy=False,
+        help="Charged with labour, when the visit is not free.",
+    )
+    amount_labour = fields.Monetary(compute="_compute_amounts", compute_sudo=True, string="Labour")
+    amount_travel = fields.Monetary(compute="_compute_amounts", compute_sudo=True, string="Travel")
+    amount_parts = fields.Monetary(compute="_compute_amounts", compute_sudo=True, string="Parts")
+    amount_total = fields.Monetary(compute="_compute_amounts", compute_sudo=True, string="Fee", aggregator="sum")
+    sale_order_id = fields.Many2one("sale.order", string="Quotation", readonly=True, copy=False, check_company=True)
+    invoice_ids = fields.Many2many(related="sale_order_id.invoice_ids", string="Invoices")
+    fee_collected = fields.Monetary(
+        string="Collected on Site", copy=False, tracking=True, aggregator="sum",
+        help="Paid to the technician on site, against a receipt: then nothing is invoiced.",
+    )
+    fee_receipt_number = fields.Char(string="Receipt Number", copy=False, tracking=True)
+
+    # Fields: sign-off -------------------------------------------------------------------------
+
+    signed_by = fields.Char(copy=False)
+    signature = fields.Image(max_width=1024, max_height=1024, copy=False, attachment=True)
+    signed_on = fields.Datetime(readonly=True, copy=False)
+    signature_refusal = fields.Text(string="Not Signed Because", copy=False)
+    satisfaction_level_id = fields.Many2one("aftersales.satisfaction.level", string="Customer Opinion", copy=False)
+    customer_comment = fields.Text(copy=False)
+    closed_date = fields.Datetime(string="Closed On", readonly=True, copy=False)
+
+    # Fields: figures --------------------------------------------------------------------------
+
+    onsite_met = fields.Float(
+        compute="_compute_figures", store=True, aggregator="avg", string="On Time (%)",
+        help="100 when the technician arrived by the on-site deadline, 0 when late; averaged in reports.",
+    )
+    first_time_fix = fields.Float(
+        compute="_compute_figures", store=True, aggregator="avg", string="First-Time Fix (%)",
+        help="100 when fixed on site at the first visit; averaged in reports.",
+    )
+    arrival_hours = fields.Float(
+        compute="_compute_figures", store=True, aggregator="avg", string="Hours to Arrival",
+        help="From the call to the technician's arrival.",
+    )
+
+    # Fields: what can be done now -------------------------------------------------------------
+
+    can_edit_plan = fields.Boolean(compute="_compute_can")
+    can_edit_report = fields.Boolean(compute="_compute_can")
+    can_record_fee = fields.Boolean(compute="_compute_can")
+    can_schedule = fields.Boolean(compute="_compute_can")
+    can_dispatch = fields.Boolean(compute="_compute_can")
+    can_confirm_appointment = fields.Boolean(compute="_compute_can")
+    can_reschedule = fields.Boolean(compute="_compute_can")
+    can_check_in = fields.Boolean(compute="_compute_can")
+    can_check_out = fields.Boolean(compute="_compute_can")
+    can_repair = fields.Boolean(compute="_compute_can")
+    can_quote = fields.Boolean(compute="_compute_can")
+    can_close = fields.Boolean(compute="_compute_can")
+    can_another_visit = fields.Boolean(compute="_compute_can")
+    can_cancel = fields.Boolean(compute="_compute_can")
+    can_reset = fields.Boolean(compute="_compute_can")
+    can_customer_sign = fields.Boolean(compute="_compute_can")
+    can_customer_confirm = fields.Boolean(compute="_compute_can")
+    can_customer_opinion = fields.Boolean(compute="_compute_can")
+
+    _appointment_order = models.Constraint(
+        "CHECK (appointment_end IS NULL OR appointment_start IS NULL OR appointment_end > appointment_start)",
+        "An appointment ends after it starts.",
+    )
+    _receipt_uniq = models.UniqueIndex(
+        "(company_id, fee_receipt_number) WHERE fee_receipt_number IS NOT NULL",
+        "This receipt number is already recorded on another visit.",
+    )
+
+    # Computes ---------------------------------------------------------------------------------
+
+    @api.depends("site_partner_id", "partner_id")
+    def _compute_site_address(self):
+        for order in self:
+            site = order.site_partner_id or order.partner_id
+            order.site_address = site._display_address(without_company=True).replace("\n", ", ").strip(", ")
+
+    @api.depends("technician_id", "helper_ids", "line_ids.product_id", "appointment_start")
+    def _compute_qualification_issue(self):
+        for order in self:
+            order.qualification_issue = "; ".join(order._qualification_issues())
+
+    @api.depends("line_ids.repair_id")
+    def _compute_repair_ids(self):
+        for order in self:
+            order.repair_ids = order.line_ids.repair_id
+
+    @api.depends("complaint_id.onsite_deadline", "appointment_end")
+    def _compute_onsite_deadline(self):
+        for order in self:
+            order.onsite_deadline = order.complaint_id.onsite_deadline or order.appointment_end
+
+    @api.depends("line_ids.charge_mode")
+    def _compute_charge_mode(self):
+        """Without units (a training, an inspection) the visit is charged in full (docs/field-service.md §5)."""
+        for order in self:
+            modes = order.line_ids.mapped("charge_mode") or ["full"]
+            order.charge_mode = max(modes, key=CHARGE_RANK.__getitem__)
+
+    @api.depends(
+        "charge_mode", "labour_hours", "travel_fee", "line_ids.charge_mode", "line_ids.repair_id.move_ids.product_uom_qty",
+        "line_ids.repair_id.move_ids.state", "company_id.aftersales_labour_product_id",
+    )
+    def _compute_amounts(self):
+        """The fee told to the customer: labour and travel when charged in full, parts of the units not repaired
+        free (docs/field-service.md §5)."""
+        for order in self:
+            values = order._prepare_fee_values()
+            order.amount_labour = values["labour"]
+            order.amount_travel = values["travel"]
+            order.amount_parts = values["parts"]
+            order.amount_total = sum(values.values())
+
+    @api.depends(
+        "checkin_date", "onsite_deadline", "call_date", "outcome", "previous_order_id", "complaint_id", "state"
+    )
+    def _compute_figures(self):
+        """On-time arrival, first-time fix and hours to arrival, the field-service figures (docs/field-service.md §8)."""
+        for order in self:
+            arrived = order.checkin_date
+            order.onsite_met = arrived and order.onsite_deadline and (100.0 if arrived <= order.onsite_deadline else 0.0)
+            order.arrival_hours = arrived and max((arrived - order.call_date).total_seconds() / 3600, 0.0)
+            done = order.state in ("done", "closed")
+            order.first_time_fix = done and (
+                100.0 if order.outcome == "fixed" and not order.previous_order_id else 0.0
+            )
+
+    @api.depends(
+        "state", "signature", "sale_order_id", "fee_collected", "amount_total", "technician_user_id",
+        "appointment_confirmed", "satisfaction_level_id", "outcome",
+    )
+    @api.depends_context("uid")
+    def _compute_can(self):
+        """What can be done with the order now, by whom: the buttons shown and the actions' own guards
+        (docs/field-service.md §3)."""
+        user = self.env.user
+        dispatcher = user.has_group(DISPATCHER_GROUP)
+        for order in self:
+            state = order.state
+            on_it = dispatcher or order._is_on_visit(user)
+            order.can_edit_plan = state == "draft" and dispatcher
+            order.can_edit_report = state == "on_site" and on_it
+            order.can_record_fee = state in ("on_site", "done") and on_it and not order.invoice_ids
+            order.can_schedule = state == "draft" and dispatcher
+            order.can_dispatch = state == "scheduled" and dispatcher
+            order.can_confirm_appointment = state in PLANNED_DISPATCH_STATES and not order.appointment_confirmed and (
+                dispatcher
+            )
+            order.can_reschedule = state in PLANNED_DISPATCH_STATES and dispatcher
+            order.can_check_in = state == "dispatched" and on_it
+            order.can_check_out = state == "on_site" and on_it
+            order.can_repair = state == "on_site" and on_it
+            order.can_quote = state in ("on_site", "done") and on_it and not order.sale_order_id and not (
+                order.fee_collected
+            ) and order.amount_total > 0
+            order.can_close = state == "done" and dispatcher
+            order.can_another_visit = state in ("done", "closed") and dispatcher and order.outcome in (
+                "waiting_parts", "another_visit", "customer_absent"
+            )
+            order.can_cancel = state in ("draft", *PLANNED_DISPATCH_STATES) and dispatcher
+            order.can_reset = state in ("cancel", *PLANNED_DISPATCH_STATES) and dispatcher
+            order.can_customer_sign = state == "on_site" and not order.signature
+            order.can_customer_confirm = state in PLANNED_DISPATCH_STATES and not order.appointment_confirmed
+            order.can_customer_opinion = state in ("on_site", "done") and not order.satisfaction_level_id
+
+    # Constraints ------------------------------------------------------------------------------
+
+    @api.constrains("partner_id", "line_ids", "complaint_id", "rma_id", "site_partner_id")
+    def _check_customer(self):
+        """Units, site, complaint and RMA are the customer's own (docs/field-service.md §1)."""
+        for order in self:
+            customer = order.partner_id.commercial_partner_id
+            others = order.line_ids.delivery_record_id.filtered(lambda record: record.partner_id != customer)
+            if others:
+                raise ValidationError(self.env._(
+                    "%(units)s: not delivered to %(customer)s.",
+                    units=", ".join(others.mapped("display_name")), customer=customer.name,
+                ))
+            for document in (order.complaint_id, order.rma_id):
+                if document and document.partner_id.commercial_partner_id != customer:
+                    raise ValidationError(self.env._(
+                        "%(document)s is not of %(customer)s.", document=document.name, customer=customer.name
+                    ))
+            if order.site_partner_id and order.site_partner_id.commercial_partner_id != customer:
+                raise ValidationError(self.env._("The site is an address of the customer's."))
+
+    @api.constrains("fee_collected", "fee_receipt_number")
+    def _check_fee(self):
+        """A fee collected on site has its receipt number and is never negative (docs/field-service.md §5)."""
+        for order in self:
+            if order.fee_collected < 0:
+                raise ValidationError(self.env._("A collected fee is not negative."))
+            if order.fee_collected and not (order.fee_receipt_number or "").strip():
+                raise ValidationError(self.env._("Give the receipt number of the fee collected on site."))
+
+    @api.constrains("labour_hours", "travel_fee")
+    def _check_fee_inputs(self):
+        if any(order.labour_hours < 0 or order.travel_fee < 0 for order in self):
+            raise ValidationError(self.env._("Labour hours and travel fee are zero or more."))
+
+    # CRUD -------------------------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders.filtered("override_reason")._workflow().write({"overridden_by_id": self.env.uid})
+        return orders
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("override_reason"):
+            self._workflow().write({"overridden_by_id": self.env.uid})
+        if vals.get("signature"):
+            self._workflow().write({"signed_on": fields.Datetime.now()})
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft_or_cancelled(self):
+        """A visit made is a record kept for years: never deleted (docs/security.md §4)."""
+        if any(order.state not in ("draft", "cancel") for order in self):
+            raise UserError(self.env._("Only draft or cancelled dispatch orders can be deleted."))
+
+    # Actions: planning ------------------------------------------------------------------------
+
+    def action_schedule(self):
+        """Planned: a qualified technician and an agreed window; a manager may send another with a reason
+        (docs/field-service.md §2, §3)."""
+        self._start_transition("can_schedule")
+        for order in self:
+            order._check_plan()
+        self._workflow().write({"state": "scheduled"})
+
+    def action_dispatch(self):
+        """Sent: the technician gets the visit as a to-do on its day (docs/field-service.md §3)."""
+        self._start_transition("can_dispatch").write({"state": "dispatched"})
+        self._schedule_technician_activity()
+
+    def action_confirm_appointment(self):
+        """The customer agreed the window, by phone or on the portal (docs/field-service.md §3)."""
+        self._start_transition("can_confirm_appointment").write({"appointment_confirmed": True})
+
+    def action_reschedule(self):
+        self.ensure_one()
+        self._check_can("can_reschedule")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "aftersales.dispatch.reschedule.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Reschedule"),
+            "context": {"default_order_id": self.id},
+        }
+
+    def action_reset(self):
+        """Back to draft, to change the plan; a cancelled visit is planned again."""
+        self._start_transition("can_reset").write({"state": "draft", "appointment_confirmed": False})
+        self._unlink_technician_activity()
+
+    def action_cancel(self):
+        """The visit will not take place; repairs not started go with it."""
+        self._start_transition("can_cancel").write({"state": "cancel"})
+        self._unlink_technician_activity()
+
+    # Actions: the visit -----------------------------------------------------------------------
+
+    def action_check_in(self):
+        """Arrived: the complaint's on-site date is met now (docs/field-service.md §4, docs/sla.md §2)."""
+        now = fields.Datetime.now()
+        self._start_transition("can_check_in").write({"state": "on_site", "checkin_date": now})
+        # The technician's arrival meets the complaint's deadline, whatever the technician may do on complaints.
+        self.complaint_id.sudo()._dispatch_checked_in(now)
+
+    def action_check_out(self):
+        """Left: the work reported, the customer's signature or why not, parts consumed from the van, units taken
+        back handed to an RMA (docs/field-service.md §4-§6)."""
+        self._start_transition("can_check_out")
+        for order in self:
+            order._check_report()
+        self.line_ids._finish_repairs()
+        for order in self.filtered(lambda order: order.outcome == "taken_back"):
+            order._take_back_units()
+        self._workflow().write({"state": "done", "checkout_date": fields.Datetime.now()})
+        self.activity_feedback(["mail.mail_activity_data_todo"])
+
+    def action_create_quotation(self):
+        """The fee as a quotation the customer accepts and signs, then invoiced (docs/field-service.md §5)."""
+        self._start_transition("can_quote")
+        for order in self:
+            # Prices come from the pricelist and the company's products, not from the user.
+            sale_order = self.env["sale.order"].sudo().create(order._prepare_quotation_values())
+            order.line_ids.repair_id.sudo().move_ids._create_repair_sale_order_line()
+            order._workflow().write({"sale_order_id": sale_order.id})
+        return self.action_view_quotation() if len(self) == 1 else True
+
+    def action_view_quotation(self):
+        self.ensure_one()
+        return self._action_documents("sale.order", self.sale_order_id, self.env._("Quotation"))
+
+    def action_close(self):
+        """Closed by the dispatcher once the fee is settled: an accepted quotation is invoiced now, a fee collected
+        on site never is; the return visit is planned (docs/field-service.md §5, §7)."""
+        self._start_transition("can_close")
+        for order in self:
+            order._settle_fee()
+        self._workflow().write({"state": "closed", "closed_date": fields.Datetime.now()})
+        self._aftersales_schedule_return_visits()
+
+    def action_another_visit(self):
+        """Parts were missing, the customer was absent or the work goes on: a new draft visit of the same units
+        (docs/field-service.md §4)."""
+        self.ensure_one()
+        self._check_can("can_another_visit")
+        order = self._workflow().copy({"previous_order_id": self.id, "origin": self.origin})
+        return self._action_documents(self._name, order, self.env._("Dispatch Order"))
+
+    def action_view_repairs(self):
+        self.ensure_one()
+        return self._action_documents("repair.order", self.repair_ids, self.env._("On-Site Repairs"))
+
+    # Business rules: planning -----------------------------------------------------------------
+
+    def _is_on_visit(self, user):
+        """The user is the order's technician or one of its helpers."""
+        return user in (self.technician_id | self.helper_ids).user_id
+
+    def _qualification_issues(self):
+        """What keeps the technician and helpers from this visit (docs/field-service.md §2)."""
+        self.ensure_one()
+        on_date = self.company_id._aftersales_date(self.appointment_start) if self.appointment_start else (
+            self.company_id._aftersales_today()
+        )
+        categories = self.line_ids.product_id.categ_id
+        issues = []
+        for technician in self.technician_id | self.helper_ids:
+            found = technician._qualification_issues(on_date, categories)
+            if found:
+                issues.append(self.env._("%(technician)s: %(issues)s", technician=technician.name, issues=", ".join(found)))
+        return issues
+
+    def _check_plan(self):
+        """A visit is planned with a technician, a window, units when the service concerns units, and qualified
+        people unless a manager overrode it (docs/field-service.md §2)."""
+        self.ensure_one()
+        if not self.technician_id or not self.appointment_start or not self.appointment_end:
+            raise UserError(self.env._("%(order)s: choose the technician and the appointment window first.", order=self.name))
+        if self.service_type in UNIT_SERVICE_TYPES and not self.line_ids:
+            raise UserError(self.env._("%(order)s: list the customer's units the visit is for.", order=self.name))
+        issues = self._qualification_issues()
+        if issues and not (self.override_reason or "").strip():
+            raise UserError(self.env._(
+                "%(order)s cannot be dispatched: %(issues)s. An After-Sales manager may send them anyway with a "
+                "reason.", order=self.name, issues="; ".join(issues),
+            ))
+
+    def _reschedule(self, start, end, reason, requested_by_customer=False):
+        """A new window, its reason kept; the customer confirms it again (docs/field-service.md §3)."""
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason of the new appointment."))
+        for order in self:
+            # The history is the workflow's own: nobody writes it by hand.
+            order.env["aftersales.dispatch.reschedule"].sudo().create(
+                order._prepare_reschedule_values(start, end, reason, requested_by_customer)
+            )
+        self._workflow().write({"appointment_start": start, "appointment_end": end, "appointment_confirmed": False})
+        dispatched = self.filtered(lambda order: order.state == "dispatched")
+        dispatched._unlink_technician_activity()
+        dispatched._schedule_technician_activity()
+
+    def _prepare_reschedule_values(self, start, end, reason, requested_by_customer):
+        self.ensure_one()
+        return {
+            "order_id": self.id,
+            "previous_start": self.appointment_start,
+            "previous_end": self.appointment_end,
+            "new_start": start,
+            "new_end": end,
+            "reason": reason.strip(),
+            "requested_by_customer": requested_by_customer,
+        }
+
+    def _schedule_technician_activity(self):
+        """The technician's to-do on the appointment day."""
+        for order in self:
+            order.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=order.company_id._aftersales_date(order.appointment_start),
+                user_id=order.technician_user_id.id,
+                summary=self.env._("Visit %(customer)s", customer=order.partner_id.name),
+            )
+
+    def _unlink_technician_activity(self):
+        self.activity_unlink(["mail.mail_activity_data_todo"])
+
+    # Business rules: the visit ----------------------------------------------------------------
+
+    def _check_report(self):
+        """Checking out needs the work report, and the customer's signature or why there is none, unless the
+        customer was absent (docs/field-service.md §4, §6)."""
+        self.ensure_one()
+        if not self.outcome or not (self.fault_found or "").strip() and self.outcome != "customer_absent":
+            raise UserError(self.env._("%(order)s: record the fault found and the outcome first.", order=self.name))
+        if self.outcome != "customer_absent" and not self.signature and not (self.signature_refusal or "").strip():
+            raise UserError(self.env._(
+                "%(order)s: the customer signs the order, or say why they did not.", order=self.name
+            ))
+
+    def _take_back_units(self):
+        """Units taken back go on an RMA of the customer, for the coordinator to approve (docs/field-service.md §4)."""
+        self.ensure_one()
+        # The technician hands the units over; the RMA is the after-sales team's, whatever the technician may do.
+        rma = self.env["aftersales.rma"].sudo().create(self._prepare_take_back_rma_values())
+        rma.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=rma.user_id.id,
+            summary=self.env._("Approve the return of the units taken back on %(order)s", order=self.name),
+        )
+        self._workflow().write({"taken_back_rma_id": rma.id})
+
+    def _prepare_take_back_rma_values(self):
+        self.ensure_one()
+        # What the units' returns allow is read whatever the technician may see of RMAs.
+        records = self.sudo().line_ids.delivery_record_id
+        return {
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "complaint_id": self.complaint_id.id,
+            "user_id": self.company_id._aftersales_assignee(self.user_id).id,
+            "description": self.fault_found,
+            "line_ids": records._rma_line_commands(),
+        }
+
+    def _settle_fee(self):
+        """The fee is paid on site, invoiced from the accepted quotation, or nothing is due; never both
+        (docs/field-service.md §5)."""
+        self.ensure_one()
+        if self.currency_id.is_zero(self.amount_total) or self.fee_collected:
+            if self.sale_order_id.state in ("draft", "sent"):
+                self.sale_order_id.sudo()._action_cancel()
+            return
+        order = self.sale_order_id.sudo()
+        if not order or order.state != "sale":
+            raise UserError(self.env._(
+                "%(order)s: the customer accepts the quotation of %(amount)s, or pays it on site, before closing.",
+                order=self.name, amount=self.amount_total,
+            ))
+        if order.invoice_ids.filtered(lambda move: move.state != "cancel"):
+            return
+        invoice = order._create_invoices(final=True)
+        invoice.action_post()
+
+    def _prepare_fee_values(self):
+        """Labour, travel and parts of the visit, by its charge rule (docs/field-service.md §5)."""
+        self.ensure_one()
+        full = self.charge_mode == "full"
+        rate = self.company_id.aftersales_labour_product_id.lst_price
+        parts = sum(
+            move.product_uom_qty * move.product_id.lst_price
+            for line in self.line_ids.filtered(lambda line: line.charge_mode != "free")
+            for move in line.repair_id.move_ids
+            if move.repair_line_type == "add" and move.state != "cancel"
+        )
+        return {
+            "labour": self.labour_hours * rate if full else 0.0,
+            "travel": self.travel_fee if full else 0.0,
+            "parts": parts,
+        }
+
+    def _prepare_quotation_values(self):
+        """The visit's quotation: labour hours and travel when charged in full, the chargeable repairs' parts
+        (their lines follow from the repairs) (docs/field-service.md §5)."""
+        self.ensure_one()
+        company = self.company_id
+        lines = []
+        if self.charge_mode == "full":
+            if self.labour_hours and company.aftersales_labour_product_id:
+                lines.append(Command.create({
+                    "product_id": company.aftersales_labour_product_id.id, "product_uom_qty": self.labour_hours,
+                }))
+            if self.travel_fee and company.aftersales_travel_product_id:
+                lines.append(Command.create({
+                    "product_id": company.aftersales_travel_product_id.id, "product_uom_qty": 1,
+                    "price_unit": self.travel_fee,
+                }))
+        repairs = self.line_ids.filtered(lambda line: line.charge_mode != "free").repair_id
+        return {
+            "partner_id": self.partner_id.id,
+            "company_id": company.id,
+            "origin": self.name,
+            "order_line": lines,
+            "repair_order_ids": [Command.link(repair.id) for repair in repairs],
+        }
+
+    # Business rules: portal -------------------------------------------------------------------
+
+    def _portal_confirm_appointment(self):
+        """The customer agrees the window on the portal (docs/portal.md §9)."""
+        self._check_can("can_customer_confirm")
+        self._workflow().write({"appointment_confirmed": True})
+        for order in self:
+            order._portal_post(self.env._("Appointment confirmed by %(customer)s.", customer=order._portal_author().name))
+
+    def _portal_ask_reschedule(self, reason, start=None, end=None):
+        """The customer asks for another time, with a reason and the window they wish: kept with the order, the
+        dispatcher decides (docs/portal.md §9)."""
+        self.ensure_one()
+        self._check_can("can_customer_confirm", self.env._("This visit can no longer be moved."))
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Tell us why the time does not suit you."))
+        wished = [self._portal_local_datetime(value, self.company_id) for value in (start, end)]
+        if wished[0] and wished[1] and wished[1] <= wished[0]:
+            raise UserError(self.env._("The time you wish ends after it starts."))
+        # The request is the workflow's record of the customer's words, nothing the customer may write elsewhere.
+        self.env["aftersales.dispatch.reschedule"].sudo().create(
+            self._prepare_reschedule_values(wished[0], wished[1], reason, requested_by_customer=True)
+        )
+        self._portal_post(self._portal_text(reason))
+        self._portal_assign(self.env._("The customer asks for another appointment"))
+
+    def _portal_sign(self, name, signature):
+        """The customer signs the order through the portal while the technician is there (docs/portal.md §9)."""
+        self.ensure_one()
+        self._check_can("can_customer_sign", self.env._("This visit is not waiting for your signature."))
+        name = (name or "").strip()
+        if not name or not signature:
+            raise UserError(self.env._("Give your name and sign."))
+        self._workflow().write({"signed_by": name, "signature": signature})
+        self._portal_post(self.env._("Signed by %(name)s on the portal.", name=name))
+
+    def _portal_opinion(self, level_id, comment=None):
+        """The customer's opinion of the visit (顾客意见栏): a satisfaction level and their words, once
+        (docs/portal.md §9)."""
+        self.ensure_one()
+        self._check_can("can_customer_opinion", self.env._("Your opinion of this visit is already recorded."))
+        level = self._portal_reread("aftersales.satisfaction.level", [level_id])
+        if not level:
+            raise UserError(self.env._("Choose how satisfied you are."))
+        self._workflow().write({"satisfaction_level_id": level.id, "customer_comment": (comment or "").strip()})
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Dispatch Order %(order)s", order=self.name)
+
+    # Business rules: return visits ------------------------------------------------------------
+
+    def _return_visit_unit(self):
+        record = self.line_ids[:1].delivery_record_id
+        return record.product_id, record.lot_id
+
+    def _return_visit_closed_on(self):
+        return self.company_id._aftersales_date(self.closed_date or fields.Datetime.now())

@@ -1,0 +1,97 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class AftersalesTechnician(models.Model):
+    """A technician the dispatcher can send on site: own staff or outsourced, with skills, a certificate, a yearly
+    evaluation and a van (docs/field-service.md §2)."""
+
+    _name = "aftersales.technician"
+    _description = "Service Technician"
+    _inherit = ["mail.thread"]
+    _order = "name, id"
+    _check_company_auto = True
+
+    # Fields -----------------------------------------------------------------------------------
+
+    user_id = fields.Many2one(
+        "res.users", required=True, index=True, ondelete="restrict", tracking=True,
+        domain="[('share', '=', False)]", help="The technician logs in with this user to check in and report.",
+    )
+    name = fields.Char(related="user_id.name", store=True)
+    phone = fields.Char(related="user_id.partner_id.phone", string="Phone")
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    active = fields.Boolean(default=True)
+    outsourced = fields.Boolean(tracking=True, help="Works for a service partner, not for us.")
+    vendor_id = fields.Many2one(
+        "res.partner", string="Service Partner", check_company=True, tracking=True,
+        help="The company the outsourced technician works for.",
+    )
+    skill_ids = fields.Many2many(
+        "product.category", string="Skills", help="Product categories the technician is trained to service."
+    )
+    certificate_number = fields.Char(string="Certificate", tracking=True)
+    certificate_expiry = fields.Date(string="Certificate Valid Until", tracking=True)
+    evaluation_date = fields.Date(string="Last Evaluation", tracking=True, help="The last yearly evaluation.")
+    evaluation_passed = fields.Boolean(tracking=True)
+    evaluation_note = fields.Text()
+    van_location_id = fields.Many2one(
+        "stock.location", string="Van Stock", check_company=True, tracking=True,
+        domain="[('usage', '=', 'internal'), ('company_id', '=', company_id)]",
+        help="The internal location of the parts the technician carries; refilled by ordinary transfers.",
+    )
+    van_quant_ids = fields.One2many(related="van_location_id.quant_ids", string="Parts on Hand")
+    qualification_issue = fields.Char(
+        compute="_compute_qualification_issue", help="Why the technician cannot be dispatched today, if anything."
+    )
+
+    _user_company_uniq = models.Constraint(
+        "unique(user_id, company_id)", "This user already has a technician profile in this company."
+    )
+
+    # Computes ---------------------------------------------------------------------------------
+
+    @api.depends("certificate_expiry", "evaluation_date", "evaluation_passed")
+    def _compute_qualification_issue(self):
+        for technician in self:
+            technician.qualification_issue = "; ".join(
+                technician._qualification_issues(technician.company_id._aftersales_today())
+            )
+
+    # Constraints ------------------------------------------------------------------------------
+
+    @api.constrains("outsourced", "vendor_id")
+    def _check_vendor(self):
+        if any(technician.outsourced and not technician.vendor_id for technician in self):
+            raise ValidationError(self.env._("An outsourced technician works for a service partner: choose it."))
+
+    @api.constrains("user_id", "company_id")
+    def _check_user(self):
+        for technician in self:
+            if technician.user_id.share or technician.company_id not in technician.user_id.company_ids:
+                raise ValidationError(self.env._(
+                    "%(user)s is not an internal user of %(company)s.",
+                    user=technician.user_id.name, company=technician.company_id.name,
+                ))
+
+    # Business rules ---------------------------------------------------------------------------
+
+    def _qualification_issues(self, on_date, categories=None):
+        """What keeps the technician from a visit on ``on_date`` for products of ``categories``: an expired
+        certificate, no passed evaluation within a year, a missing skill (docs/field-service.md §2)."""
+        self.ensure_one()
+        issues = []
+        if not self.certificate_expiry or self.certificate_expiry < on_date:
+            issues.append(self.env._("certificate expired or missing"))
+        if not self.evaluation_passed or not self.evaluation_date or (
+            self.evaluation_date + relativedelta(years=1) < on_date
+        ):
+            issues.append(self.env._("no passed evaluation within a year"))
+        lacking = (categories or self.env["product.category"]).filtered(
+            lambda category: not any(category.parent_path.startswith(skill.parent_path) for skill in self.skill_ids)
+        )
+        if lacking:
+            issues.append(self.env._("no skill for %(categories)s", categories=", ".join(lacking.mapped("name"))))
+        return issues

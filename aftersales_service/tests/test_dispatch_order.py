@@ -1,0 +1,311 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+from psycopg2 import IntegrityError
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
+
+from .common import DispatchCase
+
+
+@tagged("post_install", "-at_install")
+class TestDispatchOrder(DispatchCase):
+    """Dispatch orders: planning, the visit, parts from the van, fees and sign-off (docs/field-service.md)."""
+
+    def test_a_visit_planned_from_a_complaint_meets_its_on_site_deadline_and_uses_the_van(self):
+        unit = self._units(["FS-001"])
+        complaint = self.env["aftersales.complaint"].with_user(self.coordinator).create({
+            "partner_id": self.customer.id, "kind": "service_request", "subject": "Motor stops",
+            "delivery_record_id": unit.id, "product_id": unit.product_id.id, "lot_id": unit.lot_id.id,
+        })
+        self.assertTrue(complaint.onsite_deadline)
+        order = self._plan_from(complaint)
+        self.assertRegex(order.name, r"^DSP/\d{4}/\d{5}$")
+        self.assertEqual((order.origin, order.complaint_id, order.line_ids.delivery_record_id), ("complaint", complaint, unit))
+        self.assertEqual(order.line_ids.warranty_state, "in_warranty")
+        self.assertEqual(order.line_ids.charge_mode, "free", "a fault in warranty is expected to be ours")
+        self.assertEqual(order.onsite_deadline, complaint.onsite_deadline)
+        self.assertEqual(order.state, "dispatched")
+        self.assertEqual(order.activity_ids.user_id, self.tech_user, "the technician has the visit as a to-do")
+
+        done = self._visit(order, parts=[(self.spare_part, 2)])
+        self.assertEqual(done.state, "done")
+        self.assertEqual(complaint.onsite_date, done.checkin_date, "the arrival meets the complaint's on-site target")
+        self.assertTrue(complaint.first_response_date)
+        repair = done.line_ids.repair_id
+        self.assertEqual(repair.state, "done")
+        self.assertEqual(repair.location_id, self.van)
+        self.assertTrue(repair.under_warranty)
+        Quant = self.env["stock.quant"]
+        self.assertEqual(Quant._get_available_quantity(self.spare_part, self.van), 3.0, "two parts left the van")
+        consumed = repair.move_ids.filtered(lambda move: move.repair_line_type == "add")
+        self.assertEqual((consumed.state, consumed.location_dest_id.usage), ("done", "production"))
+        self.assertEqual(repair.move_id.location_dest_id, self.customer.property_stock_customer,
+                         "the unit stayed at the customer's")
+        self.assertEqual(done.amount_total, 0.0, "free in warranty")
+        self.assertTrue(done.signed_on)
+
+        done.with_user(self.dispatcher).action_close()
+        self.assertEqual(done.state, "closed")
+        self.assertFalse(done.sale_order_id, "nothing to charge, nothing invoiced")
+        self._run_follow_ups()
+        visit = self.env["aftersales.return.visit"].search([("dispatch_order_id", "=", done.id)])
+        self.assertEqual(len(visit), 1, "closing plans the return visit")
+        self.assertEqual(visit.lot_id, unit.lot_id)
+        self.assertFalse(self.env["aftersales.return.visit"].search([("repair_id", "=", repair.id)]),
+                         "the on-site repair is followed with its visit, not twice")
+
+    def test_removed_parts_go_to_the_defective_parts_location(self):
+        unit = self._units(["FS-002"])
+        order = self._plan(unit).with_user(self.tech_user)
+        order.action_check_in()
+        repair = self.env["repair.order"].browse(order.line_ids.action_repair_on_site()["res_id"])
+        self.assertEqual(repair.parts_location_id, self.warehouse.aftersales_defective_location_id)
+        old_part = self.spare_part.with_context(default_repair_line_type="remove")
+        with Form(repair.with_user(self.tech_user)) as repair_form:
+            with repair_form.move_ids.new() as move:
+                move.repair_line_type = "remove"
+                move.product_id = old_part
+                move.product_uom_qty = 1
+        self._visit_report(order)
+        removed = repair.move_ids.filtered(lambda move: move.repair_line_type == "remove")
+        self.assertEqual(removed.state, "done")
+        self.assertEqual(
+            self.env["stock.quant"]._get_available_quantity(self.spare_part, self.warehouse.aftersales_defective_location_id),
+            1.0,
+        )
+
+    def _visit_report(self, order, **values):
+        with Form(order) as order_form:
+            order_form.fault_found = values.get("fault_found", "Worn winding")
+            order_form.work_done = "Replaced"
+            order_form.outcome = values.get("outcome", "fixed")
+            order_form.signature_refusal = "Not authorised to sign"
+        order.action_check_out()
+
+    def test_parts_missing_from_the_van_stop_the_check_out(self):
+        unit = self._units(["FS-003"])
+        order = self._plan(unit)
+        with self.assertRaisesRegex(UserError, "Not in the van: .*Winding Kit"):
+            self._visit(order, parts=[(self.spare_part, 9)])
+        self.assertEqual(order.state, "on_site", "nothing was written")
+        self.assertEqual(sum(self.env["stock.quant"]._gather(self.spare_part, self.van).mapped("quantity")), 5.0)
+
+    def test_the_technician_must_be_qualified_unless_a_manager_overrides(self):
+        unit = self._units(["FS-004"])
+        self.other_technician.certificate_expiry = self.company._aftersales_today() - timedelta(days=1)
+        with self.assertRaisesRegex(UserError, "certificate expired"):
+            self._plan(unit, technician=self.other_technician)
+        self.other_technician.certificate_expiry = self.company._aftersales_today() + timedelta(days=30)
+        self.other_technician.skill_ids = self.env["product.category"].create({"name": "Pumps"})
+        with self.assertRaisesRegex(UserError, "no skill for Small Motors"):
+            self._plan(unit, technician=self.other_technician)
+        self.other_technician.skill_ids = False
+        self.other_technician.evaluation_date = self.company._aftersales_today() - timedelta(days=400)
+        order = self.env["aftersales.dispatch.order"].with_user(self.dispatcher).create({
+            "partner_id": self.customer.id, "technician_id": self.other_technician.id,
+            "appointment_start": self._tomorrow_at(9), "appointment_end": self._tomorrow_at(10),
+            "line_ids": [(0, 0, {"delivery_record_id": unit.id})],
+        })
+        self.assertIn("no passed evaluation within a year", order.qualification_issue)
+        with self.assertRaises(AccessError, msg="only a manager overrides"):
+            order.with_user(self.dispatcher).override_reason = "Nobody else is free"
+        with self.assertRaisesRegex(UserError, "cannot be dispatched"):
+            order.with_user(self.dispatcher).action_schedule()
+        order.with_user(self.manager).override_reason = "Nobody else is free; supervised by phone"
+        self.assertEqual(order.overridden_by_id, self.manager)
+        order.with_user(self.dispatcher).action_schedule()
+        self.assertEqual(order.state, "scheduled")
+
+    def test_a_visit_needs_a_technician_a_window_and_units(self):
+        Order = self.env["aftersales.dispatch.order"].with_user(self.dispatcher)
+        order = Order.create({"partner_id": self.customer.id})
+        with self.assertRaisesRegex(UserError, "choose the technician and the appointment window"):
+            order.action_schedule()
+        order.write({"technician_id": self.technician.id, "appointment_start": self._tomorrow_at(9),
+                     "appointment_end": self._tomorrow_at(10)})
+        with self.assertRaisesRegex(UserError, "list the customer's units"):
+            order.action_schedule()
+        order.service_type = "training"
+        order.action_schedule()
+        self.assertEqual(order.charge_mode, "full", "a visit without units is charged")
+        with self.assertRaises(Exception):
+            with self.env.cr.savepoint():
+                Order.create({"partner_id": self.customer.id, "appointment_start": self._tomorrow_at(10),
+                              "appointment_end": self._tomorrow_at(9)})
+
+    def test_only_the_customers_own_units_are_visited(self):
+        unit = self._units(["FS-005"])
+        rival_unit = self._units(["FS-006"], partner=self.distributor)
+        with self.assertRaisesRegex(ValidationError, "not delivered to Acme Motors Ltd"):
+            self.env["aftersales.dispatch.order"].with_user(self.dispatcher).create({
+                "partner_id": self.customer.id,
+                "line_ids": [(0, 0, {"delivery_record_id": unit.id}), (0, 0, {"delivery_record_id": rival_unit.id})],
+            })
+
+    def test_each_step_has_its_guard_and_its_people(self):
+        unit = self._units(["FS-007"])
+        order = self._plan(unit)
+        with self.assertRaisesRegex(UserError, "not possible while Dispatched"):
+            order.with_user(self.dispatcher).action_schedule()
+        with self.assertRaises(UserError, msg="another technician does not check in"):
+            order.with_user(self.other_tech_user).action_check_in()
+        with self.assertRaises(UserError, msg="a technician does not close"):
+            order.with_user(self.tech_user).action_close()
+        order.with_user(self.tech_user).action_check_in()
+        with self.assertRaisesRegex(UserError, "not possible while On Site"):
+            order.with_user(self.tech_user).action_check_in()
+        with self.assertRaisesRegex(UserError, "record the fault found and the outcome"):
+            order.with_user(self.tech_user).action_check_out()
+        order.with_user(self.tech_user).write({"fault_found": "Loose cable", "work_done": "Tightened", "outcome": "fixed"})
+        with self.assertRaisesRegex(UserError, "signs the order, or say why"):
+            order.with_user(self.tech_user).action_check_out()
+        order.with_user(self.tech_user).signature_refusal = "The manager was away"
+        order.with_user(self.tech_user).action_check_out()
+        with self.assertRaisesRegex(UserError, "not possible while Done"):
+            order.with_user(self.dispatcher).action_cancel()
+
+    def test_protected_fields_are_refused_outside_the_workflow(self):
+        unit = self._units(["FS-008"])
+        order = self._plan(unit)
+        for vals in ({"state": "done"}, {"checkin_date": fields.Datetime.now()}, {"appointment_confirmed": True},
+                     {"signed_on": fields.Datetime.now()}):
+            with self.assertRaisesRegex(UserError, "cannot be written directly"):
+                order.with_user(self.dispatcher).write(vals)
+        with self.assertRaisesRegex(UserError, "can no longer be changed"):
+            order.with_user(self.dispatcher).technician_id = self.other_technician
+        with self.assertRaisesRegex(UserError, "can no longer be changed"):
+            order.with_user(self.tech_user).fault_found = "typed before arriving"
+        with self.assertRaisesRegex(UserError, "can no longer be changed"):
+            order.with_user(self.tech_user).line_ids.cause = "misuse"
+
+    def test_rescheduling_keeps_the_reason_and_asks_the_customer_again(self):
+        unit = self._units(["FS-009"])
+        order = self._plan(unit)
+        order.with_user(self.dispatcher).action_confirm_appointment()
+        self.assertTrue(order.appointment_confirmed)
+        action = order.with_user(self.dispatcher).action_reschedule()
+        with Form(self.env[action["res_model"]].with_user(self.dispatcher).with_context(**action["context"])) as wizard:
+            wizard.appointment_start = self._tomorrow_at(14)
+            wizard.appointment_end = self._tomorrow_at(16)
+            wizard.reason = "The customer's plant is closed in the morning"
+        wizard.record.action_reschedule()
+        self.assertEqual(order.appointment_start, self._tomorrow_at(14))
+        self.assertFalse(order.appointment_confirmed)
+        self.assertEqual(order.reschedule_ids.reason, "The customer's plant is closed in the morning")
+        self.assertEqual(order.reschedule_ids.previous_start, self._tomorrow_at(9))
+        self.assertEqual(len(order.activity_ids), 1, "the technician's to-do moved with the visit")
+        with self.assertRaisesRegex(UserError, "reason"):
+            order._reschedule(self._tomorrow_at(15), self._tomorrow_at(16), "  ")
+        with self.assertRaises(AccessError):
+            self.env["aftersales.dispatch.reschedule"].with_user(self.dispatcher).create({
+                "order_id": order.id, "reason": "forged",
+            })
+
+    def test_out_of_warranty_the_fee_is_quoted_accepted_and_invoiced_once(self):
+        unit = self._units(["FS-010"])
+        later = fields.Datetime.now() + timedelta(days=3 * 365)
+        order = self._plan(unit, call_date=later)
+        self.assertEqual(order.line_ids.warranty_state, "expired")
+        self.assertEqual(order.charge_mode, "full")
+        done = self._visit(order, parts=[(self.spare_part, 1)], labour_hours=2.0)
+        self.assertEqual((done.amount_labour, done.amount_travel, done.amount_parts), (120.0, 80.0, 150.0))
+        self.assertEqual(done.amount_total, 350.0)
+        with self.assertRaisesRegex(UserError, "accepts the quotation of 350"):
+            done.with_user(self.dispatcher).action_close()
+        done.with_user(self.tech_user).action_create_quotation()
+        sale_order = done.sale_order_id
+        self.assertEqual(sorted(sale_order.order_line.mapped("product_id.name")), ["Repair Labour", "Travel Fee", "Winding Kit"])
+        self.assertAlmostEqual(sale_order.amount_untaxed, 350.0)
+        self.assertFalse(done.with_user(self.tech_user).can_quote, "one quotation per visit")
+        self.assertFalse(sale_order.picking_ids, "the parts already left the van: no second delivery")
+        sale_order.action_confirm()
+        done.with_user(self.dispatcher).action_close()
+        invoice = done.invoice_ids
+        self.assertEqual((len(invoice), invoice.state, invoice.amount_untaxed), (1, "posted", 350.0))
+        with self.assertRaisesRegex(UserError, "not possible while Closed"):
+            done.with_user(self.dispatcher).action_close()
+        self.assertEqual(len(sale_order.invoice_ids), 1)
+        with self.assertRaisesRegex(UserError, "can no longer be changed"):
+            done.with_user(self.tech_user).write({"fee_collected": 350.0, "fee_receipt_number": "R-1"})
+
+    def test_a_fee_collected_on_site_is_never_invoiced(self):
+        units = self._units(["FS-011", "FS-012"])
+        later = fields.Datetime.now() + timedelta(days=3 * 365)
+        order = self._plan(units[0], call_date=later)
+        with self.assertRaisesRegex(ValidationError, "receipt number"):
+            self._visit(order, labour_hours=1.0, fee_collected=140.0)
+        order.invalidate_recordset()
+        done = self._visit(self._plan(units[1], call_date=later), labour_hours=1.0, fee_collected=140.0,
+                           fee_receipt_number="R-0001")
+        self.assertEqual(done.amount_total, 140.0)
+        self.assertFalse(done.with_user(self.tech_user).can_quote)
+        done.with_user(self.dispatcher).action_close()
+        self.assertFalse(done.sale_order_id)
+        self.assertFalse(self.env["account.move"].search([("invoice_origin", "=", done.name)]))
+        other = self._plan(self._units(["FS-013"]), call_date=later).with_user(self.tech_user)
+        other.action_check_in()
+        with self.assertRaises(IntegrityError, msg="one receipt, one visit"), mute_logger("odoo.sql_db"), \
+                self.env.cr.savepoint():
+            other.write({"fee_collected": 140.0, "fee_receipt_number": "R-0001"})
+            other.flush_recordset()
+
+    def test_customer_misuse_found_on_site_voids_the_warranty_and_charges(self):
+        unit = self._units(["FS-014"])
+        order = self._plan(unit).with_user(self.tech_user)
+        order.action_check_in()
+        with Form(order) as order_form:
+            with order_form.line_ids.edit(0) as line:
+                line.cause = "misuse"
+        self.assertEqual(order.line_ids.warranty_state, "void")
+        self.assertEqual(order.charge_mode, "full")
+
+    def test_units_taken_back_go_on_an_rma(self):
+        unit = self._units(["FS-015"])
+        order = self._visit(self._plan(unit), outcome="taken_back")
+        rma = order.taken_back_rma_id
+        self.assertTrue(rma)
+        self.assertEqual((rma.partner_id, rma.state, rma.line_ids.delivery_record_id), (self.customer, "draft", unit))
+        self.assertTrue(rma.activity_ids, "the coordinator approves the return")
+
+    def test_another_visit_follows_missing_parts(self):
+        unit = self._units(["FS-016"])
+        order = self._visit(self._plan(unit), outcome="waiting_parts")
+        self.assertEqual(order.first_time_fix, 0.0)
+        action = order.with_user(self.dispatcher).action_another_visit()
+        follow = self.env["aftersales.dispatch.order"].browse(action["res_id"])
+        self.assertEqual((follow.state, follow.previous_order_id, follow.line_ids.delivery_record_id), ("draft", order, unit))
+        self.assertFalse(follow.appointment_start)
+
+    def test_the_figures_of_a_visit(self):
+        unit = self._units(["FS-017"])
+        call, nine, ten, noon = (self._tomorrow_at(hour) for hour in (6, 9, 10, 12))
+        with freeze_time(call):
+            order = self._plan(unit, start=nine, call_date=call)
+        with freeze_time(ten):
+            done = self._visit(order)
+        self.assertEqual(done.onsite_met, 100.0, "arrived within the appointment")
+        self.assertEqual(done.first_time_fix, 100.0)
+        self.assertEqual(done.arrival_hours, 4.0)
+        late = self._plan(self._units(["FS-018"]), start=nine)
+        with freeze_time(noon):
+            late = self._visit(late)
+        self.assertEqual(late.onsite_met, 0.0, "the appointment ended at eleven")
+
+    def test_a_visit_made_is_never_deleted(self):
+        order = self._visit(self._plan(self._units(["FS-019"])))
+        with self.assertRaisesRegex(UserError, "Only draft or cancelled"):
+            order.with_user(self.dispatcher).unlink()
+
+    def test_the_dispatch_order_prints_with_the_opinion_box_and_signature(self):
+        order = self._visit(self._plan(self._units(["FS-020"])))
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "aftersales_service.action_report_dispatch_order", order.ids
+        )[0].decode()
+        self.assertIn(order.name, html)
+        self.assertIn("Customer&#39;s opinion", html.replace("'", "&#39;"))
+        self.assertIn("Worn winding", html)
+        self.assertIn("data:image/png;base64", html)

@@ -1,0 +1,44 @@
+"""A visit driven in Chromium by its dispatcher and its technician (static/tests/tours/aftersales_dispatch_tour.js);
+each test then checks what the tour made: stock of the van, the complaint's on-site date, the signature."""
+from odoo.tests import HttpCase, tagged
+
+from .common import DispatchCase
+
+
+@tagged("post_install", "-at_install")
+class TestDispatchTours(DispatchCase, HttpCase):
+
+    def test_the_dispatcher_plans_a_visit_from_a_complaint(self):
+        unit = self._units(["TOUR-FS-1"])
+        complaint = self.env["aftersales.complaint"].create({
+            "partner_id": self.customer.id, "kind": "service_request", "subject": "Motor stops",
+            "delivery_record_id": unit.id, "product_id": unit.product_id.id, "lot_id": unit.lot_id.id,
+            "preferred_onsite_start": self._tomorrow_at(9), "preferred_onsite_end": self._tomorrow_at(11),
+        })
+        self.start_tour(
+            f"/odoo/action-aftersales_service.action_aftersales_complaint/{complaint.id}", "aftersales_dispatch_plan",
+            login=self.dispatcher.login,
+        )
+        order = complaint.dispatch_order_ids
+        self.assertEqual((order.state, order.technician_id, order.line_ids.delivery_record_id), ("dispatched", self.technician, unit))
+        self.assertEqual((order.appointment_start, order.appointment_end), (self._tomorrow_at(9), self._tomorrow_at(11)))
+        self.assertEqual(order.activity_ids.user_id, self.tech_user)
+
+    def test_the_technician_repairs_on_site_and_the_customer_signs_on_the_tablet(self):
+        unit = self._units(["TOUR-FS-2"])
+        complaint = self.env["aftersales.complaint"].create({
+            "partner_id": self.customer.id, "kind": "service_request", "subject": "Motor hums",
+            "delivery_record_id": unit.id, "product_id": unit.product_id.id, "lot_id": unit.lot_id.id,
+        })
+        order = self._plan_from(complaint)
+        self.start_tour(
+            f"/odoo/action-aftersales_service.action_aftersales_dispatch_order/{order.id}", "aftersales_dispatch_visit",
+            login=self.tech_user.login,
+        )
+        self.assertEqual(order.state, "done")
+        self.assertEqual((order.outcome, order.signed_by), ("fixed", "Li Wei"))
+        self.assertTrue(order.signature)
+        self.assertEqual(order.satisfaction_level_id, self.env.ref("aftersales_service.satisfaction_level_very_satisfied"))
+        self.assertEqual(order.line_ids.repair_id.state, "done")
+        self.assertEqual(self.env["stock.quant"]._get_available_quantity(self.spare_part, self.van), 4.0)
+        self.assertEqual(complaint.onsite_date, order.checkin_date, "the check-in met the complaint's on-site target")
