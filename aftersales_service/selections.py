@@ -149,4 +149,7 @@ DISPATCH_OUTCOMES = [
     ("waiting_parts", "Waiting for Parts"),
     ("another_visit", "Another Visit Needed"),
     ("customer_absent", "Customer Absent"),
+    ("installed", "Installed and Accepted"),
 ]
+CHECK_RESULTS = [("pass", "Passed"), ("fail", "Failed"), ("na", "Not Applicable")]
+TRIAL_RESULTS = [("passed", "Passed"), ("failed", "Failed")]

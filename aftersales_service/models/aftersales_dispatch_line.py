@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..selections import CAUSES, CHARGE_MODES, WARRANTY_STATES
 from .aftersales_rma_line import VOIDING_CAUSES
@@ -73,6 +73,30 @@ class AftersalesDispatchLine(models.Model):
         charge = self.env["aftersales.rma.line"]._charge_mode_for
         for line in self:
             line.charge_mode = charge(line.warranty_state, line.cause or "manufacturing", line.customer_processed_parts)
+
+    # Constraints ------------------------------------------------------------------------------
+
+    @api.constrains("delivery_record_id", "order_id")
+    def _check_installation_unit(self):
+        """A unit is installed once: not when already installed, not on two open installations
+        (docs/field-service.md §10)."""
+        lines = self.filtered(lambda line: line.order_id.service_type == "installation")
+        for line in lines:
+            record = line.delivery_record_id
+            if record.installed_on:
+                raise ValidationError(self.env._(
+                    "%(unit)s was already installed on %(day)s.", unit=record.display_name, day=record.installed_on,
+                ))
+        others = self.search([
+            ("delivery_record_id", "in", lines.delivery_record_id.ids), ("id", "not in", lines.ids),
+            ("order_id.service_type", "=", "installation"), ("order_id.state", "not in", ("cancel",)),
+        ])
+        if others:
+            raise ValidationError(self.env._(
+                "%(units)s: already on the installation %(orders)s.",
+                units=", ".join(others.delivery_record_id.mapped("display_name")),
+                orders=", ".join(others.order_id.mapped("name")),
+            ))
 
     # CRUD -------------------------------------------------------------------------------------
 

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.exceptions import UserError, ValidationError
@@ -9,6 +11,7 @@ from ..selections import (
     DISPATCH_STATES,
     PLANNED_DISPATCH_STATES,
     SERVICE_TYPES,
+    TRIAL_RESULTS,
     UNIT_SERVICE_TYPES,
 )
 
@@ -39,7 +42,7 @@ class AftersalesDispatchOrder(models.Model):
     _folded_states = ("closed", "cancel")
     _workflow_fields = (
         "state", "checkin_date", "checkout_date", "signed_on", "closed_date", "appointment_confirmed",
-        "overridden_by_id", "sale_order_id", "taken_back_rma_id",
+        "overridden_by_id", "sale_order_id", "taken_back_rma_id", "accepted_on",
     )
     _frozen_fields = ("origin", "complaint_id", "rma_id", "source_visit_id", "previous_order_id")
     _manager_fields = ("override_reason",)
@@ -51,7 +54,8 @@ class AftersalesDispatchOrder(models.Model):
         ),
         "can_edit_report": (
             "fault_found", "work_done", "outcome", "labour_hours", "travel_fee", "signed_by", "signature",
-            "signature_refusal", "satisfaction_level_id", "customer_comment",
+            "signature_refusal", "satisfaction_level_id", "customer_comment", "check_ids", "trial_start", "trial_end",
+            "trial_result", "training_given", "training_note",
         ),
         "can_record_fee": ("fee_collected", "fee_receipt_number"),
     }
@@ -171,6 +175,23 @@ class AftersalesDispatchOrder(models.Model):
     customer_comment = fields.Text(copy=False)
     closed_date = fields.Datetime(string="Closed On", readonly=True, copy=False)
 
+    # Fields: installation and commissioning ---------------------------------------------------
+
+    check_ids = fields.One2many("aftersales.commissioning.check", "order_id", string="Commissioning", copy=False)
+    trial_start = fields.Datetime(string="Trial Run From", copy=False)
+    trial_end = fields.Datetime(string="Trial Run Until", copy=False)
+    trial_result = fields.Selection(TRIAL_RESULTS, string="Trial Run", copy=False, tracking=True)
+    training_given = fields.Boolean(copy=False, help="The customer's operators were trained.")
+    training_note = fields.Text(string="Training", copy=False, help="Who was trained, on what.")
+    accepted_on = fields.Datetime(
+        readonly=True, copy=False, tracking=True,
+        help="The customer accepted the installation: the hand-over.",
+    )
+    escort_until = fields.Datetime(
+        compute="_compute_escort_until", store=True,
+        help="Our technician stays available on site until then after the hand-over.",
+    )
+
     # Fields: figures --------------------------------------------------------------------------
 
     onsite_met = fields.Float(
@@ -211,6 +232,10 @@ class AftersalesDispatchOrder(models.Model):
         "CHECK (appointment_end IS NULL OR appointment_start IS NULL OR appointment_end > appointment_start)",
         "An appointment ends after it starts.",
     )
+    _trial_order = models.Constraint(
+        "CHECK (trial_end IS NULL OR trial_start IS NULL OR trial_end > trial_start)",
+        "A trial run ends after it starts.",
+    )
     _receipt_uniq = models.UniqueIndex(
         "(company_id, fee_receipt_number) WHERE fee_receipt_number IS NOT NULL",
         "This receipt number is already recorded on another visit.",
@@ -238,6 +263,13 @@ class AftersalesDispatchOrder(models.Model):
     def _compute_onsite_deadline(self):
         for order in self:
             order.onsite_deadline = order.complaint_id.onsite_deadline or order.appointment_end
+
+    @api.depends("accepted_on", "company_id.aftersales_escort_hours")
+    def _compute_escort_until(self):
+        for order in self:
+            order.escort_until = order.accepted_on and order.accepted_on + timedelta(
+                hours=order.company_id.aftersales_escort_hours
+            )
 
     @api.depends("line_ids.charge_mode")
     def _compute_charge_mode(self):
@@ -333,6 +365,12 @@ class AftersalesDispatchOrder(models.Model):
             if order.site_partner_id and order.site_partner_id.commercial_partner_id != customer:
                 raise ValidationError(self.env._("The site is an address of the customer's."))
 
+    @api.constrains("outcome", "service_type")
+    def _check_installed_outcome(self):
+        """Only an installation ends installed and accepted (docs/field-service.md §10)."""
+        if any(order.outcome == "installed" and order.service_type != "installation" for order in self):
+            raise ValidationError(self.env._("Only an installation ends installed and accepted."))
+
     @api.constrains("fee_collected", "fee_receipt_number")
     def _check_fee(self):
         """A fee collected on site has its receipt number and is never negative (docs/field-service.md §5)."""
@@ -378,6 +416,8 @@ class AftersalesDispatchOrder(models.Model):
         for order in self:
             order._check_plan()
         self._workflow().write({"state": "scheduled"})
+        self.filtered(lambda order: order.service_type == "installation" and not order.check_ids)\
+            ._create_commissioning_checks()
 
     def action_dispatch(self):
         """Sent: the technician gets the visit as a to-do on its day (docs/field-service.md §3)."""
@@ -428,7 +468,12 @@ class AftersalesDispatchOrder(models.Model):
         self.line_ids._finish_repairs()
         for order in self.filtered(lambda order: order.outcome == "taken_back"):
             order._take_back_units()
-        self._workflow().write({"state": "done", "checkout_date": fields.Datetime.now()})
+        now = fields.Datetime.now()
+        self._workflow().write({"state": "done", "checkout_date": now})
+        for order in self.filtered(lambda order: order.outcome == "installed"):
+            order._workflow().write({"accepted_on": now})
+            # The technician hands the units over; their records are the after-sales team's.
+            order.line_ids.delivery_record_id.sudo()._installation_accepted(order)
         self.activity_feedback(["mail.mail_activity_data_todo"])
 
     def action_create_quotation(self):
@@ -494,6 +539,8 @@ class AftersalesDispatchOrder(models.Model):
             raise UserError(self.env._("%(order)s: choose the technician and the appointment window first.", order=self.name))
         if self.service_type in UNIT_SERVICE_TYPES and not self.line_ids:
             raise UserError(self.env._("%(order)s: list the customer's units the visit is for.", order=self.name))
+        if self.service_type == "installation":
+            self._check_installation_plan()
         issues = self._qualification_issues()
         if issues and not (self.override_reason or "").strip():
             raise UserError(self.env._(
@@ -552,6 +599,8 @@ class AftersalesDispatchOrder(models.Model):
             raise UserError(self.env._(
                 "%(order)s: the customer signs the order, or say why they did not.", order=self.name
             ))
+        if self.outcome == "installed":
+            self._check_acceptance()
 
     def _take_back_units(self):
         """Units taken back go on an RMA of the customer, for the coordinator to approve (docs/field-service.md §4)."""
@@ -637,6 +686,52 @@ class AftersalesDispatchOrder(models.Model):
             "order_line": lines,
             "repair_order_ids": [Command.link(repair.id) for repair in repairs],
         }
+
+    # Business rules: installation -------------------------------------------------------------
+
+    def _check_installation_plan(self):
+        """A unit is installed no earlier than it was delivered (docs/field-service.md §10)."""
+        self.ensure_one()
+        day = self.company_id._aftersales_date(self.appointment_start)
+        early = self.line_ids.delivery_record_id.filtered(lambda record: record.delivery_date > day)
+        if early:
+            raise UserError(self.env._(
+                "%(order)s: %(units)s cannot be installed before they are delivered.",
+                order=self.name, units=", ".join(early.mapped("display_name")),
+            ))
+
+    def _create_commissioning_checks(self):
+        """The company's commissioning checklist, one check per line (docs/field-service.md §10)."""
+        for order in self:
+            order._workflow().write({"check_ids": [
+                Command.create(values) for values in order._prepare_commissioning_check_values()
+            ]})
+
+    def _prepare_commissioning_check_values(self):
+        self.ensure_one()
+        names = [line.strip() for line in (self.company_id.aftersales_commissioning_checklist or "").splitlines()]
+        return [{"name": name, "sequence": index} for index, name in enumerate(filter(None, names))]
+
+    def _check_acceptance(self):
+        """The customer accepts an installation that passed every check and the full-load trial run, after the
+        training, with their signature (docs/field-service.md §10)."""
+        self.ensure_one()
+        missing = []
+        open_checks = self.check_ids.filtered(lambda check: check.result not in ("pass", "na"))
+        if open_checks:
+            missing.append(self.env._("checks not passed: %(checks)s", checks=", ".join(open_checks.mapped("name"))))
+        hours = self.company_id.aftersales_trial_hours
+        ran = (self.trial_end - self.trial_start).total_seconds() / 3600 if self.trial_start and self.trial_end else 0
+        if self.trial_result != "passed" or ran < hours:
+            missing.append(self.env._("a passed full-load trial run of %(hours)s hours", hours=hours))
+        if not self.training_given:
+            missing.append(self.env._("the training"))
+        if not self.signature:
+            missing.append(self.env._("the customer's signature"))
+        if missing:
+            raise UserError(self.env._(
+                "%(order)s cannot be accepted without %(missing)s.", order=self.name, missing="; ".join(missing)
+            ))
 
     # Business rules: portal -------------------------------------------------------------------
 

@@ -26,6 +26,25 @@ class ResCompany(models.Model):
         domain="[('type', '=', 'service')]",
         help="Service product of the travel fee of a chargeable visit; its sales price is the default fee.",
     )
+    aftersales_commissioning_checklist = fields.Text(
+        string="Commissioning Checklist",
+        default="Power supply and earthing\nWiring and protective devices\nDirection of rotation\nNo-load run\n"
+                "Guards and safety devices\nManuals and certificates handed over",
+        help="One check per line, copied onto every installation when it is scheduled.",
+    )
+    aftersales_trial_hours = fields.Integer(
+        string="Full-Load Trial Run (Hours)", default=72,
+        help="How long an installed unit runs at full load before the customer accepts it.",
+    )
+    aftersales_escort_hours = fields.Integer(
+        string="Escort Period (Hours)", default=48,
+        help="How long our technician stays available on site after the hand-over.",
+    )
+    aftersales_warranty_from_installation = fields.Boolean(
+        string="Warranty from Installation",
+        help="For products that need installation, the warranty starts on the day the customer accepts the "
+        "installation instead of the delivery day.",
+    )
     aftersales_repair_days = fields.Integer(
         string="Repair Turnaround (Days)",
         default=7,
@@ -131,6 +150,12 @@ class ResCompany(models.Model):
                     "The satisfaction campaign month lies between 1 and 12, the satisfied score and the complaint "
                     "deductions between 0 and 100 points."
                 ))
+
+    @api.constrains("aftersales_trial_hours", "aftersales_escort_hours")
+    def _check_aftersales_installation_settings(self):
+        """Trial run and escort period are zero hours or more (docs/field-service.md §10)."""
+        if any(company.aftersales_trial_hours < 0 or company.aftersales_escort_hours < 0 for company in self):
+            raise ValidationError(self.env._("The trial run and the escort period last zero hours or more."))
 
     @api.constrains("aftersales_portal_max_files", "aftersales_portal_link_hours")
     def _check_aftersales_portal_settings(self):

@@ -21,3 +21,4 @@ from . import test_portal_routes
 from . import test_dispatch_order
 from . import test_dispatch_portal
 from . import test_dispatch_tours
+from . import test_installation

@@ -56,6 +56,7 @@ MATRIX = {
     "aftersales.dispatch.order":            ("",    "r",     "",      "",    "rw",  "rw",   "rwcu", "rwcu",  ""),
     "aftersales.dispatch.line":             ("",    "",      "",      "",    "rw",  "rw",   "rwcu", "rwcu",  ""),
     "aftersales.dispatch.reschedule":       ("",    "r",     "",      "",    "r",   "r",    "r",    "r",     ""),
+    "aftersales.commissioning.check":       ("",    "r",     "",      "",    "rw",  "rw",   "rwcu", "rwcu",  ""),
 }
 
 # A record of the subject, the minimal values a client creates one with, and a harmless change to it.
@@ -270,6 +271,7 @@ class TestAccessRights(RmaCase):
                    "appointment_end": start + timedelta(hours=2), "service_type": "inspection"}
         cls.cancelled_visit = orders.create(planned)
         cls.cancelled_visit.action_schedule()
+        cls.cancelled_visit._workflow().write({"check_ids": [Command.create({"name": "Direction of rotation"})]})
         cls.cancelled_visit._reschedule(start, start + timedelta(hours=3), "The customer asked for more time")
         cls.cancelled_visit.action_cancel()
         cls.draft_visit = orders.create({**planned, "line_ids": [Command.create({"delivery_record_id": cls.visit_record.id})]})
@@ -396,6 +398,11 @@ class TestAccessRights(RmaCase):
                 cls.draft_visit.line_ids,
                 {"order_id": cls.draft_visit.id, "delivery_record_id": cls.free_record.id},
                 {"note": "Behind the second press"},
+            ),
+            "aftersales.commissioning.check": Subject(
+                cls.cancelled_visit.check_ids,
+                {"order_id": cls.draft_visit.id, "name": "Earthing"},
+                {"sequence": 5},
             ),
             "aftersales.dispatch.reschedule": Subject(
                 cls.cancelled_visit.reschedule_ids,
