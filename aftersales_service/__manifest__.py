@@ -18,6 +18,7 @@
         "data/aftersales_satisfaction_data.xml",
         "data/aftersales_survey_data.xml",
         "data/aftersales_dispatch_data.xml",
+        "data/aftersales_vendor_repair_data.xml",
         "data/aftersales_setup_data.xml",
         "reports/aftersales_delivery_acceptance_report.xml",
         "reports/aftersales_rma_reports.xml",
@@ -32,6 +33,7 @@
         "wizard/aftersales_dispatch_reschedule_wizard_views.xml",
         "views/aftersales_dispatch_order_views.xml",
         "views/aftersales_technician_views.xml",
+        "views/aftersales_vendor_repair_views.xml",
         "views/aftersales_complaint_views.xml",
         "wizard/aftersales_survey_campaign_views.xml",
         "views/aftersales_survey_views.xml",
@@ -63,6 +65,7 @@
         "demo/aftersales_return_visit_demo.xml",
         "demo/aftersales_portal_demo.xml",
         "demo/aftersales_dispatch_demo.xml",
+        "demo/aftersales_vendor_repair_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -56,6 +56,7 @@ DECISIONS = [
     ("return_as_is", "Return As Is"),
     ("scrap", "Scrap"),
     ("reject", "Reject Claim"),
+    ("vendor_repair", "Repair by the Manufacturer"),
 ]
 CHARGE_MODES = [("free", "Free"), ("materials", "Materials Only"), ("full", "Materials and Labour")]
 REPLACEMENT_WARRANTY = [
@@ -153,3 +154,16 @@ DISPATCH_OUTCOMES = [
 ]
 CHECK_RESULTS = [("pass", "Passed"), ("fail", "Failed"), ("na", "Not Applicable")]
 TRIAL_RESULTS = [("passed", "Passed"), ("failed", "Failed")]
+
+# Repairs by the manufacturer or upstream distributor (docs/rma.md §13).
+VENDOR_REPAIR_STATES = [
+    ("draft", "Draft"),
+    ("sent", "At the Vendor"),
+    ("received", "Back"),
+    ("tested", "Tested"),
+    ("returned", "Returned to Customer"),
+    ("scrapped", "Scrapped"),
+    ("cancel", "Cancelled"),
+]
+VENDOR_ITEM_KINDS = [("exchange", "Exchange Item"), ("warranty", "Warranty Item")]
+VENDOR_TEST_RESULTS = [("passed", "Repaired, Tested OK"), ("failed", "Could Not Be Repaired")]

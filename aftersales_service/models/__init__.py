@@ -28,6 +28,7 @@ from . import aftersales_dispatch_order
 from . import aftersales_dispatch_line
 from . import aftersales_dispatch_reschedule
 from . import aftersales_commissioning_check
+from . import aftersales_vendor_repair
 from . import aftersales_follow_up
 from . import aftersales_overview
 from . import account_move

@@ -19,6 +19,7 @@ class AftersalesRma(models.Model):
     # The back office's counters and repairs; the portal page shows the customer's own documents instead.
     _portal_hidden_fields = (
         "repair_ids", "receipt_count", "delivery_count", "credit_note_count", "invoice_count", "repair_count",
+        "vendor_repair_ids", "vendor_repair_count",
     )
     _order = "date desc, id desc"
     _portal_path = "/my/rmas"
@@ -72,12 +73,14 @@ class AftersalesRma(models.Model):
         groups="account.group_account_invoice,account.group_account_readonly",
     )
     repair_ids = fields.One2many("repair.order", "aftersales_rma_id", string="Repairs")
+    vendor_repair_ids = fields.One2many("aftersales.vendor.repair", "rma_id", string="Repairs by the Manufacturer")
     receipt_state = fields.Selection(RECEIPT_STATES, compute="_compute_receipt_state", store=True)
     receipt_count = fields.Integer(compute="_compute_document_counts")
     delivery_count = fields.Integer(string="Deliveries", compute="_compute_document_counts")
     credit_note_count = fields.Integer(compute="_compute_document_counts")
     invoice_count = fields.Integer(compute="_compute_document_counts")
     repair_count = fields.Integer(compute="_compute_document_counts")
+    vendor_repair_count = fields.Integer(compute="_compute_document_counts")
 
     can_edit_claim = fields.Boolean(compute="_compute_can", help="Customer, order and claim date can be changed.")
     can_propose_lines = fields.Boolean(compute="_compute_can")
@@ -103,7 +106,7 @@ class AftersalesRma(models.Model):
             else:
                 rma.receipt_state = "partial"
 
-    @api.depends("picking_ids.aftersales_rma_role", "account_move_ids.move_type", "repair_ids")
+    @api.depends("picking_ids.aftersales_rma_role", "account_move_ids.move_type", "repair_ids", "vendor_repair_ids")
     def _compute_document_counts(self):
         for rma in self:
             roles = rma.picking_ids.mapped("aftersales_rma_role")
@@ -113,6 +116,7 @@ class AftersalesRma(models.Model):
             rma.credit_note_count = types.count("out_refund")
             rma.invoice_count = types.count("out_invoice")
             rma.repair_count = len(rma.repair_ids)
+            rma.vendor_repair_count = len(rma.vendor_repair_ids)
 
     @api.depends_context("uid")
     @api.depends("state", "sale_order_id")
@@ -247,6 +251,12 @@ class AftersalesRma(models.Model):
         self.ensure_one()
         invoices = self.account_move_ids.filtered(lambda m: m.move_type == "out_invoice")
         return self._action_documents("account.move", invoices, self.env._("Invoices"))
+
+    def action_view_vendor_repairs(self):
+        self.ensure_one()
+        return self._action_documents(
+            "aftersales.vendor.repair", self.vendor_repair_ids, self.env._("Repairs by the Manufacturer")
+        )
 
     def action_view_repairs(self):
         self.ensure_one()

@@ -17,7 +17,10 @@ OUT_OF_WARRANTY = ("expired", "no_proof", "void")
 RULE_INPUTS = {"cause", "customer_modified", "product_used", "customer_pickup", "custom_agreement", "product_id",
                "lot_id", "delivery_record_id", "proof_date"}
 # How each decision ends: the role of the transfer that settles it (docs/rma.md §7).
-SETTLING_ROLE = {"replace": "replacement", "repair": "return", "return_as_is": "return", "reject": "return"}
+SETTLING_ROLE = {
+    "replace": "replacement", "repair": "return", "return_as_is": "return", "reject": "return",
+    "vendor_repair": "return",
+}
 # The processing of each decision (docs/rma.md §7).
 PROCESSORS = {
     "refund": "_process_refund",
@@ -26,6 +29,7 @@ PROCESSORS = {
     "return_as_is": "_return_to_customer",
     "reject": "_return_to_customer",
     "scrap": "_process_scrap",
+    "vendor_repair": "_process_vendor_repair",
 }
 
 UNIT_FIELDS = ("rma_id", "product_id", "lot_id", "quantity", "delivery_record_id", "proof_date")
@@ -238,13 +242,16 @@ class AftersalesRmaLine(models.Model):
             line.charge_mode = line._repair_charge()
 
     @api.depends(
-        "decision", "move_ids.state", "move_ids.picking_id.aftersales_rma_role", "repair_id.state", "scrap_id.state"
+        "decision", "move_ids.state", "move_ids.picking_id.aftersales_rma_role", "repair_id.state", "scrap_id.state",
     )
     def _compute_is_settled(self):
         for line in self:
             if line.decision == "refund":
                 line.is_settled = True
             elif line.decision == "scrap":
+                line.is_settled = line.scrap_id.state == "done"
+            elif line.decision == "vendor_repair" and line.scrap_id:
+                # The vendor could not repair it and the customer agreed to scrap it (docs/rma.md §13).
                 line.is_settled = line.scrap_id.state == "done"
             else:
                 moves = line._moves_of(SETTLING_ROLE.get(line.decision, ""))
@@ -779,6 +786,29 @@ class AftersalesRmaLine(models.Model):
             repair = self.env["repair.order"].create(line._prepare_repair_values())
             line._workflow().write({"repair_id": repair.id})
             repair._action_repair_confirm()
+
+    def _process_vendor_repair(self):
+        """Repair by the manufacturer or upstream distributor: a vendor repair of the unit, to send out
+        (docs/rma.md §13)."""
+        repairs = self.env["aftersales.vendor.repair"].create([line._prepare_vendor_repair_values() for line in self])
+        for repair in repairs:
+            repair.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=repair.user_id.id,
+                summary=self.env._("Send the unit to its manufacturer for repair"),
+            )
+
+    def _prepare_vendor_repair_values(self):
+        """The vendor repair of this received unit; the product's first vendor repairs it unless told otherwise."""
+        self.ensure_one()
+        rma = self.rma_id
+        return {
+            "rma_line_id": self.id,
+            "partner_id": rma.partner_id.id,
+            "company_id": self.company_id.id,
+            "user_id": rma.company_id._aftersales_assignee(rma.user_id).id,
+            "vendor_id": self.product_id.seller_ids[:1].partner_id.id,
+            "item_kind": "warranty" if self.warranty_state == "in_warranty" else "exchange",
+        }
 
     def _prepare_repair_values(self):
         """The repair order of this received unit (docs/rma.md §8)."""

@@ -45,6 +45,18 @@ class ResCompany(models.Model):
         help="For products that need installation, the warranty starts on the day the customer accepts the "
         "installation instead of the delivery day.",
     )
+    aftersales_vendor_chase_days_exchange = fields.Integer(
+        string="Chase Vendors, Exchange Items (Days)", default=2,
+        help="Every how many days the responsible asks the vendor about an exchange item away for repair.",
+    )
+    aftersales_vendor_chase_days_warranty = fields.Integer(
+        string="Chase Vendors, Warranty Items (Days)", default=7,
+        help="Every how many days the responsible asks the vendor about a warranty item away for repair.",
+    )
+    aftersales_vendor_notice_days = fields.Integer(
+        string="Tell the Customer After (Days)", default=14,
+        help="The customer hears that the repair takes longer once the unit is away this many days.",
+    )
     aftersales_repair_days = fields.Integer(
         string="Repair Turnaround (Days)",
         default=7,
@@ -150,6 +162,14 @@ class ResCompany(models.Model):
                     "The satisfaction campaign month lies between 1 and 12, the satisfied score and the complaint "
                     "deductions between 0 and 100 points."
                 ))
+
+    @api.constrains("aftersales_vendor_chase_days_exchange", "aftersales_vendor_chase_days_warranty",
+                    "aftersales_vendor_notice_days")
+    def _check_aftersales_vendor_settings(self):
+        """Vendors are chased and customers told after at least a day (docs/rma.md §13)."""
+        if any(min(company.aftersales_vendor_chase_days_exchange, company.aftersales_vendor_chase_days_warranty,
+                   company.aftersales_vendor_notice_days) < 1 for company in self):
+            raise ValidationError(self.env._("Vendors are chased, and customers told, after one day or more."))
 
     @api.constrains("aftersales_trial_hours", "aftersales_escort_hours")
     def _check_aftersales_installation_settings(self):

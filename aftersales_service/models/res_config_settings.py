@@ -12,6 +12,13 @@ class ResConfigSettings(models.TransientModel):
     aftersales_commissioning_checklist = fields.Text(
         related="company_id.aftersales_commissioning_checklist", readonly=False
     )
+    aftersales_vendor_chase_days_exchange = fields.Integer(
+        related="company_id.aftersales_vendor_chase_days_exchange", readonly=False
+    )
+    aftersales_vendor_chase_days_warranty = fields.Integer(
+        related="company_id.aftersales_vendor_chase_days_warranty", readonly=False
+    )
+    aftersales_vendor_notice_days = fields.Integer(related="company_id.aftersales_vendor_notice_days", readonly=False)
     aftersales_trial_hours = fields.Integer(related="company_id.aftersales_trial_hours", readonly=False)
     aftersales_escort_hours = fields.Integer(related="company_id.aftersales_escort_hours", readonly=False)
     aftersales_warranty_from_installation = fields.Boolean(

@@ -57,6 +57,7 @@ MATRIX = {
     "aftersales.dispatch.line":             ("",    "",      "",      "",    "rw",  "rw",   "rwcu", "rwcu",  ""),
     "aftersales.dispatch.reschedule":       ("",    "r",     "",      "",    "r",   "r",    "r",    "r",     ""),
     "aftersales.commissioning.check":       ("",    "r",     "",      "",    "rw",  "rw",   "rwcu", "rwcu",  ""),
+    "aftersales.vendor.repair":             ("",    "",      "",      "",    "",    "rwc",  "rwc",  "rwcu",  ""),
 }
 
 # A record of the subject, the minimal values a client creates one with, and a harmless change to it.
@@ -398,6 +399,11 @@ class TestAccessRights(RmaCase):
                 cls.draft_visit.line_ids,
                 {"order_id": cls.draft_visit.id, "delivery_record_id": cls.free_record.id},
                 {"note": "Behind the second press"},
+            ),
+            "aftersales.vendor.repair": Subject(
+                env["aftersales.vendor.repair"].create(cls.received_rma.line_ids._prepare_vendor_repair_values()),
+                cls.approved_rma.line_ids._prepare_vendor_repair_values(),
+                {"remaining_parts": "Terminal box cover"},
             ),
             "aftersales.commissioning.check": Subject(
                 cls.cancelled_visit.check_ids,

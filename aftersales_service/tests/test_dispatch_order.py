@@ -295,6 +295,26 @@ class TestDispatchOrder(DispatchCase):
             late = self._visit(late)
         self.assertEqual(late.onsite_met, 0.0, "the appointment ended at eleven")
 
+    def test_a_technician_sees_the_visits_they_are_sent_on_only(self):
+        order = self._plan(self._units(["FS-021"]))
+        helped = self._plan(self._units(["FS-022"]), technician=self.other_technician)
+        Orders = self.env["aftersales.dispatch.order"]
+        self.assertEqual(Orders.with_user(self.tech_user).search([]), order)
+        self.assertEqual(Orders.with_user(self.other_tech_user).search([]), helped)
+        with self.assertRaises(AccessError):
+            helped.with_user(self.tech_user).read(["name"])
+        self.env["aftersales.dispatch.order"].browse(helped.id)._workflow().write({"helper_ids": [(4, self.technician.id)]})
+        self.assertEqual(Orders.with_user(self.tech_user).search([]), order | helped, "a helper sees the visit too")
+        both = [("id", "in", (order | helped).ids)]
+        self.assertEqual(Orders.with_user(self.coordinator).search(both), order | helped, "after-sales users see every visit")
+        other_company = self.env["res.company"].create({"name": "Second Plant Co"})
+        outsider = self.env["res.users"].create({
+            "name": "Other plant dispatcher", "login": "fs_other_dispatcher", "company_id": other_company.id,
+            "company_ids": [(6, 0, other_company.ids)],
+            "group_ids": [(6, 0, self.env.ref("aftersales_service.group_aftersales_dispatcher").ids)],
+        })
+        self.assertFalse(Orders.with_user(outsider).search([]), "another company's dispatcher sees none")
+
     def test_a_visit_made_is_never_deleted(self):
         order = self._visit(self._plan(self._units(["FS-019"])))
         with self.assertRaisesRegex(UserError, "Only draft or cancelled"):
