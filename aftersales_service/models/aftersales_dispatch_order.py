@@ -247,7 +247,8 @@ class AftersalesDispatchOrder(models.Model):
     def _compute_site_address(self):
         for order in self:
             site = order.site_partner_id or order.partner_id
-            order.site_address = site._display_address(without_company=True).replace("\n", ", ").strip(", ")
+            lines = site._display_address(without_company=True).splitlines()
+            order.site_address = ", ".join(part for part in (line.strip(" ,") for line in lines) if part)
 
     @api.depends("technician_id", "helper_ids", "line_ids.product_id", "appointment_start")
     def _compute_qualification_issue(self):

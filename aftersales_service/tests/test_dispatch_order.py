@@ -315,6 +315,15 @@ class TestDispatchOrder(DispatchCase):
         })
         self.assertFalse(Orders.with_user(outsider).search([]), "another company's dispatcher sees none")
 
+    def test_the_site_address_reads_as_one_line(self):
+        site = self.env["res.partner"].create({
+            "name": "Plant 2", "parent_id": self.customer.id, "type": "other", "street": "8 Harbour Road", "city": "Zibo",
+        })
+        order = self.env["aftersales.dispatch.order"].with_user(self.dispatcher).create(
+            {"partner_id": self.customer.id, "site_partner_id": site.id}
+        )
+        self.assertEqual(order.site_address, "8 Harbour Road, Zibo", "no empty address line between commas")
+
     def test_a_visit_made_is_never_deleted(self):
         order = self._visit(self._plan(self._units(["FS-019"])))
         with self.assertRaisesRegex(UserError, "Only draft or cancelled"):
