@@ -27,14 +27,22 @@ SCREENS = [
     ("delivery-records", "/odoo/action-aftersales_service.action_aftersales_delivery_record", ".o_data_row"),
     ("return-rate", "/odoo/action-aftersales_service.action_aftersales_return_rate_report", ".o_pivot"),
     ("complaint-kpis", "/odoo/action-aftersales_service.action_aftersales_complaint_kpi", ".o_pivot"),
+    ("dispatch-calendar", "/odoo/action-aftersales_service.action_aftersales_dispatch_order?view_type=calendar",
+     ".o_calendar_renderer"),
+    ("dispatch-form", "/odoo/action-aftersales_service.action_aftersales_dispatch_order/{dispatch_demo_installation}",
+     ".o_form_view"),
 ]
 # The customer portal, as the demo customer sees it.
 PORTAL_SCREENS = [
     ("portal-units", "/my/units", ".o_aftersales_units"),
     ("portal-rma", "/my/rmas/{rma_demo_confirmed}", ".o_aftersales_rma"),
     ("portal-complaint", "/my/complaints/{complaint_demo_portal_resolved}", ".o_aftersales_respond"),
+    ("portal-visit", "/my/visits/{dispatch_demo_textile}", ".o_aftersales_appointment_answer"),
 ]
-DEMO_RECORDS = ("rma_demo_processed", "complaint_demo_overdue", "rma_demo_confirmed", "complaint_demo_portal_resolved")
+DEMO_RECORDS = (
+    "rma_demo_processed", "complaint_demo_overdue", "rma_demo_confirmed", "complaint_demo_portal_resolved",
+    "dispatch_demo_installation", "dispatch_demo_textile",
+)
 
 
 class Rpc:
