@@ -317,13 +317,13 @@ class AftersalesComplaint(models.Model):
         (docs/field-service.md §1)."""
         self.ensure_one()
         self._check_can("can_create_dispatch")
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "aftersales.dispatch.order",
-            "view_mode": "form",
-            "name": self.env._("Dispatch Order"),
-            "context": self._prepare_dispatch_context(),
-        }
+        wished = [fields.Datetime.to_string(value) if value else False
+                  for value in (self.preferred_onsite_start, self.preferred_onsite_end)]
+        return self.env["aftersales.dispatch.order"]._action_plan(
+            "complaint", self, self.delivery_record_id, caller_name=self.contact_name,
+            call_date=fields.Datetime.to_string(self.date_received), call_subject=self.subject,
+            appointment_start=wished[0], appointment_end=wished[1],
+        )
 
     def action_view_dispatch_orders(self):
         self.ensure_one()
@@ -579,24 +579,6 @@ class AftersalesComplaint(models.Model):
         self._portal_assign(self.env._("The customer says the problem is not solved"))
 
     # Business rules: field service ------------------------------------------------------------
-
-    def _prepare_dispatch_context(self):
-        """The new visit's defaults: the complaint's customer, unit, wished window and words
-        (docs/field-service.md §1)."""
-        self.ensure_one()
-        return {
-            "default_origin": "complaint",
-            "default_complaint_id": self.id,
-            "default_partner_id": self.partner_id.id,
-            "default_company_id": self.company_id.id,
-            "default_caller_name": self.contact_name,
-            "default_call_date": fields.Datetime.to_string(self.date_received),
-            "default_call_subject": self.subject,
-            "default_appointment_start": self.preferred_onsite_start and fields.Datetime.to_string(self.preferred_onsite_start),
-            "default_appointment_end": self.preferred_onsite_end and fields.Datetime.to_string(self.preferred_onsite_end),
-            "default_line_ids": [fields.Command.create({"delivery_record_id": self.delivery_record_id.id})]
-            if self.delivery_record_id else [],
-        }
 
     def _dispatch_checked_in(self, arrived):
         """Hook of a technician's check-in: the on-site target is met at the arrival, once

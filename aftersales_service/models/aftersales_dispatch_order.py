@@ -16,6 +16,8 @@ from ..selections import (
 )
 
 DISPATCHER_GROUP = "aftersales_service.group_aftersales_dispatcher"
+# The document a visit comes from, per origin (docs/field-service.md §1).
+ORIGIN_FIELDS = {"complaint": "complaint_id", "rma": "rma_id", "return_visit": "source_visit_id"}
 # How strict a charge rule is: the order charges as its strictest unit (docs/field-service.md §5).
 CHARGE_RANK = {mode: rank for rank, (mode, _label) in enumerate(CHARGE_MODES)}
 
@@ -513,6 +515,28 @@ class AftersalesDispatchOrder(models.Model):
         return self._action_documents("repair.order", self.repair_ids, self.env._("On-Site Repairs"))
 
     # Business rules: planning -----------------------------------------------------------------
+
+    @api.model
+    def _action_plan(self, origin, document, units, **defaults):
+        """The form of a new visit coming from ``document`` (a complaint, an RMA, a return visit) for the customer's
+        ``units``, prefilled and not saved yet: it takes a number when the dispatcher saves it
+        (docs/field-service.md §1)."""
+        context = {
+            "default_origin": origin,
+            f"default_{ORIGIN_FIELDS[origin]}": document.id,
+            "default_partner_id": document.partner_id.commercial_partner_id.id,
+            "default_company_id": document.company_id.id,
+            "default_line_ids": [Command.create({"delivery_record_id": unit.id}) for unit in units],
+            **{f"default_{name}": value for name, value in defaults.items()},
+        }
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "name": self.env._("Dispatch Order"),
+            "context": context,
+        }
 
     def _is_on_visit(self, user):
         """The user is the order's technician or one of its helpers."""

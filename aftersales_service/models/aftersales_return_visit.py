@@ -72,6 +72,7 @@ class AftersalesReturnVisit(models.Model):
     can_cancel = fields.Boolean(compute="_compute_can")
     can_reset = fields.Boolean(compute="_compute_can")
     can_create_complaint = fields.Boolean(compute="_compute_can")
+    can_plan_visit = fields.Boolean(compute="_compute_can")
 
     _one_source = models.Constraint(
         "CHECK (num_nonnulls(rma_id, repair_id, complaint_id, dispatch_order_id) = 1)",
@@ -122,7 +123,7 @@ class AftersalesReturnVisit(models.Model):
         for visit in self:
             visit.can_edit_visit = visit.can_record = visit.can_cancel = visit.state == "planned"
             visit.can_reset = visit.state == "cancel"
-            visit.can_create_complaint = visit.state in ("planned", "done")
+            visit.can_create_complaint = visit.can_plan_visit = visit.state in ("planned", "done")
 
     # CRUD -------------------------------------------------------------------------------------
 
@@ -171,6 +172,18 @@ class AftersalesReturnVisit(models.Model):
                 "default_description": plaintext2html(self.outcome or ""),
             },
         }
+
+    def action_plan_visit(self):
+        """What the customer said calls for a technician: a visit of the unit asked about
+        (docs/field-service.md §1)."""
+        self.ensure_one()
+        self._check_can("can_plan_visit")
+        units = self.env["aftersales.delivery.record"].search(
+            [("lot_id", "=", self.lot_id.id), ("partner_id", "=", self.partner_id.commercial_partner_id.id)], limit=1,
+        ) if self.lot_id else self.env["aftersales.delivery.record"]
+        return self.env["aftersales.dispatch.order"]._action_plan(
+            "return_visit", self, units, call_subject=self.outcome,
+        )
 
     def action_view_complaints(self):
         self.ensure_one()

@@ -338,3 +338,22 @@ class TestDispatchOrder(DispatchCase):
         self.assertIn("Customer&#39;s opinion", html.replace("'", "&#39;"))
         self.assertIn("Worn winding", html)
         self.assertIn("data:image/png;base64", html)
+
+    def test_a_visit_is_planned_from_an_rma_or_a_return_visit(self):
+        units = self._units(["FS-023", "FS-024"])
+        rma = self._new_rma(units.sale_order_id[:1], units.lot_id)
+        action = rma.with_user(self.dispatcher).action_plan_visit()
+        order = self._save_action_form(action, self.env(user=self.dispatcher))
+        self.assertEqual((order.origin, order.rma_id, order.service_type), ("rma", rma, "assessment"))
+        self.assertEqual(order.line_ids.delivery_record_id, units)
+        rma.with_user(self.manager).action_confirm()
+        self._validate(rma.picking_ids)
+        with self.assertRaisesRegex(UserError, "not possible while"):
+            rma.with_user(self.dispatcher).action_plan_visit()
+        visit = self.env["aftersales.return.visit"].create({
+            "partner_id": self.customer.id, "rma_id": rma.id, "lot_id": units[0].lot_id.id,
+            "product_id": units[0].product_id.id, "outcome": "The motor hums again",
+        })
+        order = self._save_action_form(visit.with_user(self.dispatcher).action_plan_visit(), self.env(user=self.dispatcher))
+        self.assertEqual((order.origin, order.source_visit_id, order.call_subject), ("return_visit", visit, "The motor hums again"))
+        self.assertEqual(order.line_ids.delivery_record_id, units[0])
