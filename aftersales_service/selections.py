@@ -163,7 +163,6 @@ VENDOR_REPAIR_STATES = [
     ("tested", "Tested"),
     ("returned", "Returned to Customer"),
     ("scrapped", "Scrapped"),
-    ("cancel", "Cancelled"),
 ]
 VENDOR_ITEM_KINDS = [("exchange", "Exchange Item"), ("warranty", "Warranty Item")]
 VENDOR_TEST_RESULTS = [("passed", "Repaired, Tested OK"), ("failed", "Could Not Be Repaired")]

@@ -404,7 +404,8 @@ class AftersalesCustomerPortal(CustomerPortal):
     @http.route(["/my/visits/<int:order_id>"], type="http", auth="public", website=True, readonly=True)
     def portal_my_visit(self, order_id, access_token=None, report_type=None, download=False, message=None, **kwargs):
         order = self._aftersales_document("aftersales.dispatch.order", order_id, access_token)
-        if not order:
+        # A visit still being planned is the dispatcher's, even from a link (docs/portal.md §9).
+        if not order or order.state == "draft":
             return request.redirect("/my")
         if report_type in ("pdf", "html", "text"):
             return self._show_report(

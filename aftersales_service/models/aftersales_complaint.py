@@ -31,7 +31,7 @@ class AftersalesComplaint(models.Model):
     _portal_hidden_fields = (
         "root_cause", "responsibility", "department_id", "verified", "company_caused", "action_ids", "repair_ids",
         "rma_count", "repair_count", "follow_up_progress", "sla_policy_id", "return_visit_id", "sla_notified",
-        "sla_risk_date", "escalation_deadline", "escalated_date",
+        "sla_risk_date", "escalation_deadline", "escalated_date", "dispatch_order_ids", "dispatch_count",
     )
     _order = "date_received desc, id desc"
     _portal_path = "/my/complaints"
@@ -561,7 +561,6 @@ class AftersalesComplaint(models.Model):
             raise UserError(self.env._("Choose %(field)s from the list.", field=self._fields[fname].string))
         return value
 
-    @api.model
     def _portal_confirm_resolved(self, note=None):
         """The customer confirms the resolution on the portal: closed as the closing wizard records it
         (docs/portal.md §5)."""

@@ -47,7 +47,7 @@ class AftersalesDispatchLine(models.Model):
     note = fields.Char(string="Remark", help="Where the unit stands, what to bring for it.")
     repair_id = fields.Many2one("repair.order", string="On-Site Repair", readonly=True, copy=False, check_company=True)
     can_edit_unit = fields.Boolean(related="order_id.can_edit_plan")
-    can_diagnose = fields.Boolean(related="order_id.can_edit_report")
+    can_diagnose = fields.Boolean(related="order_id.can_edit_fees")
 
     _unit_once = models.UniqueIndex("(order_id, delivery_record_id)", "A unit is listed once per visit.")
 
@@ -89,7 +89,7 @@ class AftersalesDispatchLine(models.Model):
                 ))
         others = self.search([
             ("delivery_record_id", "in", lines.delivery_record_id.ids), ("id", "not in", lines.ids),
-            ("order_id.service_type", "=", "installation"), ("order_id.state", "not in", ("cancel",)),
+            ("order_id.service_type", "=", "installation"), ("order_id.state", "not in", ("done", "closed", "cancel")),
         ])
         if others:
             raise ValidationError(self.env._(
@@ -170,3 +170,8 @@ class AftersalesDispatchLine(models.Model):
             ))
         repairs.filtered(lambda repair: repair.state == "confirmed").action_repair_start()
         repairs.action_repair_end()
+
+    def _cancel_open_repairs(self):
+        """A visit that did not fix the unit leaves its parts in the van: its on-site repairs are cancelled
+        (docs/field-service.md §5)."""
+        self.repair_id.filtered(lambda repair: repair.state not in ("done", "cancel")).sudo().action_repair_cancel()

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Command
+from odoo.tools import format_amount
 from odoo.exceptions import UserError, ValidationError
 
 from ..selections import (
@@ -16,6 +17,8 @@ from ..selections import (
 )
 
 DISPATCHER_GROUP = "aftersales_service.group_aftersales_dispatcher"
+# What a manager's dispatch override was given for: changing it asks for a new one (docs/field-service.md §2).
+PLAN_FIELDS = {"technician_id", "helper_ids", "line_ids", "appointment_start", "appointment_end"}
 # The document a visit comes from, per origin (docs/field-service.md §1).
 ORIGIN_FIELDS = {"complaint": "complaint_id", "rma": "rma_id", "return_visit": "source_visit_id"}
 # How strict a charge rule is: the order charges as its strictest unit (docs/field-service.md §5).
@@ -44,7 +47,7 @@ class AftersalesDispatchOrder(models.Model):
     _folded_states = ("closed", "cancel")
     _workflow_fields = (
         "state", "checkin_date", "checkout_date", "signed_on", "closed_date", "appointment_confirmed",
-        "overridden_by_id", "sale_order_id", "taken_back_rma_id", "accepted_on",
+        "overridden_by_id", "sale_order_id", "taken_back_rma_id", "accepted_on", "escort_until",
     )
     _frozen_fields = ("origin", "complaint_id", "rma_id", "source_visit_id", "previous_order_id")
     _manager_fields = ("override_reason",)
@@ -55,10 +58,11 @@ class AftersalesDispatchOrder(models.Model):
             "call_subject", "override_reason",
         ),
         "can_edit_report": (
-            "fault_found", "work_done", "outcome", "labour_hours", "travel_fee", "signed_by", "signature",
+            "fault_found", "work_done", "outcome", "signed_by", "signature",
             "signature_refusal", "satisfaction_level_id", "customer_comment", "check_ids", "trial_start", "trial_end",
             "trial_result", "training_given", "training_note",
         ),
+        "can_edit_fees": ("labour_hours", "travel_fee"),
         "can_record_fee": ("fee_collected", "fee_receipt_number"),
     }
 
@@ -111,7 +115,7 @@ class AftersalesDispatchOrder(models.Model):
         compute="_compute_qualification_issue", help="Why the technician may not be sent, if anything."
     )
     override_reason = fields.Text(
-        string="Dispatch Override", tracking=True,
+        string="Dispatch Override", tracking=True, copy=False,
         help="Why a manager sends this technician although a certificate, evaluation or skill is missing.",
     )
     overridden_by_id = fields.Many2one("res.users", readonly=True, copy=False)
@@ -155,10 +159,12 @@ class AftersalesDispatchOrder(models.Model):
         default=lambda self: self.env.company.aftersales_travel_product_id.lst_price, copy=False,
         help="Charged with labour, when the visit is not free.",
     )
-    amount_labour = fields.Monetary(compute="_compute_amounts", compute_sudo=True, string="Labour")
-    amount_travel = fields.Monetary(compute="_compute_amounts", compute_sudo=True, string="Travel")
-    amount_parts = fields.Monetary(compute="_compute_amounts", compute_sudo=True, string="Parts")
-    amount_total = fields.Monetary(compute="_compute_amounts", compute_sudo=True, string="Fee", aggregator="sum")
+    amount_labour = fields.Monetary(compute="_compute_amounts", compute_sudo=True, store=True, string="Labour")
+    amount_travel = fields.Monetary(compute="_compute_amounts", compute_sudo=True, store=True, string="Travel")
+    amount_parts = fields.Monetary(compute="_compute_amounts", compute_sudo=True, store=True, string="Parts")
+    amount_total = fields.Monetary(
+        compute="_compute_amounts", compute_sudo=True, store=True, string="Fee", aggregator="sum",
+    )
     sale_order_id = fields.Many2one("sale.order", string="Quotation", readonly=True, copy=False, check_company=True)
     invoice_ids = fields.Many2many(related="sale_order_id.invoice_ids", string="Invoices")
     fee_collected = fields.Monetary(
@@ -190,7 +196,7 @@ class AftersalesDispatchOrder(models.Model):
         help="The customer accepted the installation: the hand-over.",
     )
     escort_until = fields.Datetime(
-        compute="_compute_escort_until", store=True,
+        readonly=True, copy=False,
         help="Our technician stays available on site until then after the hand-over.",
     )
 
@@ -213,6 +219,7 @@ class AftersalesDispatchOrder(models.Model):
 
     can_edit_plan = fields.Boolean(compute="_compute_can")
     can_edit_report = fields.Boolean(compute="_compute_can")
+    can_edit_fees = fields.Boolean(compute="_compute_can")
     can_record_fee = fields.Boolean(compute="_compute_can")
     can_schedule = fields.Boolean(compute="_compute_can")
     can_dispatch = fields.Boolean(compute="_compute_can")
@@ -267,13 +274,6 @@ class AftersalesDispatchOrder(models.Model):
         for order in self:
             order.onsite_deadline = order.complaint_id.onsite_deadline or order.appointment_end
 
-    @api.depends("accepted_on", "company_id.aftersales_escort_hours")
-    def _compute_escort_until(self):
-        for order in self:
-            order.escort_until = order.accepted_on and order.accepted_on + timedelta(
-                hours=order.company_id.aftersales_escort_hours
-            )
-
     @api.depends("line_ids.charge_mode")
     def _compute_charge_mode(self):
         """Without units (a training, an inspection) the visit is charged in full (docs/field-service.md §5)."""
@@ -283,7 +283,7 @@ class AftersalesDispatchOrder(models.Model):
 
     @api.depends(
         "charge_mode", "labour_hours", "travel_fee", "line_ids.charge_mode", "line_ids.repair_id.move_ids.product_uom_qty",
-        "line_ids.repair_id.move_ids.state", "company_id.aftersales_labour_product_id",
+        "line_ids.repair_id.move_ids.state",
     )
     def _compute_amounts(self):
         """The fee told to the customer: labour and travel when charged in full, parts of the units not repaired
@@ -311,7 +311,7 @@ class AftersalesDispatchOrder(models.Model):
 
     @api.depends(
         "state", "signature", "sale_order_id", "fee_collected", "amount_total", "technician_user_id",
-        "appointment_confirmed", "satisfaction_level_id", "outcome",
+        "appointment_confirmed", "satisfaction_level_id", "outcome", "helper_ids", "sale_order_id.state",
     )
     @api.depends_context("uid")
     def _compute_can(self):
@@ -323,8 +323,11 @@ class AftersalesDispatchOrder(models.Model):
             state = order.state
             on_it = dispatcher or order._is_on_visit(user)
             order.can_edit_plan = state == "draft" and dispatcher
+            quoted = order.sale_order_id.state not in (False, "cancel")
             order.can_edit_report = state == "on_site" and on_it
-            order.can_record_fee = state in ("on_site", "done") and on_it and not order.invoice_ids
+            # The quotation fixes the fee; a fee paid on site is one no quotation or invoice asks for.
+            order.can_edit_fees = order.can_edit_report and not quoted
+            order.can_record_fee = state in ("on_site", "done") and on_it and not quoted
             order.can_schedule = state == "draft" and dispatcher
             order.can_dispatch = state == "scheduled" and dispatcher
             order.can_confirm_appointment = state in PLANNED_DISPATCH_STATES and not order.appointment_confirmed and (
@@ -398,6 +401,8 @@ class AftersalesDispatchOrder(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
+        if PLAN_FIELDS.intersection(vals) and "override_reason" not in vals:
+            self.filtered("override_reason")._workflow().write({"override_reason": False, "overridden_by_id": False})
         if vals.get("override_reason"):
             self._workflow().write({"overridden_by_id": self.env.uid})
         if vals.get("signature"):
@@ -468,16 +473,20 @@ class AftersalesDispatchOrder(models.Model):
         self._start_transition("can_check_out")
         for order in self:
             order._check_report()
-        self.line_ids._finish_repairs()
+        finished = self.filtered(lambda order: order.outcome in ("fixed", "installed"))
+        finished.line_ids._finish_repairs()
+        (self - finished).line_ids._cancel_open_repairs()
         for order in self.filtered(lambda order: order.outcome == "taken_back"):
             order._take_back_units()
         now = fields.Datetime.now()
         self._workflow().write({"state": "done", "checkout_date": now})
         for order in self.filtered(lambda order: order.outcome == "installed"):
-            order._workflow().write({"accepted_on": now})
+            order._workflow().write({
+                "accepted_on": now, "escort_until": now + timedelta(hours=order.company_id.aftersales_escort_hours),
+            })
             # The technician hands the units over; their records are the after-sales team's.
             order.line_ids.delivery_record_id.sudo()._installation_accepted(order)
-        self.activity_feedback(["mail.mail_activity_data_todo"])
+        self._technician_activities().action_feedback()
 
     def action_create_quotation(self):
         """The fee as a quotation the customer accepts and signs, then invoiced (docs/field-service.md §5)."""
@@ -583,6 +592,8 @@ class AftersalesDispatchOrder(models.Model):
                 order._prepare_reschedule_values(start, end, reason, requested_by_customer)
             )
         self._workflow().write({"appointment_start": start, "appointment_end": end, "appointment_confirmed": False})
+        for order in self:
+            order._check_plan()
         dispatched = self.filtered(lambda order: order.state == "dispatched")
         dispatched._unlink_technician_activity()
         dispatched._schedule_technician_activity()
@@ -609,8 +620,17 @@ class AftersalesDispatchOrder(models.Model):
                 summary=self.env._("Visit %(customer)s", customer=order.partner_id.name),
             )
 
+    def _technician_activities(self):
+        """The technicians' to-dos of these visits, not the dispatcher's."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        return self.activity_ids.filtered(
+            lambda activity: activity.activity_type_id == todo and activity.user_id == self.browse(
+                activity.res_id
+            ).technician_user_id
+        )
+
     def _unlink_technician_activity(self):
-        self.activity_unlink(["mail.mail_activity_data_todo"])
+        self._technician_activities().unlink()
 
     # Business rules: the visit ----------------------------------------------------------------
 
@@ -655,6 +675,12 @@ class AftersalesDispatchOrder(models.Model):
         """The fee is paid on site, invoiced from the accepted quotation, or nothing is due; never both
         (docs/field-service.md §5)."""
         self.ensure_one()
+        if self.fee_collected and self.currency_id.compare_amounts(self.fee_collected, self.amount_total) < 0:
+            raise UserError(self.env._(
+                "%(order)s: %(collected)s collected on site of a fee of %(amount)s.", order=self.name,
+                collected=format_amount(self.env, self.fee_collected, self.currency_id),
+                amount=format_amount(self.env, self.amount_total, self.currency_id),
+            ))
         if self.currency_id.is_zero(self.amount_total) or self.fee_collected:
             if self.sale_order_id.state in ("draft", "sent"):
                 self.sale_order_id.sudo()._action_cancel()
@@ -663,7 +689,7 @@ class AftersalesDispatchOrder(models.Model):
         if not order or order.state != "sale":
             raise UserError(self.env._(
                 "%(order)s: the customer accepts the quotation of %(amount)s, or pays it on site, before closing.",
-                order=self.name, amount=self.amount_total,
+                order=self.name, amount=format_amount(self.env, self.amount_total, self.currency_id),
             ))
         if order.invoice_ids.filtered(lambda move: move.state != "cancel"):
             return
@@ -717,6 +743,7 @@ class AftersalesDispatchOrder(models.Model):
     def _check_installation_plan(self):
         """A unit is installed no earlier than it was delivered (docs/field-service.md §10)."""
         self.ensure_one()
+        self.line_ids._check_installation_unit()
         day = self.company_id._aftersales_date(self.appointment_start)
         early = self.line_ids.delivery_record_id.filtered(lambda record: record.delivery_date > day)
         if early:

@@ -790,7 +790,10 @@ class AftersalesRmaLine(models.Model):
     def _process_vendor_repair(self):
         """Repair by the manufacturer or upstream distributor: a vendor repair of the unit, to send out
         (docs/rma.md §13)."""
-        repairs = self.env["aftersales.vendor.repair"].create([line._prepare_vendor_repair_values() for line in self])
+        # Vendor repairs are made by the processing only: nobody creates one by hand.
+        repairs = self.env["aftersales.vendor.repair"].sudo().create(
+            [line._prepare_vendor_repair_values() for line in self]
+        ).sudo(False)
         for repair in repairs:
             repair.activity_schedule(
                 "mail.mail_activity_data_todo", user_id=repair.user_id.id,

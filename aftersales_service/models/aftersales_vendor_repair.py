@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
 from ..selections import VENDOR_ITEM_KINDS, VENDOR_REPAIR_STATES, VENDOR_TEST_RESULTS
@@ -18,12 +18,12 @@ class AftersalesVendorRepair(models.Model):
     _aftersales_sequence = ("aftersales.vendor.repair", "VR/%(year)s/")
     _aftersales_mail_templates = {"delayed": "aftersales_service.mail_template_vendor_repair_delayed"}
     _check_company_auto = True
-    _folded_states = ("returned", "scrapped", "cancel")
+    _folded_states = ("returned", "scrapped")
     _workflow_fields = (
         "state", "sent_on", "received_on", "tested_on", "last_chased", "customer_notified", "out_picking_id",
         "in_picking_id",
     )
-    _frozen_fields = ("rma_line_id",)
+    _frozen_fields = ("rma_line_id", "partner_id")
     _locked_fields = {
         "can_edit_shipment": ("vendor_id", "item_kind", "expected_back", "vendor_reference"),
         "can_record_test": ("test_result", "test_note"),
@@ -83,10 +83,9 @@ class AftersalesVendorRepair(models.Model):
     can_return = fields.Boolean(compute="_compute_can")
     can_decide_unrepaired = fields.Boolean(compute="_compute_can")
     can_scrap = fields.Boolean(compute="_compute_can")
-    can_cancel = fields.Boolean(compute="_compute_can")
 
     _one_open_per_unit = models.UniqueIndex(
-        "(rma_line_id) WHERE state NOT IN ('returned', 'scrapped', 'cancel')",
+        "(rma_line_id) WHERE state NOT IN ('returned', 'scrapped')",
         "This unit is already away for repair.",
     )
 
@@ -115,7 +114,21 @@ class AftersalesVendorRepair(models.Model):
             repair.can_decide_unrepaired = state in ("received", "tested")
             repair.can_return = state == "tested"
             repair.can_scrap = state == "tested" and repair.test_result == "failed" and repair.customer_consent
-            repair.can_cancel = state == "draft"
+
+    # Constraints ------------------------------------------------------------------------------
+
+    @api.constrains("rma_line_id", "partner_id")
+    def _check_unit(self):
+        """A vendor repair is the processing of a unit decided for it, received and of its RMA's customer
+        (docs/rma.md §13)."""
+        for repair in self:
+            line = repair.rma_line_id
+            if line.decision != "vendor_repair" or not line._received_move():
+                raise ValidationError(self.env._(
+                    "%(unit)s was not received and decided for a repair by its manufacturer.", unit=line.display_name,
+                ))
+            if repair.partner_id != line.rma_id.partner_id:
+                raise ValidationError(self.env._("A vendor repair is for the customer of its RMA."))
 
     # Actions ----------------------------------------------------------------------------------
 
@@ -164,9 +177,6 @@ class AftersalesVendorRepair(models.Model):
         lines = self.sudo().rma_line_id
         lines._process_scrap()
         lines.rma_id._complete_settled()
-
-    def action_cancel(self):
-        self._start_transition("can_cancel").write({"state": "cancel"})
 
     def action_view_transfers(self):
         self.ensure_one()

@@ -98,6 +98,6 @@ class StockWarehouse(models.Model):
         if not self.aftersales_onsite_repair_type_id:
             raise UserError(self.env._(
                 "%(warehouse)s has no on-site repair operation: choose one in the warehouse's settings.",
-                warehouse=self.name or self.env._("The company"),
+                warehouse=self.name,
             ))
         return self.aftersales_onsite_repair_type_id

@@ -57,7 +57,7 @@ MATRIX = {
     "aftersales.dispatch.line":             ("",    "",      "",      "",    "rw",  "rw",   "rwcu", "rwcu",  ""),
     "aftersales.dispatch.reschedule":       ("",    "r",     "",      "",    "r",   "r",    "r",    "r",     ""),
     "aftersales.commissioning.check":       ("",    "r",     "",      "",    "rw",  "rw",   "rwcu", "rwcu",  ""),
-    "aftersales.vendor.repair":             ("",    "",      "",      "",    "",    "rwc",  "rwc",  "rwcu",  ""),
+    "aftersales.vendor.repair":             ("",    "",      "",      "",    "",    "rw",   "rw",   "rw",    ""),
 }
 
 # A record of the subject, the minimal values a client creates one with, and a harmless change to it.
@@ -186,7 +186,10 @@ class TestAccessRights(RmaCase):
     def _setup_rmas(cls):
         """One delivered and invoiced order; its units on a draft, an approved, a received and a processed RMA
         (repair, scrap and refund), and one unit on no RMA at all."""
-        serials = ["AR-FREE", "AR-DRAFT", "AR-APPROVED", "AR-RECEIVED", "AR-REPAIR", "AR-SCRAP", "AR-REFUND", "AR-VISIT"]
+        serials = [
+            "AR-FREE", "AR-DRAFT", "AR-APPROVED", "AR-RECEIVED", "AR-REPAIR", "AR-SCRAP", "AR-REFUND", "AR-VISIT",
+            "AR-VENDOR",
+        ]
         cls._stock_serials(cls.motor, serials)
         order = cls.env["sale.order"].create({
             "partner_id": cls.customer.id,
@@ -203,12 +206,14 @@ class TestAccessRights(RmaCase):
         cls.approved_rma = cls._rma(records["AR-APPROVED"], approve=True)
         cls.received_rma = cls._rma(records["AR-RECEIVED"], approve=True, receive=True)
         cls.processed_rma = cls._rma(
-            records["AR-REPAIR"] | records["AR-SCRAP"] | records["AR-REFUND"], approve=True, receive=True
+            records["AR-REPAIR"] | records["AR-SCRAP"] | records["AR-REFUND"] | records["AR-VENDOR"], approve=True,
+            receive=True,
         )
         cls._process(cls.processed_rma, {
             "AR-REPAIR": {"cause": "misuse", "decision": "repair", "repair_hours": 1.0},
             "AR-SCRAP": {"cause": "wear", "decision": "scrap", "customer_consent": True},
             "AR-REFUND": {"cause": "nonconformity", "decision": "refund"},
+            "AR-VENDOR": {"cause": "wear", "decision": "vendor_repair"},
         })
         cls.repair = cls.processed_rma.repair_ids
         cls.credit_note = cls.processed_rma.account_move_ids
@@ -401,7 +406,7 @@ class TestAccessRights(RmaCase):
                 {"note": "Behind the second press"},
             ),
             "aftersales.vendor.repair": Subject(
-                env["aftersales.vendor.repair"].create(cls.received_rma.line_ids._prepare_vendor_repair_values()),
+                cls.processed_rma.vendor_repair_ids,
                 cls.approved_rma.line_ids._prepare_vendor_repair_values(),
                 {"remaining_parts": "Terminal box cover"},
             ),

@@ -214,7 +214,7 @@ class TestDispatchOrder(DispatchCase):
         done = self._visit(order, parts=[(self.spare_part, 1)], labour_hours=2.0)
         self.assertEqual((done.amount_labour, done.amount_travel, done.amount_parts), (120.0, 80.0, 150.0))
         self.assertEqual(done.amount_total, 350.0)
-        with self.assertRaisesRegex(UserError, "accepts the quotation of 350"):
+        with self.assertRaisesRegex(UserError, r"accepts the quotation of .*350\.00"):
             done.with_user(self.dispatcher).action_close()
         done.with_user(self.tech_user).action_create_quotation()
         sale_order = done.sale_order_id
@@ -357,3 +357,61 @@ class TestDispatchOrder(DispatchCase):
         order = self._save_action_form(visit.with_user(self.dispatcher).action_plan_visit(), self.env(user=self.dispatcher))
         self.assertEqual((order.origin, order.source_visit_id, order.call_subject), ("return_visit", visit, "The motor hums again"))
         self.assertEqual(order.line_ids.delivery_record_id, units[0])
+
+    def test_an_override_covers_the_plan_it_was_given_for(self):
+        unit = self._units(["FS-025"])
+        self.other_technician.certificate_expiry = self.company._aftersales_today() - timedelta(days=1)
+        order = self.env["aftersales.dispatch.order"].with_user(self.dispatcher).create({
+            "partner_id": self.customer.id, "technician_id": self.other_technician.id,
+            "appointment_start": self._tomorrow_at(9), "appointment_end": self._tomorrow_at(10),
+            "line_ids": [(0, 0, {"delivery_record_id": unit.id})],
+        })
+        order.with_user(self.manager).override_reason = "Supervised by phone"
+        self.env["aftersales.technician"].create({"user_id": self.coordinator.id, "certificate_expiry": False})
+        order.with_user(self.dispatcher).appointment_end = self._tomorrow_at(11)
+        self.assertFalse(order.override_reason or order.overridden_by_id, "a new plan needs a new override")
+        with self.assertRaisesRegex(UserError, "cannot be dispatched"):
+            order.with_user(self.dispatcher).action_schedule()
+        self.assertFalse(order.copy().override_reason)
+
+    def test_a_reschedule_keeps_the_technician_qualified(self):
+        order = self._plan(self._units(["FS-026"]))
+        self.technician.certificate_expiry = self.company._aftersales_today() + timedelta(days=3)
+        with self.assertRaisesRegex(UserError, "certificate expired"):
+            order.with_user(self.dispatcher)._reschedule(
+                self._tomorrow_at(9) + timedelta(days=5), self._tomorrow_at(10) + timedelta(days=5), "Holiday"
+            )
+
+    def test_a_visit_without_a_fix_leaves_the_parts_in_the_van(self):
+        order = self._visit(self._plan(self._units(["FS-027"])), parts=[(self.spare_part, 9)], outcome="waiting_parts")
+        self.assertEqual(order.state, "done")
+        self.assertEqual(order.line_ids.repair_id.state, "cancel")
+        self.assertEqual(self.env["stock.quant"]._get_available_quantity(self.spare_part, self.van), 5.0)
+
+    def test_a_quoted_fee_is_fixed_and_a_collected_fee_covers_it(self):
+        later = fields.Datetime.now() + timedelta(days=3 * 365)
+        order = self._plan(self._units(["FS-028"]), call_date=later).with_user(self.tech_user)
+        order.action_check_in()
+        order.labour_hours = 1.0
+        order.action_create_quotation()
+        with self.assertRaisesRegex(UserError, "can no longer be changed"):
+            order.labour_hours = 3.0
+        with self.assertRaisesRegex(UserError, "can no longer be changed"):
+            order.write({"fee_collected": 140.0, "fee_receipt_number": "R-9"})
+        other = self._visit(self._plan(self._units(["FS-029"]), call_date=later), labour_hours=1.0,
+                            fee_collected=50.0, fee_receipt_number="R-10")
+        with self.assertRaisesRegex(UserError, r"50\.00 collected on site of a fee of .*140\.00"):
+            other.with_user(self.dispatcher).action_close()
+        self.assertEqual(other.amount_total, 140.0)
+        self.env.ref("aftersales_service.product_repair_labour").list_price = 90.0
+        self.assertEqual(other.amount_total, 140.0, "the fee told stays the fee kept")
+
+    def test_a_technician_opens_the_repairs_of_their_own_visits_only(self):
+        order = self._plan(self._units(["FS-030"])).with_user(self.tech_user)
+        order.action_check_in()
+        repair = self.env["repair.order"].browse(order.line_ids.action_repair_on_site()["res_id"])
+        self.assertTrue(repair.with_user(self.tech_user).read(["name"]))
+        with self.assertRaises(AccessError):
+            repair.with_user(self.other_tech_user).read(["name"])
+        self.assertTrue(repair.with_user(self.coordinator).read(["name"]))
+        self.assertTrue(repair.with_user(self.stock_user).read(["name"]), "the warehouse sees every repair")

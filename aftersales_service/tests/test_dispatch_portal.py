@@ -119,6 +119,9 @@ class TestDispatchPortalRoutes(DispatchCase, HttpCase):
         self.assertIn(order.name, self.url_open(f"{order.access_url}?access_token={token}").text)
         pdf = self.url_open(f"{order.access_url}?access_token={token}&report_type=pdf")
         self.assertEqual(pdf.headers["Content-Type"], "application/pdf")
+        order.with_user(self.dispatcher).action_reset()
+        self.assertNotIn(order.name, self.url_open(f"{order.access_url}?access_token={token}").text,
+                         "a visit back in planning is not shown, not even from its link")
 
     def test_state_changes_are_posted_by_the_visits_customer(self):
         order = self._plan(self._units(["VR-3"]))

@@ -124,3 +124,12 @@ class TestInstallation(DispatchCase):
             order.with_user(self.tech_user).accepted_on = fields.Datetime.now()
         with self.assertRaisesRegex(UserError, "cannot be written directly"):
             order.line_ids.delivery_record_id.with_user(self.coordinator).installed_on = fields.Date.today()
+
+    def test_a_unit_whose_installation_failed_is_installed_on_another_visit(self):
+        unit = self._units(["IN-9"])
+        first = self._installation(unit).with_user(self.tech_user)
+        first.action_check_in()
+        first.write({"fault_found": "Foundation not ready", "work_done": "Nothing", "outcome": "customer_absent"})
+        first.action_check_out()
+        second = self._installation(unit)
+        self.assertEqual(second.state, "dispatched")

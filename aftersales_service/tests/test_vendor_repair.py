@@ -3,7 +3,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import RmaCase
@@ -128,7 +128,16 @@ class TestVendorRepair(RmaCase):
         repair.action_send()
         with self.assertRaisesRegex(UserError, "can no longer be changed"):
             repair.test_result = "passed"
-        with self.assertRaises(Exception), self.env.cr.savepoint():
+        with self.assertRaises(AccessError, msg="made by the processing only"):
             self.env["aftersales.vendor.repair"].with_user(self.coordinator).create(
                 rma.line_ids._prepare_vendor_repair_values()
             )
+        order, lots = self._sell_and_deliver(["VR-6"])
+        other = self._new_rma(order, lots)
+        self._approve_and_receive(other)
+        self._inspect(other, [{"cause": "manufacturing", "department_id": self.production}])
+        self._decide_and_process(other, [{"decision": "return_as_is"}])
+        with self.assertRaisesRegex(ValidationError, "decided for a repair by its manufacturer"):
+            self.env["aftersales.vendor.repair"].create(other.line_ids._prepare_vendor_repair_values())
+        with self.assertRaisesRegex(UserError, "cannot be written directly"):
+            repair.partner_id = self.distributor
