@@ -135,7 +135,10 @@ class AftersalesDispatchLine(models.Model):
         (docs/field-service.md §5)."""
         self.ensure_one()
         order = self.order_id
-        warehouse = self.env["stock.warehouse"].search([("company_id", "=", order.company_id.id)], limit=1)
+        # The van's own warehouse, else the company's.
+        warehouse = order.technician_id.van_location_id.warehouse_id or self.env["stock.warehouse"].search(
+            [("company_id", "=", order.company_id.id)], limit=1
+        )
         if not warehouse:
             raise UserError(self.env._("%(company)s has no warehouse for on-site repairs.", company=order.company_id.name))
         customer_location = order.partner_id.with_company(order.company_id).property_stock_customer

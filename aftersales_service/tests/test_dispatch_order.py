@@ -415,3 +415,15 @@ class TestDispatchOrder(DispatchCase):
             repair.with_user(self.other_tech_user).read(["name"])
         self.assertTrue(repair.with_user(self.coordinator).read(["name"]))
         self.assertTrue(repair.with_user(self.stock_user).read(["name"]), "the warehouse sees every repair")
+
+    def test_an_on_site_repair_works_in_the_warehouse_of_the_van(self):
+        second = self.env["stock.warehouse"].create({"name": "North Depot", "code": "NTH"})
+        van = self.env["stock.location"].create({
+            "name": "Van 2", "usage": "internal", "location_id": second.view_location_id.id,
+        })
+        self.technician.van_location_id = van
+        order = self._plan(self._units(["FS-031"])).with_user(self.tech_user)
+        order.action_check_in()
+        repair = self.env["repair.order"].browse(order.line_ids.action_repair_on_site()["res_id"])
+        self.assertEqual(repair.picking_type_id, second.aftersales_onsite_repair_type_id)
+        self.assertEqual((repair.location_id, repair.parts_location_id), (van, second.aftersales_defective_location_id))
