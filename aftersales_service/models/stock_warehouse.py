@@ -39,13 +39,14 @@ class StockWarehouse(models.Model):
         (docs/rma.md §3)."""
         for warehouse in self.filtered(lambda warehouse: not warehouse.aftersales_rma_location_id):
             warehouse.aftersales_rma_location_id = self.env["stock.location"].create(
-                warehouse._prepare_aftersales_rma_location_values()
+                warehouse._prepare_aftersales_location_values(self.env._("RMA"))
             )
 
-    def _prepare_aftersales_rma_location_values(self):
+    def _prepare_aftersales_location_values(self, name):
+        """An internal location of the warehouse, apart from its sellable stock: RMA, defective parts."""
         self.ensure_one()
         return {
-            "name": self.env._("RMA"),
+            "name": name,
             "usage": "internal",
             "location_id": self.view_location_id.id,
             "company_id": self.company_id.id,
@@ -65,12 +66,9 @@ class StockWarehouse(models.Model):
         there (docs/field-service.md §5)."""
         for warehouse in self:
             if not warehouse.aftersales_defective_location_id:
-                warehouse.aftersales_defective_location_id = self.env["stock.location"].create({
-                    "name": self.env._("Defective Parts"),
-                    "usage": "internal",
-                    "location_id": warehouse.view_location_id.id,
-                    "company_id": warehouse.company_id.id,
-                })
+                warehouse.aftersales_defective_location_id = self.env["stock.location"].create(
+                    warehouse._prepare_aftersales_location_values(self.env._("Defective Parts"))
+                )
             if not warehouse.aftersales_onsite_repair_type_id:
                 warehouse.aftersales_onsite_repair_type_id = self.env["stock.picking.type"].create(
                     warehouse._prepare_aftersales_onsite_repair_type_values()
