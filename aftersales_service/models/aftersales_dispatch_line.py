@@ -4,6 +4,9 @@ from odoo.exceptions import UserError, ValidationError
 from ..selections import CAUSES, CHARGE_MODES, WARRANTY_STATES
 from .aftersales_rma_line import VOIDING_CAUSES
 
+# What the charge rule of a unit reads of the technician's findings (docs/field-service.md §5).
+CHARGE_INPUTS = {"cause", "customer_processed_parts"}
+
 
 class AftersalesDispatchLine(models.Model):
     """A unit of the customer the visit is for: its warranty answer and charge rule, known before the technician
@@ -14,7 +17,7 @@ class AftersalesDispatchLine(models.Model):
     _inherit = ["aftersales.protected.fields.mixin", "aftersales.portal.fields.mixin"]
     _order = "order_id, id"
     _check_company_auto = True
-    _portal_hidden_fields = ("customer_processed_parts", "repair_id", "can_edit_unit", "can_diagnose")
+    _portal_hidden_fields = ("cause", "note", "customer_processed_parts", "repair_id", "can_edit_unit", "can_diagnose")
     _frozen_fields = ("order_id",)
     _workflow_fields = ("repair_id",)
     _locked_fields = {
@@ -100,11 +103,31 @@ class AftersalesDispatchLine(models.Model):
 
     # CRUD -------------------------------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.order_id._drop_override()
+        return lines
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "delivery_record_id" in vals:
+            self.order_id._drop_override()
+        if CHARGE_INPUTS.intersection(vals):
+            self._sync_repair_charge()
+        return result
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_while_planning(self):
         """The units of a visit are chosen while it is planned (docs/field-service.md §1)."""
         if not self.env.su and not all(line.can_edit_unit for line in self):
             raise UserError(self.env._("The units of a visit are changed while it is a draft only."))
+
+    def unlink(self):
+        orders = self.order_id
+        result = super().unlink()
+        orders.exists()._drop_override()
+        return result
 
     # Actions ----------------------------------------------------------------------------------
 
@@ -158,19 +181,21 @@ class AftersalesDispatchLine(models.Model):
             "internal_notes": order.fault_found,
         }
 
+    def _sync_repair_charge(self):
+        """The on-site repair is under warranty exactly when the unit's charge rule is free: what the technician
+        finds on site decides the repair's prices, until the fee is quoted (docs/field-service.md §5)."""
+        for line in self.filtered("repair_id"):
+            free = line.charge_mode == "free"
+            if line.repair_id.under_warranty != free:
+                line.repair_id.sudo()._workflow().write({"under_warranty": free})
+
     def _finish_repairs(self):
         """At check-out the on-site repairs end: their parts leave the van, all of them or none
         (docs/field-service.md §5)."""
         repairs = self.repair_id.filtered(lambda repair: repair.state not in ("done", "cancel")).sudo()
-        short = repairs.move_ids.filtered(
+        repairs.move_ids.filtered(
             lambda move: move.repair_line_type == "add" and move.state != "cancel"
-            and move.product_uom.compare(move.quantity, move.product_uom_qty) < 0
-        )
-        if short:
-            raise UserError(self.env._(
-                "Not in the van: %(parts)s. Take what is there, or record the outcome as waiting for parts.",
-                parts=", ".join(f"{move.product_id.display_name} ({move.product_uom_qty - move.quantity:g})" for move in short),
-            ))
+        )._aftersales_check_van_stock()
         repairs.filtered(lambda repair: repair.state == "confirmed").action_repair_start()
         repairs.action_repair_end()
 

@@ -1,10 +1,13 @@
+import base64
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import format_amount
+from odoo.tools.mimetypes import guess_mimetype
 from odoo.exceptions import UserError, ValidationError
 
+from .aftersales_portal_mixin import PICTURE_TYPES
 from ..selections import (
     CHARGE_MODES,
     DISPATCH_ORIGINS,
@@ -278,12 +281,14 @@ class AftersalesDispatchOrder(models.Model):
     def _compute_charge_mode(self):
         """Without units (a training, an inspection) the visit is charged in full (docs/field-service.md §5)."""
         for order in self:
-            modes = order.line_ids.mapped("charge_mode") or ["full"]
+            # A unit being removed has no charge left to count.
+            modes = [mode for mode in order.line_ids.mapped("charge_mode") if mode] or ["full"]
             order.charge_mode = max(modes, key=CHARGE_RANK.__getitem__)
 
     @api.depends(
         "charge_mode", "labour_hours", "travel_fee", "line_ids.charge_mode", "line_ids.repair_id.move_ids.product_uom_qty",
-        "line_ids.repair_id.move_ids.state",
+        "line_ids.repair_id.move_ids.quantity", "line_ids.repair_id.move_ids.state",
+        "line_ids.repair_id.move_ids.aftersales_customer_processed",
     )
     def _compute_amounts(self):
         """The fee told to the customer: labour and travel when charged in full, parts of the units not repaired
@@ -386,6 +391,14 @@ class AftersalesDispatchOrder(models.Model):
             if order.fee_collected and not (order.fee_receipt_number or "").strip():
                 raise ValidationError(self.env._("Give the receipt number of the fee collected on site."))
 
+    @api.constrains("signature")
+    def _check_signature(self):
+        """A signature is a picture, whoever sends it: the tablet's pad or the portal's form (docs/field-service.md
+        §6)."""
+        for order in self.filtered("signature"):
+            if guess_mimetype(base64.b64decode(order.signature)) not in PICTURE_TYPES:
+                raise ValidationError(self.env._("The signature must be a picture (PNG or JPEG), not a drawing file."))
+
     @api.constrains("labour_hours", "travel_fee")
     def _check_fee_inputs(self):
         if any(order.labour_hours < 0 or order.travel_fee < 0 for order in self):
@@ -396,15 +409,19 @@ class AftersalesDispatchOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         orders = super().create(vals_list)
-        orders.filtered("override_reason")._workflow().write({"overridden_by_id": self.env.uid})
+        # The override given with the plan covers the units created with it.
+        for order, vals in zip(orders, vals_list):
+            if vals.get("override_reason"):
+                order._workflow().write({"override_reason": vals["override_reason"], "overridden_by_id": self.env.uid})
         return orders
 
     def write(self, vals):
         result = super().write(vals)
         if PLAN_FIELDS.intersection(vals) and "override_reason" not in vals:
-            self.filtered("override_reason")._workflow().write({"override_reason": False, "overridden_by_id": False})
-        if vals.get("override_reason"):
-            self._workflow().write({"overridden_by_id": self.env.uid})
+            self._drop_override()
+        if vals.get("override_reason") and "overridden_by_id" not in vals:
+            # Given with a new plan, it covers that plan, units included.
+            self._workflow().write({"override_reason": vals["override_reason"], "overridden_by_id": self.env.uid})
         if vals.get("signature"):
             self._workflow().write({"signed_on": fields.Datetime.now()})
         return result
@@ -547,6 +564,11 @@ class AftersalesDispatchOrder(models.Model):
             "context": context,
         }
 
+    def _drop_override(self):
+        """A new plan needs a new override: changing the people, the units or the window clears it
+        (docs/field-service.md §2)."""
+        self.filtered("override_reason")._workflow().write({"override_reason": False, "overridden_by_id": False})
+
     def _is_on_visit(self, user):
         """The user is the order's technician or one of its helpers."""
         return user in (self.technician_id | self.helper_ids).user_id
@@ -571,6 +593,10 @@ class AftersalesDispatchOrder(models.Model):
         self.ensure_one()
         if not self.technician_id or not self.appointment_start or not self.appointment_end:
             raise UserError(self.env._("%(order)s: choose the technician and the appointment window first.", order=self.name))
+        if self.appointment_end <= fields.Datetime.now():
+            raise UserError(self.env._(
+                "%(order)s: the appointment window has already ended; choose one to come.", order=self.name
+            ))
         if self.service_type in UNIT_SERVICE_TYPES and not self.line_ids:
             raise UserError(self.env._("%(order)s: list the customer's units the visit is for.", order=self.name))
         if self.service_type == "installation":
@@ -691,27 +717,42 @@ class AftersalesDispatchOrder(models.Model):
                 "%(order)s: the customer accepts the quotation of %(amount)s, or pays it on site, before closing.",
                 order=self.name, amount=format_amount(self.env, self.amount_total, self.currency_id),
             ))
-        if order.invoice_ids.filtered(lambda move: move.state != "cancel"):
-            return
-        invoice = order._create_invoices(final=True)
-        invoice.action_post()
+        self._check_billed(order, order.amount_untaxed)
+        invoices = order.invoice_ids.filtered(lambda move: move.state != "cancel")
+        if not invoices:
+            invoices = order._create_invoices(final=True)
+        self._check_billed(invoices, sum(invoices.mapped("amount_untaxed_signed")))
+        invoices.filtered(lambda move: move.state == "draft").action_post()
+
+    def _check_billed(self, documents, billed):
+        """What the quotation and the invoice bill is the visit's fee, neither more nor less
+        (docs/field-service.md §5, §7)."""
+        self.ensure_one()
+        if self.currency_id.compare_amounts(billed, self.amount_total):
+            raise UserError(self.env._(
+                "%(order)s: %(documents)s bills %(billed)s for a fee of %(amount)s; make them agree before closing.",
+                order=self.name, documents=", ".join(documents.mapped("name")),
+                billed=format_amount(self.env, billed, self.currency_id),
+                amount=format_amount(self.env, self.amount_total, self.currency_id),
+            ))
 
     def _prepare_fee_values(self):
         """Labour, travel and parts of the visit, by its charge rule (docs/field-service.md §5)."""
         self.ensure_one()
         full = self.charge_mode == "full"
-        rate = self.company_id.aftersales_labour_product_id.lst_price
         parts = sum(
-            move.product_uom_qty * move.product_id.lst_price
-            for line in self.line_ids.filtered(lambda line: line.charge_mode != "free")
-            for move in line.repair_id.move_ids
+            move._aftersales_part_fee() for move in self.line_ids.repair_id.move_ids
             if move.repair_line_type == "add" and move.state != "cancel"
         )
         return {
-            "labour": self.labour_hours * rate if full else 0.0,
+            "labour": self.labour_hours * self._labour_rate() if full else 0.0,
             "travel": self.travel_fee if full else 0.0,
             "parts": parts,
         }
+
+    def _labour_rate(self):
+        """The price of an hour of work: the company's repair labour product (docs/field-service.md §5)."""
+        return self.company_id.aftersales_labour_product_id.lst_price
 
     def _prepare_quotation_values(self):
         """The visit's quotation: labour hours and travel when charged in full, the chargeable repairs' parts
@@ -723,6 +764,7 @@ class AftersalesDispatchOrder(models.Model):
             if self.labour_hours and company.aftersales_labour_product_id:
                 lines.append(Command.create({
                     "product_id": company.aftersales_labour_product_id.id, "product_uom_qty": self.labour_hours,
+                    "price_unit": self._labour_rate(),
                 }))
             if self.travel_fee and company.aftersales_travel_product_id:
                 lines.append(Command.create({

@@ -8,8 +8,10 @@ from odoo.http import DEFAULT_MAX_CONTENT_LENGTH
 from odoo.tools import consteq, hmac, plaintext2html
 from odoo.tools.mimetypes import guess_mimetype
 
+# Pictures a customer may send, photos and signatures: raster images only (an SVG drawing can carry a script).
+PICTURE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 # What a customer may upload: photos and PDF documents, nothing a browser would run (docs/portal.md §7).
-PORTAL_UPLOAD_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf")
+PORTAL_UPLOAD_TYPES = (*PICTURE_TYPES, "application/pdf")
 PHOTO_TOKEN_SCOPE = "aftersales-portal-photo"
 
 

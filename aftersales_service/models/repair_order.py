@@ -3,6 +3,9 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..selections import CHARGE_MODES
+from .aftersales_protected_fields_mixin import check_frozen
+
 
 class RepairOrder(models.Model):
     _name = "repair.order"
@@ -27,7 +30,10 @@ class RepairOrder(models.Model):
         "aftersales.complaint", string="Complaint", index="btree_not_null", check_company=True, copy=False,
         help="The customer feedback this repair was started from.",
     )
-    aftersales_charge_mode = fields.Selection(related="aftersales_rma_line_id.charge_mode", string="Charge")
+    aftersales_charge_mode = fields.Selection(
+        CHARGE_MODES, string="Charge", compute="_compute_aftersales_charge_mode", compute_sudo=True,
+        help="How the repair is charged: the charge rule of its returned or visited unit.",
+    )
     aftersales_parts_missing = fields.Boolean(
         string="Parts Missing",
         help="Parts had to be procured: the longer turnaround applies. Set when the repair is confirmed.",
@@ -47,6 +53,15 @@ class RepairOrder(models.Model):
     )
 
     # Computes ---------------------------------------------------------------------------------
+
+    @api.depends("aftersales_rma_line_id.charge_mode", "aftersales_dispatch_line_id.charge_mode")
+    def _compute_aftersales_charge_mode(self):
+        """The charge rule of the unit repaired, returned or visited on site (docs/rma.md §8,
+        docs/field-service.md §5)."""
+        for repair in self:
+            repair.aftersales_charge_mode = (
+                repair.aftersales_rma_line_id.charge_mode or repair.aftersales_dispatch_line_id.charge_mode
+            )
 
     @api.depends(
         "aftersales_parts_missing",
@@ -109,6 +124,13 @@ class RepairOrder(models.Model):
                 ))
 
     # CRUD -------------------------------------------------------------------------------------
+
+    def write(self, vals):
+        # The warranty of an after-sales repair is its unit's charge rule, not a tick of whoever edits it.
+        charged = self.filtered("aftersales_charge_mode")
+        if charged:
+            check_frozen(charged, vals, {"under_warranty"})
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_aftersales_rma(self):

@@ -40,7 +40,7 @@ MATRIX = {
     "aftersales.rma":                       ("",    "r",     "",      "",    "",    "rwcu", "rwcu", "rwcu",  ""),
     "aftersales.rma.line":                  ("",    "r",     "",      "",    "",    "rwcu", "rwcu", "rwcu",  ""),
     "aftersales.return.rate.report":        ("",    "",      "",      "",    "",    "r",    "r",    "r",     ""),
-    "aftersales.delivery.month":            ("",    "",      "",      "",    "",    "r",    "r",    "r",     ""),
+    "aftersales.delivery.month":            ("",    "",      "",      "",    "r",   "r",    "r",    "r",     ""),
     "aftersales.complaint":                 ("",    "r",     "",      "",    "",    "rwcu", "rwcu", "rwcu",  ""),
     "aftersales.sla.policy":                ("",    "",      "",      "",    "",    "r",    "r",    "rwcu",  ""),
     "aftersales.sla.policy shared":         ("",    "",      "",      "",    "",    "r",    "r",    "rwcu",  "rwcu"),

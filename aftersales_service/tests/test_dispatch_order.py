@@ -374,6 +374,30 @@ class TestDispatchOrder(DispatchCase):
             order.with_user(self.dispatcher).action_schedule()
         self.assertFalse(order.copy().override_reason)
 
+    def test_changing_the_units_asks_for_a_new_override(self):
+        units = self._units(["FS-032", "FS-033", "FS-034"])
+        self.other_technician.certificate_expiry = self.company._aftersales_today() - timedelta(days=1)
+        order = self.env["aftersales.dispatch.order"].with_user(self.manager).create({
+            "partner_id": self.customer.id, "technician_id": self.other_technician.id,
+            "appointment_start": self._tomorrow_at(9), "appointment_end": self._tomorrow_at(10),
+            "line_ids": [(0, 0, {"delivery_record_id": units[0].id})], "override_reason": "Supervised by phone",
+        })
+        self.assertEqual(order.overridden_by_id, self.manager, "given with its units, it covers them")
+        Lines = self.env["aftersales.dispatch.line"].with_user(self.dispatcher)
+        line = Lines.create({"order_id": order.id, "delivery_record_id": units[1].id})
+        self.assertFalse(order.override_reason or order.overridden_by_id, "a unit added needs a new override")
+        order.with_user(self.manager).override_reason = "Supervised by phone"
+        line.delivery_record_id = units[2]
+        self.assertFalse(order.override_reason, "a unit changed needs a new override")
+        order.with_user(self.manager).override_reason = "Supervised by phone"
+        line.unlink()
+        self.assertFalse(order.override_reason, "a unit removed needs a new override")
+        order.with_user(self.manager).write({
+            "override_reason": "Two units, supervised", "line_ids": [(0, 0, {"delivery_record_id": units[1].id})],
+        })
+        self.assertEqual((order.override_reason, order.overridden_by_id), ("Two units, supervised", self.manager))
+        order.with_user(self.dispatcher).action_schedule()
+
     def test_a_reschedule_keeps_the_technician_qualified(self):
         order = self._plan(self._units(["FS-026"]))
         self.technician.certificate_expiry = self.company._aftersales_today() + timedelta(days=3)

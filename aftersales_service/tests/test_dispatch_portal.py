@@ -7,7 +7,7 @@ from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
-from .common import PNG, DispatchCase
+from .common import PNG, SVG, DispatchCase
 
 
 @tagged("post_install", "-at_install")
@@ -94,9 +94,9 @@ class TestDispatchPortalRoutes(DispatchCase, HttpCase):
     def _post(self, url, data=None):
         return self.url_open(url, data={"csrf_token": http.Request.csrf_token(self), **(data or {})})
 
-    def _sign(self, order, token=None):
+    def _sign(self, order, token=None, picture=PNG):
         payload = {"jsonrpc": "2.0", "method": "call", "params": {
-            "name": "Wang Fang", "signature": base64.b64encode(PNG).decode(), "access_token": token,
+            "name": "Wang Fang", "signature": base64.b64encode(picture).decode(), "access_token": token,
         }}
         response = self.url_open(f"/my/visits/{order.id}/sign", data=json.dumps(payload),
                                  headers={"Content-Type": "application/json"})
@@ -137,6 +137,8 @@ class TestDispatchPortalRoutes(DispatchCase, HttpCase):
         self.assertFalse(self._sign(order).get("force_refresh"), "not on site yet")
         order.with_user(self.tech_user).action_check_in()
         self.assertIn("error", self._sign(rival))
+        self.assertIn("picture", self._sign(order, picture=SVG)["error"], "a drawing file is no signature")
+        self.assertFalse(order.signature)
         self.assertTrue(self._sign(order)["force_refresh"])
         self.assertEqual(order.signed_by, "Wang Fang")
         self.assertIn("error", self._sign(order), "signed once")

@@ -83,7 +83,9 @@ class TestInstallation(DispatchCase):
             self._installation(unit)
         yesterday = self._tomorrow_at(9) - timedelta(days=2)
         other = self._units(["IN-5"])
-        with self.assertRaisesRegex(UserError, "cannot be installed before they are delivered"), self.env.cr.savepoint():
+        # Planned the day before yesterday, for yesterday: before the unit left today.
+        with self.assertRaisesRegex(UserError, "cannot be installed before they are delivered"), \
+                self.env.cr.savepoint(), freeze_time(yesterday - timedelta(days=1)):
             self._installation(other, start=yesterday)
         order = self.env["aftersales.dispatch.order"].search([("line_ids.delivery_record_id", "=", unit.id)])
         self._commission(order).action_check_out()
