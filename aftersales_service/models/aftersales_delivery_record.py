@@ -595,6 +595,28 @@ class AftersalesDeliveryRecord(models.Model):
 
     # Business rules: returns ------------------------------------------------------------------
 
+    def _lock_for_claim(self):
+        """Claims of a unit take turns (docs/rma.md §2, docs/security.md §5): a unit another user is claiming at
+        this moment refuses the second claim, and a claim committed since this transaction began is not missed.
+
+        The rows are rewritten as they are, in one statement that skips a row another transaction holds: other
+        documents may still point to the unit meanwhile, and a claimer whose transaction began before this one
+        commits fails to lock the new row version, so that Odoo starts that request again, where it sees this
+        claim."""
+        if not self:
+            return
+        locked = self.env.execute_query(SQL(
+            """UPDATE aftersales_delivery_record SET write_date = write_date
+                WHERE id IN (SELECT id FROM aftersales_delivery_record WHERE id IN %s FOR NO KEY UPDATE SKIP LOCKED)
+            RETURNING id""",
+            tuple(self.ids),
+        ))
+        if len(locked) < len(self):
+            raise UserError(self.env._(
+                "%(units)s is being claimed by someone else at this moment; try again.",
+                units=", ".join(self.mapped("display_name")),
+            ))
+
     def _returnable_quantity(self, excluding=None):
         """Delivered − returned − claimed on open RMAs (docs/rma.md §2)."""
         self.ensure_one()

@@ -285,7 +285,9 @@ class AftersalesRmaLine(models.Model):
 
     @api.constrains("quantity", "delivery_record_id", "lot_id", "product_id")
     def _check_returnable_quantity(self):
-        """A unit never returns more than delivered − returned − claimed on open RMAs (docs/rma.md §2)."""
+        """A unit never returns more than delivered − returned − claimed on open RMAs, also when two users claim it
+        at the same moment (docs/rma.md §2)."""
+        self.delivery_record_id._lock_for_claim()
         for line in self:
             if line.quantity <= 0:
                 raise ValidationError(self.env._("The quantity to return must be positive."))

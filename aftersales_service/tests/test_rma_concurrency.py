@@ -1,9 +1,12 @@
 import uuid
 from contextlib import closing, contextmanager
 
+import psycopg2
+
 from odoo import api, sql_db
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import BaseCase, get_db_name, new_test_user, tagged
+from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install")
@@ -54,24 +57,29 @@ class TestRmaConcurrency(BaseCase):
             "name": f"Motor {cls.tag}", "type": "consu", "is_storable": True, "tracking": "serial",
             "invoice_policy": "delivery", "list_price": 500.0, "company_id": company.id,
         })
-        lot = env["stock.lot"].create({"name": f"CC-{cls.tag}", "product_id": product.id, "company_id": company.id})
         warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
-        env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 1.0, lot_id=lot)
         customer = env["res.partner"].create({"name": f"Customer {cls.tag}", "company_id": company.id})
-        order = env["sale.order"].create({
-            "partner_id": customer.id, "company_id": company.id, "warehouse_id": warehouse.id,
-            "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
-        })
-        order.action_confirm()
-        order.picking_ids.move_ids.picked = True
-        order.picking_ids.button_validate()
-        order._create_invoices().action_post()
-        record = env["aftersales.delivery.record"].search([("lot_id", "=", lot.id)])
+
+        def deliver(serial):
+            lot = env["stock.lot"].create({"name": serial, "product_id": product.id, "company_id": company.id})
+            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 1.0, lot_id=lot)
+            order = env["sale.order"].create({
+                "partner_id": customer.id, "company_id": company.id, "warehouse_id": warehouse.id,
+                "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+            })
+            order.action_confirm()
+            order.picking_ids.move_ids.picked = True
+            order.picking_ids.button_validate()
+            order._create_invoices().action_post()
+            return order, env["aftersales.delivery.record"].search([("lot_id", "=", lot.id)])
+
+        order, record = deliver(f"CC-{cls.tag}")
         rma = env["aftersales.rma"].create({
             "partner_id": customer.id, "company_id": company.id, "sale_order_id": order.id,
             "line_ids": [(0, 0, env["aftersales.rma.line"]._prepare_values_from_record(record, 1.0))],
         })
-        return {"rma": rma.id, "order": order.id}
+        _order, unclaimed = deliver(f"CC-FREE-{cls.tag}")
+        return {"rma": rma.id, "order": order.id, "unclaimed": unclaimed.id}
 
     def _rma(self, env):
         return env["aftersales.rma"].browse(self.ids["rma"])
@@ -117,3 +125,31 @@ class TestRmaConcurrency(BaseCase):
             credit_notes = env["account.move"].search([("aftersales_rma_id", "=", rma.id)])
             self.assertEqual((len(credit_notes), credit_notes.move_type, credit_notes.state), (1, "out_refund", "posted"))
             self.assertEqual(env["sale.order"].browse(self.ids["order"]).order_line.qty_delivered, 0.0)
+
+    def _claim(self, env):
+        """An RMA of the unit nobody claimed yet, as a user types it."""
+        record = env["aftersales.delivery.record"].browse(self.ids["unclaimed"])
+        return env["aftersales.rma"].create({
+            "partner_id": record.partner_id.id, "company_id": record.company_id.id,
+            "line_ids": [(0, 0, env["aftersales.rma.line"]._prepare_values_from_record(record, 1.0))],
+        })
+
+    def test_two_users_claiming_one_unit_at_once_make_one_claim(self):
+        first, second = f"cc_first_{self.tag}", f"cc_second_{self.tag}"
+        with self._transaction(second, commit=False) as late:
+            # The second user's transaction began before the first claim is committed.
+            late["aftersales.rma"].search_count([])
+            with self._transaction(first) as env:
+                self._claim(env)
+                with self._transaction(second, commit=False) as other:
+                    with self.assertRaisesRegex(UserError, "being claimed by someone else"):
+                        self._claim(other)
+            # Committed since: the database refuses the older transaction, and Odoo starts its request again.
+            with self.assertRaises(psycopg2.errors.SerializationFailure), mute_logger("odoo.sql_db"):
+                self._claim(late)
+        with self._transaction(second, commit=False) as again:
+            with self.assertRaisesRegex(ValidationError, "only 0.0 of 1.0 delivered can still be returned"):
+                self._claim(again)
+        with self._transaction(commit=False) as env:
+            lines = env["aftersales.rma.line"].search([("delivery_record_id", "=", self.ids["unclaimed"])])
+            self.assertEqual(len(lines), 1, "one claim of the unit")
