@@ -437,7 +437,7 @@ class AftersalesDispatchOrder(models.Model):
     def action_schedule(self):
         """Planned: a qualified technician and an agreed window; a manager may send another with a reason
         (docs/field-service.md §2, §3)."""
-        self._start_transition("can_schedule")
+        self._start_locked_transition("can_schedule")
         for order in self:
             order._check_plan()
         self._workflow().write({"state": "scheduled"})
@@ -446,7 +446,7 @@ class AftersalesDispatchOrder(models.Model):
 
     def action_dispatch(self):
         """Sent: the technician gets the visit as a to-do on its day (docs/field-service.md §3)."""
-        self._start_transition("can_dispatch").write({"state": "dispatched"})
+        self._start_locked_transition("can_dispatch").write({"state": "dispatched"})
         self._schedule_technician_activity()
 
     def action_confirm_appointment(self):
@@ -467,12 +467,12 @@ class AftersalesDispatchOrder(models.Model):
 
     def action_reset(self):
         """Back to draft, to change the plan; a cancelled visit is planned again."""
-        self._start_transition("can_reset").write({"state": "draft", "appointment_confirmed": False})
+        self._start_locked_transition("can_reset").write({"state": "draft", "appointment_confirmed": False})
         self._unlink_technician_activity()
 
     def action_cancel(self):
         """The visit will not take place; repairs not started go with it."""
-        self._start_transition("can_cancel").write({"state": "cancel"})
+        self._start_locked_transition("can_cancel").write({"state": "cancel"})
         self._unlink_technician_activity()
 
     # Actions: the visit -----------------------------------------------------------------------
@@ -480,14 +480,14 @@ class AftersalesDispatchOrder(models.Model):
     def action_check_in(self):
         """Arrived: the complaint's on-site date is met now (docs/field-service.md §4, docs/sla.md §2)."""
         now = fields.Datetime.now()
-        self._start_transition("can_check_in").write({"state": "on_site", "checkin_date": now})
+        self._start_locked_transition("can_check_in").write({"state": "on_site", "checkin_date": now})
         # The technician's arrival meets the complaint's deadline, whatever the technician may do on complaints.
         self.complaint_id.sudo()._dispatch_checked_in(now)
 
     def action_check_out(self):
         """Left: the work reported, the customer's signature or why not, parts consumed from the van, units taken
         back handed to an RMA (docs/field-service.md §4-§6)."""
-        self._start_transition("can_check_out")
+        self._start_locked_transition("can_check_out")
         for order in self:
             order._check_report()
         finished = self.filtered(lambda order: order.outcome in ("fixed", "installed"))
@@ -507,7 +507,7 @@ class AftersalesDispatchOrder(models.Model):
 
     def action_create_quotation(self):
         """The fee as a quotation the customer accepts and signs, then invoiced (docs/field-service.md §5)."""
-        self._start_transition("can_quote")
+        self._start_locked_transition("can_quote")
         for order in self:
             # Prices come from the pricelist and the company's products, not from the user.
             sale_order = self.env["sale.order"].sudo().create(order._prepare_quotation_values())
@@ -522,7 +522,7 @@ class AftersalesDispatchOrder(models.Model):
     def action_close(self):
         """Closed by the dispatcher once the fee is settled: an accepted quotation is invoiced now, a fee collected
         on site never is; the return visit is planned (docs/field-service.md §5, §7)."""
-        self._start_transition("can_close")
+        self._start_locked_transition("can_close")
         for order in self:
             order._settle_fee()
         self._workflow().write({"state": "closed", "closed_date": fields.Datetime.now()})

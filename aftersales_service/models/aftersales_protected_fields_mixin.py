@@ -201,6 +201,12 @@ class AftersalesProtectedFieldsMixin(models.AbstractModel):
         self._check_can(can_field, message)
         return self._workflow()
 
+    def _start_locked_transition(self, can_field, message=None):
+        """A transition that makes or undoes documents starts: its rows locked, then its guard checked; returns the
+        records to write the transition with (docs/security.md §5)."""
+        self._lock_for_transition()
+        return self._start_transition(can_field, message)
+
     def _lock_for_transition(self):
         """Lock the rows of a transition that makes or undoes documents (transfers, repairs, credit notes): a
         second click or user waits for nothing and is told (docs/security.md §5)."""

@@ -215,8 +215,7 @@ class AftersalesRma(models.Model):
 
     def action_process(self):
         """Create the credit notes, deliveries, repairs and scraps the decisions call for (docs/rma.md §7)."""
-        self._lock_for_transition()
-        self._start_transition("can_process").write({"state": "processed"})
+        self._start_locked_transition("can_process").write({"state": "processed"})
         for rma in self._per_company():
             rma.line_ids._process_decision()
         self._complete_settled()

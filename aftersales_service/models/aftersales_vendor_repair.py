@@ -134,7 +134,7 @@ class AftersalesVendorRepair(models.Model):
 
     def action_send(self):
         """The unit leaves for the vendor on a real delivery from the RMA location (docs/rma.md §13)."""
-        self._start_transition("can_send")
+        self._start_locked_transition("can_send")
         for repair in self:
             if not repair.vendor_id:
                 raise UserError(self.env._("%(repair)s: choose who repairs the unit.", repair=repair.name))
@@ -144,7 +144,7 @@ class AftersalesVendorRepair(models.Model):
 
     def action_receive(self):
         """The unit is back from the vendor, in the RMA location again (docs/rma.md §13)."""
-        self._start_transition("can_receive")
+        self._start_locked_transition("can_receive")
         for repair in self:
             picking = repair._transfer(repair.vendor_id.property_stock_supplier, repair._unit_location(), "incoming")
             repair._workflow().write({
@@ -165,13 +165,13 @@ class AftersalesVendorRepair(models.Model):
 
     def action_return(self):
         """Back to the customer through the RMA's own return, repaired or as it is (docs/rma.md §7, §13)."""
-        self._start_transition("can_return").write({"state": "returned"})
+        self._start_locked_transition("can_return").write({"state": "returned"})
         # The return is the RMA's, whatever the coordinator may do on its transfers.
         self.sudo().rma_line_id._return_to_customer()
 
     def action_scrap(self):
         """Unrepairable, and the customer agreed: Odoo's scrap of the unit (docs/rma.md §7, §13)."""
-        self._start_transition(
+        self._start_locked_transition(
             "can_scrap", self.env._("A unit is scrapped only when the vendor could not repair it and the customer agreed.")
         ).write({"state": "scrapped"})
         lines = self.sudo().rma_line_id

@@ -1,115 +1,65 @@
-import uuid
-from contextlib import closing, contextmanager
-
 import psycopg2
 
-from odoo import api, sql_db
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import BaseCase, get_db_name, new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
+
+from .common import TwoUsersCase
 
 
 @tagged("post_install", "-at_install")
-class TestRmaConcurrency(BaseCase):
-    """docs/security.md §5: two users approving, receiving and refunding the same RMA at the same moment.
-
-    The two users work in two real database transactions, as two browser tabs or RPC clients would: what one
-    has done but not committed yet is invisible to the other. The data is committed in a company of its own.
-    """
+class TestRmaConcurrency(TwoUsersCase):
+    """docs/security.md §5: two users claiming a unit, approving, receiving, refunding an RMA and sending a unit to its
+    maker at the same moment."""
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.dbname = get_db_name()
-        cls.tag = uuid.uuid4().hex[:8]
-        with cls._transaction() as env:
-            cls.ids = cls._prepare(env)
-
-    @classmethod
-    @contextmanager
-    def _transaction(cls, login=None, commit=True):
-        """An environment on a real cursor of its own; committed on exit unless ``commit`` is False."""
-        with closing(sql_db.db_connect(cls.dbname).cursor()) as cr:
-            # A lock the code does not ask for would block this single-threaded test: fail instead.
-            cr.execute("SET lock_timeout = '5s'")
-            env = api.Environment(cr, api.SUPERUSER_ID, {})
-            if login:
-                user = env["res.users"].search([("login", "=", login)])
-                env = api.Environment(cr, user.id, {"allowed_company_ids": user.company_ids.ids})
-            yield env
-            if commit:
-                # Two real transactions are the point of this test: the other one sees only what is committed.
-                cr.commit()  # pylint: disable=invalid-commit
-            else:
-                cr.rollback()
-
-    @classmethod
-    def _prepare(cls, env):
-        """A company with a delivered and invoiced serial-tracked motor and a draft RMA on it."""
-        company = env["res.company"].create({"name": f"Concurrency Plant {cls.tag}"})
-        env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
-        env = env(context={"allowed_company_ids": company.ids})
-        group = "aftersales_service.group_aftersales_manager,stock.group_stock_user,account.group_account_readonly"
-        for login in ("first", "second"):
-            new_test_user(env, f"cc_{login}_{cls.tag}", groups=group, company_id=company.id,
-                          company_ids=[(6, 0, company.ids)])
+    def _prepare(cls, env, company):
+        """Delivered and invoiced serial-tracked motors: one on a draft RMA, one nobody claimed, one received back
+        and decided for a repair by its maker."""
+        maker = env["res.partner"].create({"name": f"Motor Maker {cls.tag}", "company_id": company.id})
         product = env["product.product"].create({
             "name": f"Motor {cls.tag}", "type": "consu", "is_storable": True, "tracking": "serial",
             "invoice_policy": "delivery", "list_price": 500.0, "company_id": company.id,
+            "seller_ids": [(0, 0, {"partner_id": maker.id})],
         })
-        warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
         customer = env["res.partner"].create({"name": f"Customer {cls.tag}", "company_id": company.id})
+        order, record = cls._deliver(env, company, product, f"CC-{cls.tag}", customer)
+        rma = cls._new_rma(env, record, sale_order_id=order.id)
+        _order, unclaimed = cls._deliver(env, company, product, f"CC-FREE-{cls.tag}", customer)
+        _order, away = cls._deliver(env, company, product, f"CC-AWAY-{cls.tag}", customer)
+        vendor_rma = cls._new_rma(env, away)
+        vendor_rma.action_confirm()
+        vendor_rma.picking_ids.move_ids.picked = True
+        vendor_rma.picking_ids.button_validate()
+        vendor_rma.line_ids.write({"cause": "manufacturing"})
+        vendor_rma.action_inspection_done()
+        vendor_rma.line_ids.write({"decision": "vendor_repair"})
+        vendor_rma.action_decide()
+        vendor_rma.action_process()
+        return {
+            "rma": rma.id, "order": order.id, "unclaimed": unclaimed.id,
+            "vendor_repair": vendor_rma.vendor_repair_ids.id,
+        }
 
-        def deliver(serial):
-            lot = env["stock.lot"].create({"name": serial, "product_id": product.id, "company_id": company.id})
-            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 1.0, lot_id=lot)
-            order = env["sale.order"].create({
-                "partner_id": customer.id, "company_id": company.id, "warehouse_id": warehouse.id,
-                "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
-            })
-            order.action_confirm()
-            order.picking_ids.move_ids.picked = True
-            order.picking_ids.button_validate()
-            order._create_invoices().action_post()
-            return order, env["aftersales.delivery.record"].search([("lot_id", "=", lot.id)])
-
-        order, record = deliver(f"CC-{cls.tag}")
-        rma = env["aftersales.rma"].create({
-            "partner_id": customer.id, "company_id": company.id, "sale_order_id": order.id,
-            "line_ids": [(0, 0, env["aftersales.rma.line"]._prepare_values_from_record(record, 1.0))],
+    @classmethod
+    def _new_rma(cls, env, record, **values):
+        return env["aftersales.rma"].create({
+            "partner_id": record.partner_id.id, "company_id": record.company_id.id,
+            "line_ids": [(0, 0, env["aftersales.rma.line"]._prepare_values_from_record(record, 1.0))], **values,
         })
-        _order, unclaimed = deliver(f"CC-FREE-{cls.tag}")
-        return {"rma": rma.id, "order": order.id, "unclaimed": unclaimed.id}
 
     def _rma(self, env):
         return env["aftersales.rma"].browse(self.ids["rma"])
 
-    def _twice_at_once(self, action, refused_once_done=True):
-        """``action`` run by two users at the same moment: the first holds its transaction open while the
-        second tries and is told; then the first commits and the second tries again, refused or doing nothing
-        (a transfer already validated)."""
-        first, second = f"cc_first_{self.tag}", f"cc_second_{self.tag}"
-        with self._transaction(first) as env:
-            action(self._rma(env))
-            with self._transaction(second, commit=False) as other:
-                with self.assertRaisesRegex(UserError, "being changed by someone else"):
-                    action(self._rma(other))
-        with self._transaction(second) as other:
-            if refused_once_done:
-                with self.assertRaises(UserError):
-                    action(self._rma(other))
-            else:
-                action(self._rma(other))
-
     def test_approve_receive_and_refund_at_once_make_one_receipt_and_one_credit_note(self):
-        self._twice_at_once(lambda rma: rma.action_confirm())
+        self._twice_at_once(lambda env: self._rma(env).action_confirm())
         with self._transaction() as env:
             rma = self._rma(env)
             self.assertEqual(rma.state, "confirmed")
             self.assertEqual(len(rma.picking_ids), 1, "one receipt")
             rma.picking_ids.move_ids.picked = True
 
-        self._twice_at_once(lambda rma: rma.picking_ids.button_validate(), refused_once_done=False)
+        self._twice_at_once(lambda env: self._rma(env).picking_ids.button_validate(), refused_once_done=False)
         with self._transaction() as env:
             rma = self._rma(env)
             self.assertEqual((rma.state, rma.picking_ids.state), ("received", "done"))
@@ -118,7 +68,7 @@ class TestRmaConcurrency(BaseCase):
             rma.line_ids.write({"decision": "refund"})
             rma.action_decide()
 
-        self._twice_at_once(lambda rma: rma.action_process())
+        self._twice_at_once(lambda env: self._rma(env).action_process())
         with self._transaction(commit=False) as env:
             rma = self._rma(env)
             self.assertEqual(rma.state, "done")
@@ -126,30 +76,36 @@ class TestRmaConcurrency(BaseCase):
             self.assertEqual((len(credit_notes), credit_notes.move_type, credit_notes.state), (1, "out_refund", "posted"))
             self.assertEqual(env["sale.order"].browse(self.ids["order"]).order_line.qty_delivered, 0.0)
 
-    def _claim(self, env):
-        """An RMA of the unit nobody claimed yet, as a user types it."""
-        record = env["aftersales.delivery.record"].browse(self.ids["unclaimed"])
-        return env["aftersales.rma"].create({
-            "partner_id": record.partner_id.id, "company_id": record.company_id.id,
-            "line_ids": [(0, 0, env["aftersales.rma.line"]._prepare_values_from_record(record, 1.0))],
-        })
-
     def test_two_users_claiming_one_unit_at_once_make_one_claim(self):
-        first, second = f"cc_first_{self.tag}", f"cc_second_{self.tag}"
+        first, second = self.logins
+        record = "aftersales.delivery.record"
         with self._transaction(second, commit=False) as late:
             # The second user's transaction began before the first claim is committed.
             late["aftersales.rma"].search_count([])
             with self._transaction(first) as env:
-                self._claim(env)
+                self._new_rma(env, env[record].browse(self.ids["unclaimed"]))
                 with self._transaction(second, commit=False) as other:
                     with self.assertRaisesRegex(UserError, "being claimed by someone else"):
-                        self._claim(other)
+                        self._new_rma(other, other[record].browse(self.ids["unclaimed"]))
             # Committed since: the database refuses the older transaction, and Odoo starts its request again.
             with self.assertRaises(psycopg2.errors.SerializationFailure), mute_logger("odoo.sql_db"):
-                self._claim(late)
+                self._new_rma(late, late[record].browse(self.ids["unclaimed"]))
         with self._transaction(second, commit=False) as again:
             with self.assertRaisesRegex(ValidationError, "only 0.0 of 1.0 delivered can still be returned"):
-                self._claim(again)
+                self._new_rma(again, again[record].browse(self.ids["unclaimed"]))
         with self._transaction(commit=False) as env:
             lines = env["aftersales.rma.line"].search([("delivery_record_id", "=", self.ids["unclaimed"])])
             self.assertEqual(len(lines), 1, "one claim of the unit")
+
+    def test_a_unit_is_sent_to_its_maker_and_received_back_once(self):
+        def repair(env):
+            return env["aftersales.vendor.repair"].browse(self.ids["vendor_repair"])
+
+        self._twice_at_once(lambda env: repair(env).action_send())
+        self._twice_at_once(lambda env: repair(env).action_receive())
+        with self._transaction(commit=False) as env:
+            sent = repair(env)
+            self.assertEqual(sent.state, "received")
+            self.assertEqual((sent.out_picking_id.state, sent.in_picking_id.state), ("done", "done"))
+            pickings = env["stock.picking"].search([("origin", "=", sent.name), ("company_id", "=", sent.company_id.id)])
+            self.assertEqual(len(pickings), 2, "one transfer out, one back")
