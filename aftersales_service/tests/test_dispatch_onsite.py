@@ -1,10 +1,14 @@
 """On site: what the van holds and what the customer pays for it (docs/field-service.md §3, §5, §6, §9)."""
 import base64
 from datetime import timedelta
+from types import SimpleNamespace
+
+from lxml import etree
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import PNG, SVG, DispatchCase
 
@@ -153,6 +157,12 @@ class TestDispatchOnSite(DispatchCase):
                 line.customer_processed_parts = True
         self.assertEqual((order.line_ids.charge_mode, repair.aftersales_charge_mode), ("materials", "materials"))
         self.assertFalse(repair.under_warranty)
+        arch = etree.fromstring(repair.with_user(self.tech_user).get_views([(False, "form")])["views"]["form"]["arch"])
+        [column] = arch.xpath("//field[@name='move_ids']//field[@name='aftersales_customer_processed']")
+        self.assertFalse(
+            safe_eval(column.get("column_invisible"), {"parent": SimpleNamespace(aftersales_charge_mode="materials")}),
+            "the technician sees the per-part mark",
+        )
         with Form(repair.with_user(self.tech_user)) as repair_form:
             with repair_form.move_ids.edit(0) as move:
                 self.assertEqual(move.product_id, self.spare_part)
