@@ -776,13 +776,15 @@ class AftersalesDeliveryRecord(models.Model):
 
     @api.model
     def _resolve_lots(self, lot, product):
-        """The lots a serial number names, narrowed to the product when one is given."""
+        """The lots a typed serial number names, in any case and without the spaces around it, narrowed to the
+        product when one is given (docs/warranty.md §5)."""
         if not lot or not isinstance(lot, str):
             return lot or self.env["stock.lot"]
-        domain = [("name", "=", lot.strip())]
+        lots = self.env["stock.lot"]
+        domain = lots._aftersales_serial_domain(lot)
         if product:
-            domain.append(("product_id", "=", product.id))
-        return self.env["stock.lot"].search(domain)
+            domain &= Domain("product_id", "=", product.id)
+        return lots.search(domain)
 
     @api.model
     def _find_for_check(self, lots, product, partner, on_date):

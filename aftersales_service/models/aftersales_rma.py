@@ -2,6 +2,7 @@ import math
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 
 from ..selections import RECEIPT_STATES, RMA_CHANNELS, RMA_PRIORITIES, RMA_STATES
 from .aftersales_protected_fields_mixin import MANAGER_GROUP
@@ -419,9 +420,10 @@ class AftersalesRma(models.Model):
             return self.env["stock.lot"]
         if not serial:
             raise UserError(self.env._("Give the serial or lot number of %(product)s.", product=product.name))
-        lot = self.env["stock.lot"].sudo().search([
-            ("name", "=", serial), ("product_id", "=", product.id), ("company_id", "in", [False, company.id]),
-        ], limit=1)
+        lots = self.env["stock.lot"].sudo()
+        lot = lots.search(lots._aftersales_serial_domain(serial) & Domain([
+            ("product_id", "=", product.id), ("company_id", "in", [False, company.id]),
+        ]), limit=1)
         claimed = lot and (
             self.env["aftersales.delivery.record"].sudo().search_count([("lot_id", "=", lot.id)], limit=1)
             or self.env["aftersales.rma.line"].sudo().search_count(

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.fields import Domain
+from odoo.tools import SQL
 
 
 class StockLot(models.Model):
@@ -10,6 +12,29 @@ class StockLot(models.Model):
         "aftersales.delivery.record", "lot_id", string="Delivery Records",
         groups="aftersales_service.group_aftersales_user",
     )
+
+    # A serial number typed by a person is found whatever its case (docs/warranty.md §5).
+    _lower_name_idx = models.Index("(lower(name))")
+
+    # Business rules ---------------------------------------------------------------------------
+
+    @api.model
+    def _aftersales_serial_domain(self, serial):
+        """The lots named ``serial`` as a person types it: in any case, without the spaces around it, looked up
+        through the index on the lower-case name (docs/warranty.md §5)."""
+        serial = (serial or "").strip()
+        return Domain.custom(to_sql=lambda model, alias, query: SQL(
+            "lower(%s) = lower(%s)", model._field_to_sql(alias, "name", query), serial,
+        ))
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        """A serial typed in a lot field is searched without the spaces around it (docs/warranty.md §5)."""
+        if isinstance(value, str):
+            value = value.strip()
+        return super()._search_display_name(operator, value)
+
+    # Actions ----------------------------------------------------------------------------------
 
     def action_aftersales_check_warranty(self):
         """Open the warranty check on this serial number."""

@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 from odoo import api, sql_db
 from odoo.exceptions import UserError
 from odoo.tests import BaseCase, Form, TransactionCase, get_db_name, new_test_user
+from odoo.tools.safe_eval import safe_eval
 
 
 class AftersalesCase(TransactionCase):
@@ -131,6 +132,15 @@ class AftersalesCase(TransactionCase):
 
     def _records(self, **domain):
         return self.env["aftersales.delivery.record"].search([(key, "=", value) for key, value in domain.items()])
+
+    def _picker(self, model, field, typed="", user=None, **form_values):
+        """What the many2one ``field`` of a ``model`` form offers when ``typed`` is typed in it: its own domain with
+        the form's ``form_values``, searched by name as the web client searches."""
+        form_values = {"company_id": self.company.id, **form_values}
+        domain = safe_eval(self.env[model].fields_get([field], ["domain"])[field]["domain"] or "[]", form_values)
+        comodel = self.env[self.env[model]._fields[field].comodel_name].with_user(user or self.env.user)
+        found = comodel.web_name_search(typed, {"display_name": {}}, domain=domain)
+        return comodel.browse([record["id"] for record in found]).with_env(self.env)
 
     def _return(self, picking, quantities):
         """Return goods through the standard return wizard; ``quantities`` maps product → quantity."""

@@ -87,6 +87,17 @@ class TestComplaintFlow(RmaCase):
         self.assertEqual(complaint.product_id, self.motor)
         self.assertEqual(complaint.sale_order_id, order)
 
+    def test_a_serial_typed_in_the_rma_and_complaint_forms_is_found_in_any_case(self):
+        _order, lots = self._sell_and_deliver(["CPL-SN-Case"])
+        for typed in ("cpl-sn-case", "  CPL-SN-CASE  "):
+            self.assertEqual(self._picker(
+                "aftersales.complaint", "lot_id", typed, user=self.coordinator,
+                partner_id=self.customer.id, product_id=False,
+            ), lots, typed)
+            self.assertEqual(self._picker(
+                "aftersales.rma.line", "lot_id", typed, user=self.coordinator, product_id=self.motor.id,
+            ), lots, typed)
+
     def test_delivery_record_of_another_customer_is_refused(self):
         _order, lots = self._sell_and_deliver(["CPL-SN-02"], partner=self.distributor)
         record = self._records(lot_id=lots.id)

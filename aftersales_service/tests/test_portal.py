@@ -86,8 +86,10 @@ class TestPortalRequests(PortalCase):
             self._request([dict(unit, proof_date="yesterday")], proofs=[("invoice.pdf", PDF)])
         with self.assertRaises(UserError):
             self._request([{"product_id": "motor", "quantity": 1}], proofs=[("invoice.pdf", PDF)])
+        with self.assertRaises(UserError, msg="delivered to another customer, in whatever case it is typed"):
+            self._request([dict(unit, serial=" pt-elsewhere ")], proofs=[("invoice.pdf", PDF)])
         lot = self._stock_serials(self.motor, ["PT-BOUGHT-ELSEWHERE"])
-        rma = self._request([dict(unit, serial=lot.name)], proofs=[("invoice.pdf", PDF)]).sudo()
+        rma = self._request([dict(unit, serial=" pt-bought-elsewhere ")], proofs=[("invoice.pdf", PDF)]).sudo()
         self.assertEqual(rma.line_ids.lot_id, lot)
         self.assertFalse(rma.line_ids.delivery_record_id)
         self.assertEqual(rma.line_ids.proof_date, fields.Date.today())
