@@ -361,13 +361,12 @@ class AftersalesDeliveryRecord(models.Model):
     def action_open_warranty_check(self):
         """Open the warranty check wizard on this unit."""
         self.ensure_one()
-        return self.env["aftersales.warranty.check.wizard"]._action_open(
-            {
-                "default_lot_name": self.lot_id.name,
-                "default_partner_id": self.partner_id.id,
-                "default_product_id": self.product_id.id,
-            }
-        )
+        if not self.lot_id:
+            return self.env["aftersales.warranty.check.wizard"]._action_open(
+                {"default_partner_id": self.partner_id.id, "default_product_id": self.product_id.id}
+            )
+        # The serial is the question: the answer fills in the customer and the product (docs/warranty.md §5).
+        return self.env["aftersales.warranty.check.wizard"]._action_open({"default_lot_name": self.lot_id.name})
 
     def action_correct_terms(self):
         """A manager corrects the warranty terms, giving the reason (docs/delivery-records.md §2)."""

@@ -35,6 +35,15 @@ class TestTours(RmaCase, HttpCase):
         self.assertEqual(records.lot_id, lots)
         self.assertEqual(records.partner_id, self.customer)
 
+    def test_each_serial_typed_in_the_warranty_check_is_a_new_question(self):
+        self._sell_and_deliver(["TOUR-WC-1"])
+        self._stock_quantity(self.bearing, 1.0, "TOUR-WC-LOT")
+        self._deliver(self._sell(self.distributor, [(self.bearing, 1)]))
+        wizards = self.env["aftersales.warranty.check.wizard"].search([])
+        self.start_tour("/odoo", "aftersales_warranty_check_each_serial", login=self.tour_user.login)
+        wizard = self.env["aftersales.warranty.check.wizard"].search([]) - wizards
+        self.assertFalse(wizard, "a check writes nothing")
+
     def test_rma_from_a_delivery_record_to_its_refund(self):
         order, lots = self._sell_and_deliver(["TOUR-RMA-1", "TOUR-RMA-2"])
         invoice = order.invoice_ids

@@ -124,6 +124,53 @@ class TestWarrantyCheck(AftersalesCase):
         action = wizard.record.action_open_record()
         self.assertEqual((action["res_model"], action["res_id"]), ("aftersales.delivery.record", self.record.id))
 
+    def test_each_serial_is_a_new_question_in_the_wizard(self):
+        self._stock_serials(self.bearing, ["LOT-B7"])
+        bearing_order = self._sell_and_deliver_on(self.distributor, self.bearing, 1, datetime(2025, 9, 1, 9))
+        bearing_record = self._records(sale_order_id=bearing_order.id)
+        with Form(self.env["aftersales.warranty.check.wizard"]) as wizard:
+            wizard.on_date = date(2025, 12, 1)
+            wizard.lot_name = "SN-W1"
+            self.assertEqual((wizard.state, wizard.partner_id, wizard.product_id), ("in_warranty", self.customer, self.motor))
+            wizard.lot_name = "LOT-B7"
+            self.assertEqual(wizard.state, "in_warranty", "the motor filled in by the first answer is no question")
+            self.assertEqual(wizard.record_id, bearing_record)
+            self.assertEqual((wizard.partner_id, wizard.product_id), (self.distributor, self.bearing),
+                             "the new answer fills in its own customer and product")
+            wizard.lot_name = "NOPE"
+            self.assertEqual(wizard.state, "not_ours")
+            self.assertEqual((wizard.partner_id, wizard.product_id), (self.env["res.partner"], self.env["product.product"]))
+            wizard.lot_name = "SN-W2"
+            self.assertEqual((wizard.state, wizard.product_id), ("in_warranty", self.motor))
+
+    def test_a_customer_and_product_the_user_chose_stay_the_question(self):
+        with Form(self.env["aftersales.warranty.check.wizard"]) as wizard:
+            wizard.on_date = date(2025, 12, 1)
+            wizard.product_id = self.motor
+            wizard.partner_id = self.customer
+            self.assertEqual((wizard.state, wizard.record_id.sale_order_id), ("in_warranty", self.order),
+                             "no serial: the customer's deliveries of the product")
+            wizard.product_id = self.bearing
+            wizard.lot_name = "SN-W1"
+            self.assertEqual(wizard.state, "not_ours", "a motor's serial is not the bearing the user asks about")
+            self.assertEqual((wizard.partner_id, wizard.product_id), (self.customer, self.bearing), "kept as chosen")
+        wizard = Form.from_action(self.env, self.lots[0].action_aftersales_check_warranty())
+        wizard.on_date = date(2025, 12, 1)
+        self.assertEqual((wizard.state, wizard.product_id), ("in_warranty", self.motor))
+        wizard.lot_name = "SN-W2"
+        self.assertEqual(wizard.state, "in_warranty")
+
+    def test_a_typed_serial_is_found_in_any_case_and_without_spaces_around(self):
+        for typed in ("sn-w1", "  Sn-W1\t", "SN-W1"):
+            result = self.check(lot=typed, on_date=date(2025, 12, 1))
+            self.assertEqual((result["state"], result["record"]), ("in_warranty", self.record), typed)
+        self.assertEqual(self.check(lot="sn-w1", product=self.bearing)["state"], "not_ours")
+        self.assertEqual(self.check(lot="sn-w%")["state"], "not_ours", "a typed serial is no pattern")
+        with Form(self.env["aftersales.warranty.check.wizard"]) as wizard:
+            wizard.on_date = date(2025, 12, 1)
+            wizard.lot_name = " sn-w2 "
+            self.assertEqual((wizard.state, wizard.record_id.lot_id), ("in_warranty", self.lots[1]))
+
     def test_wizard_shows_bad_input_and_refuses_to_open_nothing(self):
         with Form(self.env["aftersales.warranty.check.wizard"]) as wizard:
             wizard.product_id = self.motor

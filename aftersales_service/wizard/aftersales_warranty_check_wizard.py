@@ -11,6 +11,9 @@ class AftersalesWarrantyCheckWizard(models.TransientModel):
     lot_name = fields.Char(string="Serial / Lot Number")
     partner_id = fields.Many2one("res.partner", string="Customer")
     product_id = fields.Many2one("product.product")
+    # What the last answer filled in, as opposed to what the user chose: the next serial is a new question.
+    answer_partner_id = fields.Many2one("res.partner")
+    answer_product_id = fields.Many2one("product.product")
     on_date = fields.Date(
         string="Claim Date", required=True, default=lambda self: self.env.company._aftersales_today()
     )
@@ -42,27 +45,36 @@ class AftersalesWarrantyCheckWizard(models.TransientModel):
         labels = self.env["aftersales.delivery.record"]._void_reason_labels()
         return [key for key in labels if self[f"void_{key}"]]
 
+    def _question(self):
+        """What the user asks: the serial typed, and the customer and product they chose themselves; those the
+        previous answer filled in do not narrow the next serial (docs/warranty.md §5)."""
+        self.ensure_one()
+        return {
+            "lot": (self.lot_name or "").strip() or None,
+            "product": self.product_id if self.product_id != self.answer_product_id else None,
+            "partner": self.partner_id if self.partner_id != self.answer_partner_id else None,
+        }
+
     def _check(self):
         """Ask the delivery records for the answer (docs/warranty.md §5)."""
         self.ensure_one()
         return self.env["aftersales.delivery.record"].check_warranty(
-            lot=(self.lot_name or "").strip() or None,
-            product=self.product_id or None,
-            partner=self.partner_id or None,
+            **self._question(),
             on_date=self.on_date,
             proof_date=self.proof_date,
             void_reasons=self._void_reasons(),
         )
 
     @api.depends(
-        "lot_name", "partner_id", "product_id", "on_date", "proof_date",
+        "lot_name", "partner_id", "product_id", "answer_partner_id", "answer_product_id", "on_date", "proof_date",
         "void_misuse", "void_disassembly", "void_modification", "void_external_damage",
     )
     def _compute_result(self):
         for wizard in self:
             empty = {"state": False, "record": False, "start_date": False, "end_date": False}
+            question = wizard._question()
             try:
-                result = wizard._check() if wizard.lot_name or wizard.product_id else dict(empty, reason=False)
+                result = wizard._check() if question["lot"] or question["product"] else dict(empty, reason=False)
             except UserError as error:
                 result = dict(empty, reason=error.args[0])
             wizard.state = result["state"]
@@ -73,11 +85,13 @@ class AftersalesWarrantyCheckWizard(models.TransientModel):
 
     @api.onchange("lot_name")
     def _onchange_lot_name(self):
-        """The unit found fills the customer and the product left empty (docs/warranty.md §5)."""
+        """The unit found fills the customer and the product the user did not choose; a new serial replaces what
+        the previous answer filled in (docs/warranty.md §5)."""
         record = self.record_id
-        if record:
-            self.partner_id = self.partner_id or record.partner_id
-            self.product_id = self.product_id or record.product_id
+        for name in ("partner_id", "product_id"):
+            answer = f"answer_{name}"
+            if self[name] == self[answer]:
+                self[name] = self[answer] = record[name]
 
     def action_open_record(self):
         """Open the delivery record the answer is based on."""
