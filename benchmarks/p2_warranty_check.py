@@ -38,10 +38,10 @@ def load_records(env):
     cr.execute(
         """
         INSERT INTO aftersales_delivery_record (
-            company_id, partner_id, product_id, lot_id, quantity, qty_returned, delivery_date,
+            company_id, partner_id, product_id, lot_id, quantity, qty_returned, qty_with_customer, delivery_date,
             warranty_policy_id, warranty_months, channel_extension_months, extended_warranty_months,
             warranty_start_date, warranty_end_date, is_late, delay_days, is_accepted, create_date, write_date)
-        SELECT %(company)s, (%(customers)s)[1 + (lot.id %% 500)], %(product)s, lot.id, 1, 0, day,
+        SELECT %(company)s, (%(customers)s)[1 + (lot.id %% 500)], %(product)s, lot.id, 1, 0, 1, day,
                %(policy)s, 12, 0, 0, day, (day + interval '12 months' - interval '1 day')::date,
                false, 0, false, now(), now()
           FROM (SELECT id, (current_date - (id %% 730))::date AS day FROM stock_lot WHERE id = ANY(%(lots)s)) lot

@@ -50,11 +50,11 @@ def load(env, scale):
     """, params)
     cr.execute("""
         INSERT INTO aftersales_delivery_record (
-            company_id, partner_id, sale_order_id, product_id, product_categ_id, lot_id, quantity, qty_returned,
+            company_id, partner_id, sale_order_id, product_id, product_categ_id, lot_id, quantity, qty_returned, qty_with_customer,
             delivery_date, warranty_policy_id, warranty_months, channel_extension_months, extended_warranty_months,
             warranty_start_date, warranty_end_date, is_late, delay_days, is_accepted, create_date, write_date)
         SELECT %(company)s, (%(partners)s)[1 + n %% 200], (%(orders)s)[1 + n %% 200], lot.product_id,
-               (%(product_categories)s)[1 + n %% 50], lot.id, 1, 0, day, %(policy)s, 12, 0, 0, day,
+               (%(product_categories)s)[1 + n %% 50], lot.id, 1, 0, 1, day, %(policy)s, 12, 0, 0, day,
                (day + interval '12 months' - interval '1 day')::date, n %% 20 = 0, 0, n %% 3 = 0, now(), now()
           FROM (SELECT id, product_id, substr(name, 4)::int AS n FROM stock_lot WHERE name LIKE 'P5-%%') lot,
                LATERAL (SELECT (current_date - (lot.n %% 730))::date AS day) delivered

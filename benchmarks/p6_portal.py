@@ -105,7 +105,7 @@ def load(registry, data, start, stop):
         # Every 10th unit is the portal customer's, over its 10 orders; the others' each have one order.
         cr.execute("""
             INSERT INTO aftersales_delivery_record (
-                company_id, partner_id, sale_order_id, product_id, product_categ_id, lot_id, quantity, qty_returned,
+                company_id, partner_id, sale_order_id, product_id, product_categ_id, lot_id, quantity, qty_returned, qty_with_customer,
                 delivery_date, warranty_policy_id, warranty_months, channel_extension_months,
                 extended_warranty_months, warranty_start_date, warranty_end_date, is_late, delay_days, is_accepted,
                 create_date, write_date)
@@ -113,7 +113,7 @@ def load(registry, data, start, stop):
                    CASE WHEN lot.n %% 10 = 0 THEN %(customer)s ELSE (%(others)s)[1 + lot.n %% 90] END,
                    CASE WHEN lot.n %% 10 = 0 THEN (%(customer_orders)s)[1 + (lot.n / 10) %% 10]
                         ELSE (%(other_orders)s)[1 + lot.n %% 90] END,
-                   lot.product_id, (%(categories)s)[1 + lot.n %% 20], lot.id, 1, 0, day, %(policy)s, 12, 0, 0, day,
+                   lot.product_id, (%(categories)s)[1 + lot.n %% 20], lot.id, 1, 0, 1, day, %(policy)s, 12, 0, 0, day,
                    (day + interval '12 months' - interval '1 day')::date, lot.n %% 20 = 0, 0, lot.n %% 3 = 0,
                    now(), now()
               FROM (SELECT id, product_id, substr(name, 4)::int AS n FROM stock_lot WHERE name LIKE 'P6-%%') lot,

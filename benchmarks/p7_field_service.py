@@ -88,11 +88,11 @@ def load(env, scale):
     """, params)
     cr.execute("""
         INSERT INTO aftersales_delivery_record (
-            company_id, partner_id, sale_order_id, product_id, product_categ_id, lot_id, quantity, qty_returned,
+            company_id, partner_id, sale_order_id, product_id, product_categ_id, lot_id, quantity, qty_returned, qty_with_customer,
             delivery_date, warranty_policy_id, warranty_months, channel_extension_months, extended_warranty_months,
             warranty_start_date, warranty_end_date, is_late, delay_days, is_accepted, create_date, write_date)
         SELECT %(company)s, (%(customers)s)[1 + substr(lot.name, 4)::int %% 100], %(sale_order)s, lot.product_id,
-               %(category)s, lot.id, 1, 0, current_date - 100, %(policy)s, 12, 0, 0, current_date - 100,
+               %(category)s, lot.id, 1, 0, 1, current_date - 100, %(policy)s, 12, 0, 0, current_date - 100,
                current_date + 265, false, 0, true, now(), now()
           FROM stock_lot lot WHERE lot.name LIKE 'P7-%%'
     """, params)

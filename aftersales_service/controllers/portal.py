@@ -46,9 +46,10 @@ class AftersalesCustomerPortal(CustomerPortal):
         return values
 
     def _aftersales_domain(self, model, customer):
-        """The customer's own documents of ``model``: cancelled ones are not followed (docs/portal.md §1)."""
+        """The customer's own documents of ``model``: cancelled ones are not followed, units that came back to us
+        for good are not listed (docs/portal.md §1, §2)."""
         if model == "aftersales.delivery.record":
-            return [("partner_id", "=", customer.id)]
+            return [("partner_id", "=", customer.id), ("qty_with_customer", ">", 0)]
         return [("partner_id", "=", customer.id), ("state", "!=", "cancel")]
 
     # Shared -----------------------------------------------------------------------------------

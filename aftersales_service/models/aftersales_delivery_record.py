@@ -90,6 +90,13 @@ class AftersalesDeliveryRecord(models.Model):
         precompute=True,
         help="Quantity the customer sent back through a return of this delivery.",
     )
+    qty_with_customer = fields.Float(
+        string="With the Customer",
+        digits="Product Unit",
+        compute="_compute_qty_with_customer",
+        store=True,
+        help="Quantity the customer still has: delivered, less what came back to us for good.",
+    )
     product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
     delivery_date = fields.Date(
         required=True,
@@ -158,6 +165,9 @@ class AftersalesDeliveryRecord(models.Model):
     )
     can_correct = fields.Boolean(compute="_compute_can_correct", help="Whether you may correct the warranty terms.")
 
+    # The customer's own lists (portal, visits, returns) read the units still with them (docs/delivery-records.md §4).
+    _with_customer_idx = models.Index("(partner_id, delivery_date DESC, id DESC) WHERE qty_with_customer > 0")
+
     # Computes ---------------------------------------------------------------------------------
 
     @api.depends("lot_id", "picking_id", "product_id")
@@ -177,16 +187,51 @@ class AftersalesDeliveryRecord(models.Model):
     def _compute_qty_returned(self):
         """Returned quantity: the customer's done returns of the record's move, less what was sent back
         to the customer as is, matched by lot (docs/delivery-records.md §4)."""
-        self.qty_returned = 0.0
+        returned = self._stock_returns()
+        for record in self:
+            record.qty_returned = returned[record]
+
+    @api.depends(
+        "quantity",
+        "move_id.returned_move_ids.state",
+        "move_id.returned_move_ids.aftersales_rma_line_id",
+        "move_id.returned_move_ids.move_line_ids.quantity",
+        "move_id.returned_move_ids.move_line_ids.lot_id",
+        "move_id.returned_move_ids.returned_move_ids.state",
+        "move_id.returned_move_ids.returned_move_ids.move_line_ids.quantity",
+        "rma_line_ids.qty_received",
+        "rma_line_ids.decision",
+        "rma_line_ids.rma_id.state",
+        "rma_line_ids.scrap_id.state",
+    )
+    def _compute_qty_with_customer(self):
+        """What the customer still has of the unit: delivered, less what came back for good, by a return made
+        outside an RMA and not sent back, or received on an RMA whose refund, replacement or scrap was processed
+        (docs/delivery-records.md §4)."""
+        plain = self._stock_returns(plain=True)
+        for record in self:
+            kept = sum(line.qty_received for line in record.rma_line_ids if line._keeps_unit())
+            # Rounded to the field's digits: a unit all of which came back holds exactly 0.
+            record.qty_with_customer = max(record.quantity - plain[record] - kept, 0.0)
+
+    def _stock_returns(self, plain=False):
+        """``{record: quantity}`` the customer sent back by done returns of each record's move, less what was sent
+        back to the customer, matched by lot; with ``plain``, the returns made outside an RMA only
+        (docs/delivery-records.md §4)."""
+        result = dict.fromkeys(self, 0.0)
         for move, records in self.filtered("move_id").grouped("move_id").items():
             returned = defaultdict(float)
-            for back in move.returned_move_ids.filtered(lambda m: m.state == "done" and m.location_id.usage == "customer"):
+            for back in move.returned_move_ids.filtered(
+                lambda m: m.state == "done" and m.location_id.usage == "customer"
+                and not (plain and m.aftersales_rma_line_id)
+            ):
                 resent = back.returned_move_ids.filtered(lambda m: m.state == "done" and m.location_dest_id.usage == "customer")
                 for line, sign in [(line, 1) for line in back.move_line_ids] + [(line, -1) for line in resent.move_line_ids]:
                     returned[line.lot_id] += sign * line.product_uom_id._compute_quantity(line.quantity, line.product_id.uom_id)
             for record in records.sorted("id"):
-                record.qty_returned = min(max(returned[record.lot_id], 0.0), record.quantity)
-                returned[record.lot_id] -= record.qty_returned
+                result[record] = min(max(returned[record.lot_id], 0.0), record.quantity)
+                returned[record.lot_id] -= result[record]
+        return result
 
     @api.depends(
         "sale_order_id.order_line.aftersales_warranty_extension_months",
@@ -446,6 +491,7 @@ class AftersalesDeliveryRecord(models.Model):
             promised_date = company._aftersales_date(order.commitment_date or move.date_deadline)
             if order not in extension_months:
                 extension_months[order] = self._order_extension_months(order)
+            quantity = line.product_uom_id._compute_quantity(line.quantity, line.product_id.uom_id)
             vals_list.append(
                 {
                     "company_id": company.id,
@@ -456,8 +502,9 @@ class AftersalesDeliveryRecord(models.Model):
                     "product_id": line.product_id.id,
                     "product_categ_id": line.product_id.categ_id.id,
                     "lot_id": line.lot_id.id,
-                    "quantity": line.product_uom_id._compute_quantity(line.quantity, line.product_id.uom_id),
+                    "quantity": quantity,
                     "qty_returned": 0.0,  # the goods have only just left
+                    "qty_with_customer": quantity,
                     "delivery_date": delivery_date,
                     "promised_date": promised_date,
                     **lateness(delivery_date, promised_date),
@@ -685,9 +732,14 @@ class AftersalesDeliveryRecord(models.Model):
         return sorted(events, key=lambda event: (event[0], event[1]))
 
     def _portal_warranty(self):
-        """The unit's warranty today, in words (docs/portal.md §2)."""
+        """The unit's warranty today, in words; a unit that came back to us for good has none left
+        (docs/portal.md §2)."""
         self.ensure_one()
         record = self.sudo()
+        if not record.qty_with_customer:
+            return {"state": "returned", "reason": self.env._(
+                "This unit came back to us for good: it is no longer covered for you. Its history stays below."
+            )}
         return record._warranty_verdict(record.company_id._aftersales_today())
 
     # Business rules: warranty check -----------------------------------------------------------

@@ -32,7 +32,7 @@ class AftersalesDispatchLine(models.Model):
     partner_id = fields.Many2one(related="order_id.partner_id")
     delivery_record_id = fields.Many2one(
         "aftersales.delivery.record", string="Unit", required=True, index=True, check_company=True,
-        ondelete="restrict", domain="[('partner_id', '=', partner_id)]",
+        ondelete="restrict", domain="[('partner_id', '=', partner_id), ('qty_with_customer', '>', 0)]",
     )
     product_id = fields.Many2one(related="delivery_record_id.product_id", store=True)
     lot_id = fields.Many2one(related="delivery_record_id.lot_id", store=True, string="Lot/Serial Number")
@@ -78,6 +78,17 @@ class AftersalesDispatchLine(models.Model):
             line.charge_mode = charge(line.warranty_state, line.cause or "manufacturing", line.customer_processed_parts)
 
     # Constraints ------------------------------------------------------------------------------
+
+    @api.constrains("delivery_record_id")
+    def _check_unit_with_customer(self):
+        """A visit is for units the customer still has: not for those that came back to us for good
+        (docs/field-service.md §1)."""
+        gone = self.delivery_record_id.filtered(lambda record: not record.qty_with_customer)
+        if gone:
+            raise ValidationError(self.env._(
+                "%(units)s came back to us for good: a visit cannot be planned for them.",
+                units=", ".join(gone.mapped("display_name")),
+            ))
 
     @api.constrains("delivery_record_id", "order_id")
     def _check_installation_unit(self):

@@ -545,14 +545,16 @@ class AftersalesDispatchOrder(models.Model):
     @api.model
     def _action_plan(self, origin, document, units, **defaults):
         """The form of a new visit coming from ``document`` (a complaint, an RMA, a return visit) for the customer's
-        ``units``, prefilled and not saved yet: it takes a number when the dispatcher saves it
+        ``units`` they still have, prefilled and not saved yet: it takes a number when the dispatcher saves it
         (docs/field-service.md §1)."""
         context = {
             "default_origin": origin,
             f"default_{ORIGIN_FIELDS[origin]}": document.id,
             "default_partner_id": document.partner_id.commercial_partner_id.id,
             "default_company_id": document.company_id.id,
-            "default_line_ids": [Command.create({"delivery_record_id": unit.id}) for unit in units],
+            "default_line_ids": [
+                Command.create({"delivery_record_id": unit.id}) for unit in units.filtered("qty_with_customer")
+            ],
             **{f"default_{name}": value for name, value in defaults.items()},
         }
         return {

@@ -85,7 +85,7 @@ class AftersalesRmaLine(models.Model):
         "aftersales.delivery.record",
         index="btree_not_null",
         check_company=True,
-        domain="[('partner_id', '=', partner_id), ('product_id', '=?', product_id)]",
+        domain="[('partner_id', '=', partner_id), ('product_id', '=?', product_id), ('qty_with_customer', '>', 0)]",
     )
     sale_line_id = fields.Many2one(related="delivery_record_id.sale_line_id")
     proof_date = fields.Date(
@@ -521,6 +521,13 @@ class AftersalesRmaLine(models.Model):
         for line in self.filtered(lambda line: line.rma_id.state not in ("cancel", "done")):
             pending[line.delivery_record_id] += max(line.quantity - line.qty_received, 0.0)
         return pending
+
+    def _keeps_unit(self):
+        """The unit stays with us for good: its refund or replacement is processed, or it was scrapped
+        (docs/delivery-records.md §4)."""
+        self.ensure_one()
+        processed = self.rma_id.state in ("processed", "done")
+        return (processed and self.decision in RETURN_DECISIONS) or self.scrap_id.state == "done"
 
     def _moves_of(self, role):
         return self.move_ids.filtered(lambda move: move.picking_id.aftersales_rma_role == role)

@@ -48,9 +48,9 @@ class TestDeliveryRecord(AftersalesCase):
                          "product_id", "lot_id", "quantity", "delivery_date", "promised_date", "picking_id",
                          "move_id", "move_line_id")
         })
-        computed = ["product_categ_id", "qty_returned", "extended_warranty_months", "warranty_policy_id",
-                    "warranty_months", "channel_extension_months", "warranty_start_date", "warranty_end_date",
-                    "is_late", "delay_days", "is_accepted"]
+        computed = ["product_categ_id", "qty_returned", "qty_with_customer", "extended_warranty_months",
+                    "warranty_policy_id", "warranty_months", "channel_extension_months", "warranty_start_date",
+                    "warranty_end_date", "is_late", "delay_days", "is_accepted"]
         self.assertEqual(record.read(computed)[0] | {"id": 0}, twin.read(computed)[0] | {"id": 0})
         self.assertEqual((record.is_late, record.delay_days, record.extended_warranty_months), (True, 4, 12))
         self.assertEqual(record.warranty_end_date, date(2028, 5, 8), "12 + 4 distributor + 12 extended months")
@@ -185,6 +185,19 @@ class TestDeliveryRecord(AftersalesCase):
         self.assertEqual(returned.qty_returned, 1.0)
         self.assertEqual((records - returned).qty_returned, 0.0)
         self.assertEqual(order.order_line.qty_delivered, 1.0)
+
+    def test_a_unit_returned_and_not_sent_back_is_no_longer_with_the_customer(self):
+        self._stock_quantity(self.bearing, 10.0, "LOT-W")
+        order = self._sell(self.customer, [(self.bearing, 10)])
+        picking = self._deliver(order)
+        record = self._records(sale_order_id=order.id)
+        self.assertEqual(record.qty_with_customer, 10.0)
+        back = self._validate(self._return(picking, {self.bearing: 4.0}))
+        self.assertEqual((record.qty_returned, record.qty_with_customer), (4.0, 6.0))
+        self._validate(self._return(back, {self.bearing: 1.0}))
+        self.assertEqual((record.qty_returned, record.qty_with_customer), (3.0, 7.0), "one was sent back")
+        self._validate(self._return(picking, {self.bearing: 6.0}))
+        self.assertEqual(record.qty_with_customer, 1.0)
 
     def test_partial_return_of_a_lot_line(self):
         self._stock_quantity(self.bearing, 10.0, "LOT-R")

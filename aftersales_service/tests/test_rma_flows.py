@@ -189,6 +189,28 @@ class TestRmaFlows(RmaCase):
         self._run_follow_ups()
         self.assertIn("on their way", rma.message_ids[0].body)
 
+    def test_a_unit_refunded_or_replaced_is_no_longer_the_customers(self):
+        order, lots = self._sell_and_deliver(["R-G1", "R-G2", "R-G3"])
+        self._stock_serials(self.motor, ["R-G9"])
+        self._stock_quantity(self.spare_part, 5.0)
+        records = self._records(sale_order_id=order.id).sorted(lambda record: record.lot_id.name)
+        self.assertEqual(records.mapped("qty_with_customer"), [1.0, 1.0, 1.0])
+        rma = self._new_rma(order, lots)
+        self._approve_and_receive(rma)
+        self.assertEqual(records.mapped("qty_with_customer"), [1.0, 1.0, 1.0], "in for inspection: still theirs")
+        self._inspect(rma, [{"cause": "transport"}, {"cause": "nonconformity"}, {"cause": "manufacturing"}])
+        self._decide_and_process(rma, [{"decision": "refund"}, {"decision": "replace"}, {"decision": "repair"}])
+        self.assertEqual(records.mapped("qty_with_customer"), [0.0, 0.0, 1.0], "refunded and replaced: ours again")
+        self.assertEqual(records.mapped("qty_returned"), [1.0, 1.0, 1.0])
+        self._ship(rma, "replacement")
+        self.assertEqual(self._records(replaced_record_id=records[1].id).qty_with_customer, 1.0)
+        self._finish_repair(rma.line_ids[2])
+        self._ship(rma, "return")
+        self.assertEqual(rma.state, "done")
+        self.assertEqual(records.mapped("qty_with_customer"), [0.0, 0.0, 1.0], "the repaired unit is theirs")
+        customer_records = self._records(partner_id=self.customer.id).filtered_domain([("qty_with_customer", ">", 0)])
+        self.assertEqual(customer_records.lot_id.mapped("name"), ["R-G9", "R-G3"])
+
     def test_replacement_warranty_continues_when_the_company_says_so(self):
         self.company.aftersales_replacement_warranty = "continue"
         order, lots = self._sell_and_deliver(["R-C1"])
@@ -325,6 +347,7 @@ class TestRmaFlows(RmaCase):
         self._decide_and_process(rma, [{"customer_consent": True}])
         scrap = rma.line_ids.scrap_id
         self.assertEqual((scrap.state, scrap.lot_id), ("done", lots))
+        self.assertEqual(rma.line_ids.delivery_record_id.qty_with_customer, 0.0, "scrapped: nobody has it")
         scrapped = self.env["stock.quant"]._gather(self.motor, scrap.scrap_location_id, lot_id=lots[0], strict=True)
         self.assertEqual(scrapped.quantity, 1.0)
         self.assertEqual(rma.state, "done")
