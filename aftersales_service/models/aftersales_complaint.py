@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import is_html_empty
+from odoo.tools import html2plaintext, is_html_empty
 
 from ..selections import (
     COMPLAINT_CHANNELS,
@@ -317,12 +317,8 @@ class AftersalesComplaint(models.Model):
         (docs/field-service.md §1)."""
         self.ensure_one()
         self._check_can("can_create_dispatch")
-        wished = [fields.Datetime.to_string(value) if value else False
-                  for value in (self.preferred_onsite_start, self.preferred_onsite_end)]
         return self.env["aftersales.dispatch.order"]._action_plan(
-            "complaint", self, self.delivery_record_id, caller_name=self.contact_name,
-            call_date=fields.Datetime.to_string(self.date_received), call_subject=self.subject,
-            appointment_start=wished[0], appointment_end=wished[1],
+            "complaint", self, self.delivery_record_id, **self._prepare_dispatch_values()
         )
 
     def action_view_dispatch_orders(self):
@@ -421,6 +417,24 @@ class AftersalesComplaint(models.Model):
         return self._action_documents("repair.order", self.repair_ids, self.env._("Repairs"))
 
     # Business rules ---------------------------------------------------------------------------
+
+    def _prepare_dispatch_values(self):
+        """What the visit planned for the complaint copies of it: who called and when, the customer's words (the
+        subject, then the description), the contact on site and how to reach them, the wished on-site window
+        (docs/field-service.md §1)."""
+        self.ensure_one()
+        words = [self.subject, not is_html_empty(self.description) and html2plaintext(self.description)]
+        wished = [fields.Datetime.to_string(value) if value else False
+                  for value in (self.preferred_onsite_start, self.preferred_onsite_end)]
+        return {
+            "caller_name": self.contact_name,
+            "call_date": fields.Datetime.to_string(self.date_received),
+            "call_subject": "\n".join(word for word in words if word) or False,
+            "contact_name": self.contact_name,
+            "contact_phone": self.preferred_contact,
+            "appointment_start": wished[0],
+            "appointment_end": wished[1],
+        }
 
     def _customer_records(self, lot):
         """The deliveries of ``lot`` to the complaint's customer, latest first."""
