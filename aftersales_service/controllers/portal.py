@@ -105,6 +105,12 @@ class AftersalesCustomerPortal(CustomerPortal):
         params = {key: value for key, value in (("access_token", access_token), ("message", message)) if value}
         return request.redirect(f"{document.access_url}?{url_encode(params)}")
 
+    def _aftersales_report(self, document, report_type, report_ref, download):
+        """The customer's copy of ``document``, printed in the language the visitor reads the portal in
+        (docs/portal.md §4)."""
+        request.update_context(aftersales_report_lang=request.env.lang)
+        return self._show_report(model=document, report_type=report_type, report_ref=report_ref, download=download)
+
     def _aftersales_units(self, ids):
         """The signed-in customer's units among ``ids``."""
         customer = request.env.user.partner_id.commercial_partner_id
@@ -184,10 +190,7 @@ class AftersalesCustomerPortal(CustomerPortal):
                 return self._aftersales_redirect(rma, access_token, error=request.env._(
                     "The return authorization is printed once the return is approved."
                 ))
-            return self._show_report(
-                model=rma, report_type=report_type, report_ref="aftersales_service.action_report_rma_authorization",
-                download=download,
-            )
+            return self._aftersales_report(rma, report_type, "aftersales_service.action_report_rma_authorization", download)
         values = self._aftersales_page(rma, access_token, "my_aftersales_rmas_history", {
             "page_name": "aftersales_rma", "rma": rma, "documents": rma._portal_documents(),
             "photos": rma._portal_photos(), "message": message,
@@ -409,10 +412,7 @@ class AftersalesCustomerPortal(CustomerPortal):
         if not order or order.state == "draft":
             return request.redirect("/my")
         if report_type in ("pdf", "html", "text"):
-            return self._show_report(
-                model=order, report_type=report_type, report_ref="aftersales_service.action_report_dispatch_order",
-                download=download,
-            )
+            return self._aftersales_report(order, report_type, "aftersales_service.action_report_dispatch_order", download)
         values = self._aftersales_page(order, access_token, "my_aftersales_visits_history", {
             "page_name": "aftersales_visit", "visit": order, "message": message,
             "levels": request.env["aftersales.satisfaction.level"].sudo().search([]),

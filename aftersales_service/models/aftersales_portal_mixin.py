@@ -74,6 +74,11 @@ class AftersalesPortalMixin(models.AbstractModel):
             raise AccessError(self.env._("The request names a record that is not yours."))
         return records
 
+    def _report_lang(self):
+        """The language the customer's copy prints in: the reader's when it is printed from the portal, else the
+        customer's (docs/portal.md §4)."""
+        return self.env.context.get("aftersales_report_lang") or self.partner_id.lang
+
     @api.model
     def _portal_text(self, text):
         """A customer's plain text as safe HTML."""

@@ -269,6 +269,11 @@ class PortalCase(RmaCase):
         cls.customer.email = "service@acme.example.com"
         cls.reason = cls.env.ref("aftersales_service.rma_reason_defect")
 
+    def _speak(self, lang):
+        """Activate ``lang`` with the module's translations into it."""
+        self.env["res.lang"]._activate_lang(lang)
+        self.env["ir.module.module"]._load_module_terms(["aftersales_service"], [lang], overwrite=True)
+
     def _units(self, serials, partner=None):
         """Delivered and invoiced motors of ``partner`` (the customer by default): their delivery records."""
         order, _lots = self._sell_and_deliver(serials, partner=partner)

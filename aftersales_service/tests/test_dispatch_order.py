@@ -339,6 +339,67 @@ class TestDispatchOrder(DispatchCase):
         self.assertIn("Worn winding", html)
         self.assertIn("data:image/png;base64", html)
 
+    def test_plan_visit_copies_the_complaints_words_and_contact(self):
+        unit = self._units(["FS-030"])
+        with Form(self.env["aftersales.complaint"].with_user(self.coordinator)) as complaint_form:
+            complaint_form.partner_id = self.customer
+            complaint_form.contact_name = "Mr. Sun, maintenance"
+            complaint_form.preferred_contact = "138 0013 8000, mornings"
+            complaint_form.subject = "Motor hums"
+            complaint_form.description = "<p>The motor hums loudly after <b>two hours</b> of running.</p>"
+            complaint_form.delivery_record_id = unit
+        complaint = complaint_form.record
+        action = complaint.with_user(self.dispatcher).action_create_dispatch()
+        with Form(self.env["aftersales.dispatch.order"].with_user(self.dispatcher).with_context(**action["context"])) as order_form:
+            self.assertEqual(order_form.call_subject, "Motor hums\nThe motor hums loudly after *two hours* of running.")
+            self.assertEqual((order_form.caller_name, order_form.contact_name, order_form.contact_phone),
+                             ("Mr. Sun, maintenance", "Mr. Sun, maintenance", "138 0013 8000, mornings"))
+            order_form.technician_id = self.technician
+        order = order_form.record
+        self.assertEqual((order.complaint_id, order.contact_phone, order.line_ids.delivery_record_id),
+                         (complaint, "138 0013 8000, mornings", unit))
+        bare = self.env["aftersales.complaint"].create({"partner_id": self.customer.id, "description": "<p>Noise</p>"})
+        context = bare.with_user(self.dispatcher).action_create_dispatch()["context"]
+        self.assertEqual((context["default_call_subject"], context["default_contact_name"]), ("Noise", False))
+
+    def test_a_unit_that_came_back_for_good_is_not_visited(self):
+        refunded, kept = self._units(["FS-031", "FS-032"])
+        rma = self._new_rma(refunded.sale_order_id, refunded.lot_id)
+        self._approve_and_receive(rma)
+        planned = self._plan(refunded, service_type="inspection")
+        self._inspect(rma, [{"cause": "transport"}])
+        self._decide_and_process(rma, [{"decision": "refund"}])
+        self.assertEqual(refunded.qty_with_customer, 0.0)
+        offered = self._picker("aftersales.dispatch.line", "delivery_record_id", user=self.dispatcher,
+                               partner_id=self.customer.id)
+        self.assertIn(kept, offered)
+        self.assertNotIn(refunded, offered, "the dispatcher's picker offers the units the customer still has")
+        with self.assertRaisesRegex(ValidationError, "came back to us for good"):
+            self._plan(refunded)
+        self.assertEqual(planned.line_ids.delivery_record_id, refunded, "a visit planned before keeps its history")
+        complaint = self.env["aftersales.complaint"].create({
+            "partner_id": self.customer.id, "kind": "complaint", "delivery_record_id": refunded.id,
+        })
+        action = complaint.with_user(self.dispatcher).action_create_dispatch()
+        self.assertEqual(action["context"]["default_line_ids"], [], "Plan Visit does not offer it either")
+        self.assertNotIn(refunded, self._picker("aftersales.rma.line", "delivery_record_id", user=self.coordinator,
+                                                partner_id=self.customer.id, product_id=self.motor.id))
+
+    def test_the_dispatch_order_prints_in_the_language_of_its_reader(self):
+        self._speak("zh_CN")
+        order = self._visit(self._plan(self._units(["FS-033"])))
+        self.customer.lang = "zh_CN"
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "aftersales_service.action_report_dispatch_order", order.ids
+        )[0].decode()
+        self.assertIn("维护派工单", html, "the maintenance dispatch order, in the customer's language")
+        self.assertIn("故障现象", html)
+        self.customer.lang = "en_US"
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "aftersales_service.action_report_dispatch_order", order.ids
+        )[0].decode()
+        self.assertIn("Maintenance Dispatch Order", html)
+
     def test_a_visit_is_planned_from_an_rma_or_a_return_visit(self):
         units = self._units(["FS-023", "FS-024"])
         rma = self._new_rma(units.sale_order_id[:1], units.lot_id)

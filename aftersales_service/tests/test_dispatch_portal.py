@@ -123,6 +123,19 @@ class TestDispatchPortalRoutes(DispatchCase, HttpCase):
         self.assertNotIn(order.name, self.url_open(f"{order.access_url}?access_token={token}").text,
                          "a visit back in planning is not shown, not even from its link")
 
+    def test_the_customers_copy_prints_in_the_language_of_its_reader(self):
+        self._speak("zh_CN")
+        order = self._plan(self._units(["VR-LANG"]))
+        self.customer.lang = "en_US"
+        self.portal_user.lang = "zh_CN"
+        self._as(self.portal_user)
+        page = self.url_open(f"{order.access_url}?report_type=html").content.decode()
+        self.assertIn("维护派工单", page)
+        self.assertNotIn("Fault found", page)
+        self.portal_user.lang = "en_US"
+        self._as(self.portal_user)
+        self.assertIn("Fault found", self.url_open(f"{order.access_url}?report_type=html").content.decode())
+
     def test_state_changes_are_posted_by_the_visits_customer(self):
         order = self._plan(self._units(["VR-3"]))
         rival = self._plan(self._units(["VR-4"], partner=self.distributor))

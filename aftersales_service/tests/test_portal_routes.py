@@ -133,6 +133,44 @@ class TestPortalRoutes(PortalCase, HttpCase):
                          {"aftersales_complaint_count": 0})
         self.assertTrue(self._opens(self.complaint.access_url, self.complaint.name))
 
+    def test_a_unit_that_came_back_for_good_leaves_my_units_and_keeps_its_page(self):
+        self._validate(self.rma.picking_ids)
+        self._inspect(self.rma, [{"cause": "transport"}])
+        self._decide_and_process(self.rma, [{"decision": "refund"}])
+        self.assertEqual((self.rma.state, self.unit.qty_with_customer), ("done", 0.0))
+        self._as(self.portal_user)
+        self.assertFalse(self._opens("/my/units", f"/my/units/{self.unit.id}\""), "refunded: no longer theirs")
+        self.assertTrue(self._opens("/my/units", f"/my/units/{self.spare_unit.id}\""))
+        self.assertEqual(self.make_jsonrpc_request("/my/counters", {"counters": ["aftersales_unit_count"]}),
+                         {"aftersales_unit_count": 1})
+        page = self.url_open(f"/my/units/{self.unit.id}").text
+        self.assertIn("came back to us for good", page, "its page stays, and no longer says it is covered")
+        self.assertNotIn("In warranty.", page)
+        self.assertIn(self.rma.name, page, "with its history")
+
+    def test_serials_are_searched_in_any_case_and_without_spaces_around(self):
+        self._as(self.portal_user)
+        self.assertTrue(self._opens("/my/units?search=%20pr-2%20", f"/my/units/{self.spare_unit.id}"))
+
+    def test_the_return_authorization_prints_in_the_language_of_its_reader(self):
+        self._speak("zh_CN")
+        self.customer.lang = "en_US"
+        self.portal_user.lang = "zh_CN"
+        self._as(self.portal_user)
+        page = self.url_open(f"{self.rma.access_url}?report_type=html").content.decode()
+        self.assertIn("产品寄回地址", page, "the portal user reads Chinese")
+        self.assertNotIn("Send the units to", page)
+        report = self.env["ir.actions.report"].with_user(self.manager)
+        html = report._render_qweb_html("aftersales_service.action_report_rma_authorization", self.rma.ids)[0].decode()
+        self.assertIn("Send the units to", html, "the back office prints in the customer's language")
+        self.customer.lang = "zh_CN"
+        self.portal_user.lang = "en_US"
+        html = report._render_qweb_html("aftersales_service.action_report_rma_authorization", self.rma.ids)[0].decode()
+        self.assertIn("产品寄回地址", html)
+        self._as(self.portal_user)
+        page = self.url_open(f"{self.rma.access_url}?report_type=html").content.decode()
+        self.assertIn("Send the units to", page)
+
     def test_counters_count_the_customers_own_documents(self):
         self._as(self.portal_user)
         counters = self.make_jsonrpc_request("/my/counters", {"counters": [
