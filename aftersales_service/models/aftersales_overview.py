@@ -87,18 +87,22 @@ class AftersalesOverview(models.AbstractModel):
 
     @api.model
     def _return_rate_trend(self):
-        """The return rate of the last twelve delivery months (docs/rma.md §12)."""
+        """The return rate of the last twelve delivery months; a month without deliveries has no rate
+        (docs/rma.md §12)."""
         start = self.env.company._aftersales_today().replace(day=1) - relativedelta(months=11)
         groups = self.env["aftersales.return.rate.report"]._read_group(
-            [("month", ">=", start)], ["month:month"], ["return_rate:avg"], order="month:month"
+            [("month", ">=", start)], ["month:month"], ["delivered_qty:sum", "return_rate:avg"], order="month:month"
         )
+        action = self._window(
+            "aftersales_service.action_aftersales_return_rate_report", [("month", ">=", start)],
+            view_mode="graph,pivot,list",
+        )
+        # The graph leaves out the months without rows instead of drawing them at 0 %, as the report's own menu.
+        action["context"] = dict(action["context"], fill_temporal=False)
         return {
-            "points": [{"label": format_date(self.env, month, date_format="MMM yyyy"), "value": rate or 0.0}
-                       for month, rate in groups],
-            "action": self._window(
-                "aftersales_service.action_aftersales_return_rate_report", [("month", ">=", start)],
-                view_mode="graph,pivot,list",
-            ),
+            "points": [{"label": format_date(self.env, month, date_format="MMM yyyy"), "value": rate}
+                       for month, delivered, rate in groups if delivered],
+            "action": action,
         }
 
     @api.model

@@ -59,23 +59,44 @@ class AftersalesReturnRateReport(models.Model):
         delivered, and the same over the twelve months up to it (docs/rma.md §12).
 
         The months come from the monthly figures the database keeps (``aftersales.delivery.month``): the report
-        reads a few rows per product and month, not the delivery records.
+        reads a few rows per product and month, not the delivery records. A product has a row in each month of
+        the twelve-month windows its deliveries fall in, delivered or not that month, up to the company's last
+        month of deliveries: every month's twelve-month figures then count every product delivered in those
+        twelve months.
         """
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(SQL(
             """
             CREATE VIEW %(table)s AS (
-                SELECT id, company_id, product_id, product_categ_id, month, delivered_qty, returned_qty,
+                WITH cohorts AS (
+                    SELECT company_id, product_id, product_categ_id, month, delivered_qty,
+                           rma_returned_qty AS returned_qty, max(month) OVER (PARTITION BY company_id) AS last_month
+                      FROM aftersales_delivery_month
+                ), windows AS (
+                    -- A delivery month and the eleven after it, up to the company's last month of deliveries.
+                    SELECT DISTINCT company_id, product_id, product_categ_id, window_month::date AS month
+                      FROM cohorts,
+                           generate_series(
+                               month, LEAST(month + INTERVAL '11 months', last_month), INTERVAL '1 month'
+                           ) window_month
+                ), months AS (
+                    SELECT windows.company_id, windows.product_id, windows.product_categ_id, windows.month,
+                           coalesce(cohorts.delivered_qty, 0) AS delivered_qty,
+                           coalesce(cohorts.returned_qty, 0) AS returned_qty
+                      FROM windows
+                 LEFT JOIN cohorts
+                        ON cohorts.company_id = windows.company_id AND cohorts.product_id = windows.product_id
+                       AND cohorts.product_categ_id IS NOT DISTINCT FROM windows.product_categ_id
+                       AND cohorts.month = windows.month
+                )
+                SELECT row_number() OVER (ORDER BY company_id, product_id, product_categ_id, month) AS id,
+                       company_id, product_id, product_categ_id, month, delivered_qty, returned_qty,
                        100.0 * returned_qty / NULLIF(delivered_qty, 0) AS return_rate,
                        SUM(delivered_qty) OVER rolling AS rolling_delivered_qty,
                        SUM(returned_qty) OVER rolling AS rolling_returned_qty,
                        100.0 * SUM(returned_qty) OVER rolling / NULLIF(SUM(delivered_qty) OVER rolling, 0)
                            AS rolling_return_rate
-                  FROM (
-                        SELECT id, company_id, product_id, product_categ_id, month,
-                               delivered_qty, rma_returned_qty AS returned_qty
-                          FROM aftersales_delivery_month
-                       ) cohorts
+                  FROM months
                 WINDOW rolling AS (
                     PARTITION BY company_id, product_id, product_categ_id
                     ORDER BY month RANGE BETWEEN INTERVAL '11 months' PRECEDING AND CURRENT ROW

@@ -1,10 +1,12 @@
 from datetime import date, timedelta
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import RmaCase
 
@@ -499,15 +501,17 @@ class TestRmaFlows(RmaCase):
             self._approve_and_receive(self._new_rma(order, lots[:1]))
         self.env.flush_all()
         report = self.env["aftersales.return.rate.report"].with_user(self.coordinator)
-        rows = report.search([("product_id", "=", self.motor.id)], order="month")
+        rows = report.search([("product_id", "=", self.motor.id), ("month", "<=", date(2026, 3, 1))], order="month")
         self.assertEqual(
             [(row.month, row.delivered_qty, row.returned_qty, row.return_rate) for row in rows],
-            [(date(2026, 1, 1), 4.0, 1.0, 25.0), (date(2026, 3, 1), 1.0, 0.0, 0.0)],
-            "the April return counts in January, when its unit was delivered; April delivered nothing",
+            [(date(2026, 1, 1), 4.0, 1.0, 25.0), (date(2026, 2, 1), 0.0, 0.0, False),
+             (date(2026, 3, 1), 1.0, 0.0, 0.0)],
+            "the April return counts in January, when its unit was delivered; February delivered nothing and has no "
+            "rate of its own",
         )
         self.assertEqual(
-            (rows[1].rolling_delivered_qty, rows[1].rolling_returned_qty, rows[1].rolling_return_rate),
-            (5.0, 1.0, 20.0),
+            [(row.rolling_delivered_qty, row.rolling_returned_qty, row.rolling_return_rate) for row in rows],
+            [(4.0, 1.0, 25.0), (4.0, 1.0, 25.0), (5.0, 1.0, 20.0)],
         )
         with freeze_time("2027-02-03 09:00"):
             self._sell_and_deliver(["R-RR6"])
@@ -524,6 +528,36 @@ class TestRmaFlows(RmaCase):
             aggregates=["delivered_qty:sum", "returned_qty:sum", "return_rate:avg"],
         )
         self.assertEqual((delivered, returned, rate), (5.0, 1.0, 20.0), "1 of 5 units, not the mean of 25 % and 0 %")
+        [(delivered, returned, rate)] = report._read_group(
+            [("product_id", "in", (self.motor + self.cable).ids), ("month", "=", date(2026, 3, 1))],
+            aggregates=["rolling_delivered_qty:sum", "rolling_returned_qty:sum", "rolling_return_rate:avg"],
+        )
+        self.assertEqual((delivered, returned), (6.0, 1.0),
+                         "March's twelve months count the cable delivered in January, though none left in March")
+        self.assertAlmostEqual(rate, 100.0 / 6)
+
+    def test_the_return_rate_graph_draws_no_month_without_deliveries_at_zero(self):
+        with freeze_time("2026-01-15 09:00"):
+            order, lots = self._sell_and_deliver(["R-RG1", "R-RG2"])
+        with freeze_time("2026-04-10 09:00"):
+            self._sell_and_deliver(["R-RG3"])
+        self._approve_and_receive(self._new_rma(order, lots[:1]))
+        self.env.flush_all()
+        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales_service.action_aftersales_return_rate_report")
+        report = self.env[action["res_model"]].with_user(self.coordinator)
+        arch = etree.fromstring(report.get_views([(False, "graph")])["views"]["graph"]["arch"])
+        [measure] = [field.get("name") for field in arch.iterfind("field[@type='measure']")]
+        # The graph's own call: months filled in unless the action says otherwise.
+        graph = report.with_context(**{"fill_temporal": True, **safe_eval(action["context"])})
+        points = {
+            group["month:month"][1]: group[f"{measure}:avg"]
+            for group in graph.formatted_read_group(
+                [("product_id", "=", self.motor.id), ("month", "<=", date(2026, 4, 1))], ["month:month"],
+                [f"{measure}:avg"],
+            )
+        }
+        self.assertEqual(points, {"January 2026": 50.0, "February 2026": 50.0, "March 2026": 50.0,
+                                  "April 2026": 100.0 / 3}, "a month without deliveries is never drawn at 0 %")
 
     def test_monthly_figures_follow_every_change_and_answer_as_the_records_would(self):
         records = self.env["aftersales.delivery.record"].with_user(self.coordinator)

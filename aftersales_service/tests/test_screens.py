@@ -1,7 +1,12 @@
+from datetime import datetime, time
+
+from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
 from lxml import etree
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools.misc import format_date
 from odoo.tools.safe_eval import safe_eval
 
 from .common import AftersalesCase, RmaCase
@@ -165,3 +170,22 @@ class TestOverview(RmaCase):
         self.assertEqual(self._tiles(self.coordinator)[1]["this_month"]["count"], tiles["this_month"]["count"] + 1)
         with self.assertRaises(AccessError):
             self.env["aftersales.overview"].with_user(self.stock_user).get_overview()
+
+    def test_the_return_rate_tile_leaves_out_the_months_without_deliveries(self):
+        first = self.company._aftersales_today().replace(day=1) - relativedelta(months=11)
+        with freeze_time(datetime.combine(first, time(9))):
+            self._sell_and_deliver(["OV-YEAR"])
+        self._sell_and_deliver(["OV-NOW"])
+        self.env.flush_all()
+        overview, _tiles = self._tiles(self.coordinator)
+        delivered = {
+            format_date(self.env, month, date_format="MMM yyyy"): quantity
+            for month, quantity in self.env["aftersales.return.rate.report"]._read_group(
+                [("month", ">=", first)], ["month:month"], ["delivered_qty:sum"]
+            )
+        }
+        self.assertEqual(len(delivered), 12, "the unit delivered a year ago keeps a row in every month since")
+        labels = [point["label"] for point in overview["return_rate"]["points"]]
+        self.assertEqual(labels, [label for label, quantity in delivered.items() if quantity],
+                         "a month without deliveries has no rate: it is left out, not drawn at 0 %")
+        self.assertIs(overview["return_rate"]["action"]["context"]["fill_temporal"], False)
