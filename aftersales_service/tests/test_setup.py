@@ -2,9 +2,9 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
-from odoo.addons.aftersales_service import uninstall_hook
 from odoo.tests import tagged
 
+from .. import uninstall_hook
 from .common import RmaCase
 
 # What the module keeps in the database beside its models' tables: the monthly figures' functions, triggers and table
