@@ -75,4 +75,5 @@
         "web.assets_tests": ["aftersales_service/static/tests/tours/*.js"],
     },
     "application": True,
+    "uninstall_hook": "uninstall_hook",
 }

@@ -6,6 +6,7 @@ from . import aftersales_sla_mixin
 from . import aftersales_portal_mixin
 from . import aftersales_portal_fields_mixin
 from . import aftersales_return_visit_source
+from . import aftersales_shared_record_mixin
 from . import aftersales_document_type
 from . import aftersales_warranty_policy
 from . import aftersales_delivery_record

@@ -7,6 +7,16 @@ from odoo.tools import SQL
 DELTA_COLUMNS = SQL(
     "company_id, product_id, product_categ_id, month, record_count, delivered_qty, qty_returned, rma_returned_qty"
 )
+# The statement triggers that append them: (table, event, function, transition tables). A trigger with transition
+# tables has one event: one trigger per event, each reading the tables it has.
+TRIGGERS = (
+    ("aftersales_delivery_record", "INSERT", "records_changed", "NEW TABLE AS new_rows"),
+    ("aftersales_delivery_record", "UPDATE", "records_changed", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+    ("aftersales_delivery_record", "DELETE", "records_changed", "OLD TABLE AS old_rows"),
+    ("aftersales_rma_line", "INSERT", "lines_insert", "NEW TABLE AS new_rows"),
+    ("aftersales_rma_line", "UPDATE", "lines_changed", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+    ("aftersales_rma_line", "DELETE", "lines_delete", "OLD TABLE AS old_rows"),
+)
 
 
 class AftersalesDeliveryMonth(models.Model):
@@ -18,7 +28,7 @@ class AftersalesDeliveryMonth(models.Model):
     differences it makes to ``aftersales_delivery_month_delta`` (statement triggers: no row is updated in
     place, so concurrent deliveries never wait for each other); this model is the view summing them. A daily job
     folds the differences into one row per month (:meth:`_cron_compact`). Installation and every update rebuild
-    the differences from the records.
+    the differences from the records; uninstalling drops them (:meth:`_drop_delta`).
     """
 
     _name = "aftersales.delivery.month"
@@ -110,7 +120,6 @@ class AftersalesDeliveryMonth(models.Model):
                 RETURN NULL;
             END $$;
         """, columns=DELTA_COLUMNS))
-        # A trigger with transition tables has one event: one trigger per event, each reading the tables it has.
         for event, sign, rows in (("insert", SQL(""), SQL("new_rows")), ("delete", SQL("-"), SQL("old_rows"))):
             cr.execute(SQL("""
                 CREATE OR REPLACE FUNCTION %(function)s() RETURNS trigger
@@ -126,22 +135,14 @@ class AftersalesDeliveryMonth(models.Model):
                     HAVING sum(coalesce(line.qty_received, 0)) <> 0;
                     RETURN NULL;
                 END $$;
-            """, function=SQL.identifier(f"aftersales_delivery_month_lines_{event}"), columns=DELTA_COLUMNS,
+            """, function=self._delta_function(f"lines_{event}"), columns=DELTA_COLUMNS,
                 sign=sign, rows=rows))
-        for table, event, function, tables in (
-            ("aftersales_delivery_record", "INSERT", "records_changed", "NEW TABLE AS new_rows"),
-            ("aftersales_delivery_record", "UPDATE", "records_changed", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
-            ("aftersales_delivery_record", "DELETE", "records_changed", "OLD TABLE AS old_rows"),
-            ("aftersales_rma_line", "INSERT", "lines_insert", "NEW TABLE AS new_rows"),
-            ("aftersales_rma_line", "UPDATE", "lines_changed", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
-            ("aftersales_rma_line", "DELETE", "lines_delete", "OLD TABLE AS old_rows"),
-        ):
+        for table, event, function, tables in TRIGGERS:
             trigger = SQL.identifier(f"{table}_month_{event.lower()}")
             cr.execute(SQL("DROP TRIGGER IF EXISTS %s ON %s", trigger, SQL.identifier(table)))
             cr.execute(SQL(
                 "CREATE TRIGGER %s AFTER %s ON %s REFERENCING %s FOR EACH STATEMENT EXECUTE FUNCTION %s()",
-                trigger, SQL(event), SQL.identifier(table), SQL(tables),
-                SQL.identifier(f"aftersales_delivery_month_{function}"),
+                trigger, SQL(event), SQL.identifier(table), SQL(tables), self._delta_function(function),
             ))
         # Rebuilt from the records at installation and every update: the differences always add up.
         cr.execute(SQL("""
@@ -167,6 +168,21 @@ class AftersalesDeliveryMonth(models.Model):
                 HAVING sum(record_count) <> 0 OR sum(rma_returned_qty) <> 0
             )
         """, table=SQL.identifier(self._table)))
+
+    @api.model
+    def _delta_function(self, function):
+        """The database function a trigger of ``TRIGGERS`` runs."""
+        return SQL.identifier(f"aftersales_delivery_month_{function}")
+
+    @api.model
+    def _drop_delta(self):
+        """Uninstalling drops what :meth:`init` made beside the ORM: the triggers with their functions, the table of
+        differences and the views that read it (docs/delivery-records.md §5)."""
+        functions = sorted({function for _table, _event, function, _tables in TRIGGERS})
+        self.env.cr.execute(SQL(
+            "DROP FUNCTION IF EXISTS %s CASCADE; DROP TABLE IF EXISTS aftersales_delivery_month_delta CASCADE",
+            SQL(", ").join(SQL("%s()", self._delta_function(function)) for function in functions),
+        ))
 
     @api.model
     def _cron_compact(self):

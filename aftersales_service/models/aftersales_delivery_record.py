@@ -186,10 +186,16 @@ class AftersalesDeliveryRecord(models.Model):
     )
     def _compute_qty_returned(self):
         """Returned quantity: the customer's done returns of the record's move, less what was sent back
-        to the customer as is, matched by lot (docs/delivery-records.md §4)."""
+        to the customer as is, matched by lot (docs/delivery-records.md §4).
+
+        A return marks every record of its delivery; only the records of the lots that came back are walked, and
+        a quantity that does not change is not written again: returning a few units of a delivery of thousands
+        costs as little as it can (benchmark P8)."""
+        # The stored quantities are read first, so that assigning an unchanged one writes nothing.
+        self.fetch(["move_id", "lot_id", "quantity", "qty_returned"])
         returned = self._stock_returns()
         for record in self:
-            record.qty_returned = returned[record]
+            record.qty_returned = returned.get(record.id, 0.0)
 
     @api.depends(
         "quantity",
@@ -207,31 +213,50 @@ class AftersalesDeliveryRecord(models.Model):
     def _compute_qty_with_customer(self):
         """What the customer still has of the unit: delivered, less what came back for good, by a return made
         outside an RMA and not sent back, or received on an RMA whose refund, replacement or scrap was processed
-        (docs/delivery-records.md §4)."""
+        (docs/delivery-records.md §4). As for the returned quantity, an unchanged quantity is not written again."""
+        self.fetch(["move_id", "lot_id", "quantity", "qty_with_customer"])
         plain = self._stock_returns(plain=True)
         for record in self:
             kept = sum(line.qty_received for line in record.rma_line_ids if line._keeps_unit())
-            # Rounded to the field's digits: a unit all of which came back holds exactly 0.
-            record.qty_with_customer = max(record.quantity - plain[record] - kept, 0.0)
+            record.qty_with_customer = max(record.quantity - plain.get(record.id, 0.0) - kept, 0.0)
 
     def _stock_returns(self, plain=False):
-        """``{record: quantity}`` the customer sent back by done returns of each record's move, less what was sent
-        back to the customer, matched by lot; with ``plain``, the returns made outside an RMA only
-        (docs/delivery-records.md §4)."""
-        result = dict.fromkeys(self, 0.0)
+        """``{record id: quantity}`` the customer sent back by done returns of each record's move, less what was sent
+        back to the customer, for the records of the lots that came back; with ``plain``, by the returns made
+        outside an RMA only (docs/delivery-records.md §4)."""
+        result = {}
         for move, records in self.filtered("move_id").grouped("move_id").items():
-            returned = defaultdict(float)
-            for back in move.returned_move_ids.filtered(
-                lambda m: m.state == "done" and m.location_id.usage == "customer"
-                and not (plain and m.aftersales_rma_line_id)
-            ):
-                resent = back.returned_move_ids.filtered(lambda m: m.state == "done" and m.location_dest_id.usage == "customer")
-                for line, sign in [(line, 1) for line in back.move_line_ids] + [(line, -1) for line in resent.move_line_ids]:
-                    returned[line.lot_id] += sign * line.product_uom_id._compute_quantity(line.quantity, line.product_id.uom_id)
-            for record in records.sorted("id"):
-                result[record] = min(max(returned[record.lot_id], 0.0), record.quantity)
-                returned[record.lot_id] -= result[record]
+            returned = self._returned_by_lot(move, plain)
+            back = records.filtered(lambda record, returned=returned: record.lot_id in returned)
+            if not back:
+                continue
+            # A lot's returns go to the move's records of that lot in creation order, those of other batches too.
+            computing = set(back.ids)
+            siblings = self.sudo().search_fetch(
+                [("move_id", "=", move.id), ("lot_id", "in", list({record.lot_id.id for record in back}))],
+                ["lot_id", "quantity"], order="id",
+            )
+            for lot, lot_records in siblings.grouped("lot_id").items():
+                left = returned[lot]
+                for record in lot_records:
+                    quantity = min(max(left, 0.0), record.quantity)
+                    left -= quantity
+                    if record.id in computing:
+                        result[record.id] = quantity
         return result
+
+    @api.model
+    def _returned_by_lot(self, move, plain=False):
+        """What the customer returned of ``move`` per lot, in the product's unit: their done returns less what was
+        sent back to them; with ``plain``, the returns made outside an RMA only (docs/delivery-records.md §4)."""
+        returned = defaultdict(float)
+        for back in move.returned_move_ids.filtered(
+            lambda m: m.state == "done" and m.location_id.usage == "customer" and not (plain and m.aftersales_rma_line_id)
+        ):
+            resent = back.returned_move_ids.filtered(lambda m: m.state == "done" and m.location_dest_id.usage == "customer")
+            for line, sign in [(line, 1) for line in back.move_line_ids] + [(line, -1) for line in resent.move_line_ids]:
+                returned[line.lot_id] += sign * line.product_uom_id._compute_quantity(line.quantity, line.product_id.uom_id)
+        return returned
 
     @api.depends(
         "sale_order_id.order_line.aftersales_warranty_extension_months",

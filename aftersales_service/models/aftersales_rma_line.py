@@ -151,6 +151,12 @@ class AftersalesRmaLine(models.Model):
     can_edit_inspection = fields.Boolean(compute="_compute_can")
     can_edit_decision = fields.Boolean(compute="_compute_can")
     can_edit_charge = fields.Boolean(compute="_compute_can")
+    can_ship_again = fields.Boolean(
+        compute="_compute_can_settle_again", help="The replacement or return was cancelled before it shipped the unit."
+    )
+    can_refund_instead = fields.Boolean(
+        compute="_compute_can_settle_again", help="The replacement was cancelled before it shipped anything."
+    )
 
     # Computes ---------------------------------------------------------------------------------
 
@@ -242,9 +248,12 @@ class AftersalesRmaLine(models.Model):
             line.charge_mode = line._repair_charge()
 
     @api.depends(
-        "decision", "move_ids.state", "move_ids.picking_id.aftersales_rma_role", "repair_id.state", "scrap_id.state",
+        "decision", "quantity", "move_ids.state", "move_ids.quantity", "move_ids.picking_id.aftersales_rma_role",
+        "repair_id.state", "scrap_id.state",
     )
     def _compute_is_settled(self):
+        """Every document of the decision is done; a transfer cancelled counts for nothing, the one made again in its
+        place does (docs/rma.md §7, §14)."""
         for line in self:
             if line.decision == "refund":
                 line.is_settled = True
@@ -254,9 +263,28 @@ class AftersalesRmaLine(models.Model):
                 # The vendor could not repair it and the customer agreed to scrap it (docs/rma.md §13).
                 line.is_settled = line.scrap_id.state == "done"
             else:
-                moves = line._moves_of(SETTLING_ROLE.get(line.decision, ""))
                 repaired = line.decision != "repair" or line.repair_id.state == "done"
-                line.is_settled = bool(moves) and repaired and all(move.state == "done" for move in moves)
+                line.is_settled = repaired and line._settling_closed() and line.product_uom_id.compare(
+                    line._quantity_to_ship(), 0.0
+                ) <= 0
+
+    @api.depends(
+        "rma_id.state", "decision", "quantity", "refund_allowed", "move_ids.state", "move_ids.quantity",
+        "move_ids.picking_id.aftersales_rma_role", "repair_id.state",
+    )
+    @api.depends_context("uid")
+    def _compute_can_settle_again(self):
+        """A processed unit whose replacement or return was cancelled before it shipped the unit is shipped again;
+        a replacement that shipped nothing may be refunded instead, by a manager where the return rules refuse a
+        refund (docs/rma.md §14)."""
+        manager = self.env.user.has_group(MANAGER_GROUP)
+        for line in self:
+            stuck = line.rma_id.state == "processed" and line._settling_closed() and not line.is_settled
+            line.can_ship_again = stuck
+            line.can_refund_instead = (
+                stuck and line.decision == "replace" and not line._shipped_quantity()
+                and (line.refund_allowed or manager)
+            )
 
     # Onchanges --------------------------------------------------------------------------------
 
@@ -403,6 +431,45 @@ class AftersalesRmaLine(models.Model):
         if not in_workflow(self.env) and any(line.rma_state not in ("draft", "cancel") for line in self):
             raise UserError(self.env._("Units can be removed from draft RMAs only; cancel the RMA instead."))
 
+    # Actions ----------------------------------------------------------------------------------
+
+    def action_ship_again(self):
+        """The replacement or return of these units was cancelled before it shipped them: made again, for what it
+        did not ship (docs/rma.md §14)."""
+        self.rma_id._lock_for_transition()
+        self._check_can("can_ship_again", self.env._(
+            "Only a unit whose replacement or return was cancelled before it was shipped can be shipped again."
+        ))
+        for company, lines in self.grouped("company_id").items():
+            lines = lines.with_company(company)
+            lines.filtered(lambda line: line.decision == "replace")._process_replacement()
+            lines.filtered(lambda line: line.decision != "replace")._return_to_customer()
+        for rma, lines in self.grouped("rma_id").items():
+            rma.message_post(body=self.env._(
+                "Shipped again, their transfer having been cancelled: %(units)s.",
+                units=", ".join(lines.mapped("display_name")),
+            ))
+
+    def action_refund_instead(self):
+        """A replacement that could not be shipped is refunded instead, under the rules of a refund: a manager
+        overrides the return rules again where they refuse it (docs/rma.md §14)."""
+        self.rma_id._lock_for_transition()
+        self._check_can("can_refund_instead", self.env._(
+            "Only a replacement cancelled before it shipped anything can be refunded instead; where the return rules "
+            "refuse a refund, by an After-Sales manager."
+        ))
+        self._workflow().write({"decision": "refund"})
+        self._check_decisions()
+        for rma in self.rma_id._per_company():
+            (rma.line_ids & self)._process_decision()
+        for rma, lines in self.grouped("rma_id").items():
+            rma.message_post(body=self.env._(
+                "Refunded instead of replaced, the replacement having been cancelled: %(units)s.",
+                units=", ".join(lines.mapped("display_name")),
+            ))
+        self.rma_id._notify_customer("decided")
+        self.rma_id._complete_settled()
+
     # Business rules: return rules and decisions ------------------------------------------------
 
     def _return_rule(self):
@@ -532,6 +599,26 @@ class AftersalesRmaLine(models.Model):
     def _moves_of(self, role):
         return self.move_ids.filtered(lambda move: move.picking_id.aftersales_rma_role == role)
 
+    def _settling_moves(self):
+        """The moves of the transfers that settle the unit's decision, cancelled ones included (docs/rma.md §7)."""
+        self.ensure_one()
+        return self._moves_of(SETTLING_ROLE.get(self.decision, ""))
+
+    def _settling_closed(self):
+        """The unit's decision made its transfers, and none of them is open any more (docs/rma.md §14)."""
+        moves = self._settling_moves()
+        return bool(moves) and all(move.state in ("done", "cancel") for move in moves)
+
+    def _shipped_quantity(self):
+        """What the settling transfers delivered to the customer, in the product's unit."""
+        moves = self._settling_moves().filtered(lambda move: move.state == "done")
+        return sum(move.product_uom._compute_quantity(move.quantity, self.product_uom_id) for move in moves)
+
+    def _quantity_to_ship(self):
+        """What the unit's replacement or return still has to ship: all of it, less what a transfer cancelled
+        half-way did ship (docs/rma.md §14)."""
+        return self.quantity - self._shipped_quantity()
+
     def _received_move(self):
         """The done receipt move that brought the unit in."""
         self.ensure_one()
@@ -557,21 +644,22 @@ class AftersalesRmaLine(models.Model):
                 lines._reset_move_lines()
             receipt._workflow().write({"aftersales_rma_id": rma.id, "aftersales_rma_role": "receipt", "origin": rma.name})
 
-    def _return_through_wizard(self, picking, origin_moves):
+    def _return_through_wizard(self, picking, origin_moves, quantities=None):
         """A return of ``picking`` with one move per unit (``origin_moves`` lists the move each unit
-        left with); what the order delivered does not change (docs/rma.md §11)."""
+        left with, ``quantities`` what of each comes back, the units' quantities by default); what the order
+        delivered does not change (docs/rma.md §11)."""
         # The lines given at creation: the wizard computes none of its own.
         wizard = self.env["stock.return.picking"].create({
             "picking_id": picking.id,
             "product_return_moves": [
                 fields.Command.create({
                     "product_id": line.product_id.id,
-                    "quantity": line.product_uom_id._compute_quantity(line.quantity, origin_move.product_uom),
+                    "quantity": line.product_uom_id._compute_quantity(quantity, origin_move.product_uom),
                     "move_id": origin_move.id,
                     "to_refund": False,
                     "aftersales_rma_line_id": line.id,
                 })
-                for line, origin_move in zip(self, origin_moves)
+                for line, origin_move, quantity in zip(self, origin_moves, quantities or self.mapped("quantity"))
             ],
         })
         returned = wizard._create_return()
@@ -778,7 +866,7 @@ class AftersalesRmaLine(models.Model):
             "move_ids": [
                 fields.Command.create({
                     "product_id": line.product_id.id,
-                    "product_uom_qty": line.quantity,
+                    "product_uom_qty": line._quantity_to_ship(),
                     "product_uom": line.product_uom_id.id,
                     "location_id": warehouse.lot_stock_id.id,
                     "location_dest_id": customers.id,
@@ -845,7 +933,7 @@ class AftersalesRmaLine(models.Model):
         on a return of their receipt (docs/rma.md §7)."""
         for receipt, lines in self.grouped(lambda line: line._received_move().picking_id).items():
             receipt_moves = [line._received_move() for line in lines]
-            delivery = lines._return_through_wizard(receipt, receipt_moves)
+            delivery = lines._return_through_wizard(receipt, receipt_moves, [line._quantity_to_ship() for line in lines])
             delivery._workflow().write({"aftersales_rma_id": receipt.aftersales_rma_id.id, "aftersales_rma_role": "return"})
 
     def _process_scrap(self):

@@ -11,10 +11,12 @@ MATCH_CRITERIA = ("kind", "priority", "customer_channel", "complaint_channel")
 
 class AftersalesSlaPolicy(models.Model):
     """Service-level targets of complaints, by kind, priority, customer group, intake channel and region
-    (docs/sla.md §1)."""
+    (docs/sla.md §1). A policy without company applies in every company and is changed only by a user of every
+    company (docs/security.md §3)."""
 
     _name = "aftersales.sla.policy"
     _description = "Complaint Service-Level Policy"
+    _inherit = ["aftersales.shared.record.mixin"]
     _order = "sequence, id"
     _check_company_auto = True
 

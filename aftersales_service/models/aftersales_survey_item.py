@@ -11,11 +11,13 @@ class AftersalesSurveyItem(models.Model):
     """A question of the satisfaction survey and its weight F.
 
     Items without a company form the questionnaire shared by every company; a company that has items of
-    its own uses those instead (docs/satisfaction.md §2).
+    its own uses those instead (docs/satisfaction.md §2). Only a user of every company changes the shared ones
+    (docs/security.md §3).
     """
 
     _name = "aftersales.survey.item"
     _description = "Satisfaction Survey Item"
+    _inherit = ["aftersales.shared.record.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)

@@ -5,6 +5,7 @@ from . import test_security
 from . import test_ui_and_demo
 from . import test_rma_flows
 from . import test_rma_rules
+from . import test_rma_cancelled_transfers
 from . import test_complaint_sla
 from . import test_complaint_flow
 from . import test_return_visit

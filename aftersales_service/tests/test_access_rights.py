@@ -29,7 +29,8 @@ OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
 
 # What each role may do (r)ead, (w)rite, (c)reate, (u)nlink on a record of our company, per the access
 # rights (security/ir.model.access.csv) and the multi-company record rules (security/aftersales_security.xml).
-# "… shared" rows are records without company, which every company's users see.
+# "… shared" rows are records without company, which every company's users see and only a user of every company
+# changes (here no manager has every company).
 MATRIX = {
     # subject                                portal customer internal stock  tech   user    disp    manager  other
     "aftersales.delivery.record":           ("",    "r",     "",      "",    "r",   "rw",   "rw",   "rwcu",  ""),
@@ -43,13 +44,13 @@ MATRIX = {
     "aftersales.delivery.month":            ("",    "",      "",      "",    "r",   "r",    "r",    "r",     ""),
     "aftersales.complaint":                 ("",    "r",     "",      "",    "",    "rwcu", "rwcu", "rwcu",  ""),
     "aftersales.sla.policy":                ("",    "",      "",      "",    "",    "r",    "r",    "rwcu",  ""),
-    "aftersales.sla.policy shared":         ("",    "",      "",      "",    "",    "r",    "r",    "rwcu",  "rwcu"),
+    "aftersales.sla.policy shared":         ("",    "",      "",      "",    "",    "r",    "r",    "r",     "r"),
     "aftersales.corrective.action":         ("",    "",      "",      "",    "",    "rwc",  "rwc",  "rwcu",  ""),
     "aftersales.return.visit":              ("",    "",      "",      "",    "",    "rwc",  "rwc",  "rwcu",  ""),
     "aftersales.survey":                    ("",    "r",     "",      "",    "",    "rwc",  "rwc",  "rwcu",  ""),
     "aftersales.survey.line":               ("",    "r",     "",      "",    "",    "rwc",  "rwc",  "rwcu",  ""),
     "aftersales.survey.item":               ("",    "",      "",      "",    "",    "r",    "r",    "rwcu",  ""),
-    "aftersales.survey.item shared":        ("",    "",      "",      "",    "",    "r",    "r",    "rwcu",  "rwcu"),
+    "aftersales.survey.item shared":        ("",    "",      "",      "",    "",    "r",    "r",    "r",     "r"),
     "aftersales.satisfaction.level":        ("r",   "r",     "",      "",    "r",   "r",    "r",    "rwcu",  "rwcu"),
     "aftersales.follow.up":                 ("",    "",      "",      "",    "",    "",     "",     "r",     "r"),
     "aftersales.technician":                ("",    "",      "",      "",    "r",   "r",    "r",    "rwcu",  ""),

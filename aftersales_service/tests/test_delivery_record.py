@@ -209,6 +209,21 @@ class TestDeliveryRecord(AftersalesCase):
         self.assertFalse(self._records(picking_id=picking.return_ids.id),
                          "the return itself is not a delivery")
 
+    def test_a_lots_returns_go_to_its_records_in_creation_order(self):
+        shelf = self.env["stock.location"].create({"name": "Shelf 2", "location_id": self.stock_location.id})
+        lot = self._stock_quantity(self.bearing, 2.0, "LOT-F")
+        self.env["stock.quant"]._update_available_quantity(self.bearing, shelf, 2.0, lot_id=lot)
+        order = self._sell(self.customer, [(self.bearing, 4)])
+        picking = self._deliver(order)
+        records = self._records(sale_order_id=order.id).sorted("id")
+        self.assertEqual((records.lot_id, records.mapped("quantity")), (lot, [2.0, 2.0]), "one record per move line")
+        receipt = self._validate(self._return(picking, {self.bearing: 3.0}))
+        self.assertEqual(records.mapped("qty_returned"), [2.0, 1.0])
+        # Two of them go back to the customer: the last record gets its unit back first.
+        self._validate(self._return(receipt, {self.bearing: 2.0}))
+        self.env.invalidate_all()
+        self.assertEqual(records.mapped("qty_returned"), [1.0, 0.0])
+
     def test_delivery_date_is_the_companys_day(self):
         self.company.resource_calendar_id.tz = "Asia/Shanghai"
         self.stock_user.tz = "America/New_York"

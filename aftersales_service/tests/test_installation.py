@@ -4,7 +4,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import PNG, DispatchCase
@@ -135,3 +135,34 @@ class TestInstallation(DispatchCase):
         first.action_check_out()
         second = self._installation(unit)
         self.assertEqual(second.state, "dispatched")
+
+    def test_the_checks_of_an_accepted_installation_stay_as_they_were_recorded(self):
+        order = self._installation(self._units(["IN-10"]))
+        checks = order.check_ids.with_user(self.dispatcher)
+        # While the visit is planned the dispatcher shapes the checklist.
+        checks[0].name = "Power supply, earthing and insulation"
+        checks.create({"order_id": order.id, "name": "Cooling fan", "sequence": 99})
+        checks[-1].unlink()
+        self._commission(order).action_check_out()
+        self.assertTrue(order.accepted_on)
+        recorded = [(check.name, check.sequence, check.result, check.note) for check in order.check_ids]
+        for user in (self.tech_user, self.dispatcher, self.manager):
+            checks = order.check_ids.with_user(user)
+            for values in ({"name": "Nothing to check"}, {"sequence": 1}, {"result": "fail"}, {"note": "Redone"}):
+                with self.subTest(user=user.login, values=values), self.assertRaisesRegex(
+                    UserError, "can no longer be changed"
+                ):
+                    checks[0].write(values)
+        for user in (self.dispatcher, self.manager):
+            checks = order.check_ids.with_user(user)
+            with self.subTest(user=user.login), self.assertRaisesRegex(UserError, "can no longer be changed"):
+                checks.create({"order_id": order.id, "name": "Added afterwards"})
+            with self.subTest(user=user.login), self.assertRaisesRegex(UserError, "its commissioning checks are kept"):
+                checks[0].unlink()
+        with self.assertRaises(AccessError, msg="technicians never add or remove checks"):
+            order.check_ids[0].with_user(self.tech_user).unlink()
+        order.with_user(self.dispatcher).action_close()
+        self.assertEqual(order.state, "closed")
+        with self.assertRaisesRegex(UserError, "its commissioning checks are kept"):
+            order.check_ids.with_user(self.manager).unlink()
+        self.assertEqual([(check.name, check.sequence, check.result, check.note) for check in order.check_ids], recorded)

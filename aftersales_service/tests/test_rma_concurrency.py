@@ -109,3 +109,52 @@ class TestRmaConcurrency(TwoUsersCase):
             self.assertEqual((sent.out_picking_id.state, sent.in_picking_id.state), ("done", "done"))
             pickings = env["stock.picking"].search([("origin", "=", sent.name), ("company_id", "=", sent.company_id.id)])
             self.assertEqual(len(pickings), 2, "one transfer out, one back")
+
+    def test_shipping_again_at_once_makes_one_transfer(self):
+        """docs/rma.md §14: two users shipping again the same cancelled replacement at the same moment."""
+        with self._transaction() as env:
+            company = self._rma(env).company_id
+            env = env(context={"allowed_company_ids": company.ids})
+            product = env["product.product"].create({
+                "name": f"Pump {self.tag}", "type": "consu", "is_storable": True, "tracking": "serial",
+                "company_id": company.id,
+            })
+            lots = env["stock.lot"].create([
+                {"name": f"CC-{name}-{self.tag}", "product_id": product.id, "company_id": company.id}
+                for name in ("SOLD", "SPARE")
+            ])
+            warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+            for lot in lots:
+                env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 1.0, lot_id=lot)
+            customer = self._rma(env).partner_id
+            order = env["sale.order"].create({
+                "partner_id": customer.id, "company_id": company.id, "warehouse_id": warehouse.id,
+                "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+            })
+            order.action_confirm()
+            order.picking_ids.move_line_ids.lot_id = lots[0]
+            order.picking_ids.move_ids.picked = True
+            order.picking_ids.button_validate()
+            record = env["aftersales.delivery.record"].search([("lot_id", "=", lots[0].id)])
+            rma = env["aftersales.rma"].create({
+                "partner_id": customer.id, "company_id": company.id, "sale_order_id": order.id,
+                "line_ids": [(0, 0, env["aftersales.rma.line"]._prepare_values_from_record(record, 1.0))],
+            })
+            rma.action_confirm()
+            rma.picking_ids.move_ids.picked = True
+            rma.picking_ids.button_validate()
+            rma.line_ids.write({"cause": "nonconformity"})
+            rma.action_inspection_done()
+            rma.line_ids.write({"decision": "replace"})
+            rma.action_decide()
+            rma.action_process()
+            rma.picking_ids.filtered(lambda picking: picking.aftersales_rma_role == "replacement").action_cancel()
+            rma_id = rma.id
+
+        self._twice_at_once(lambda env: env["aftersales.rma"].browse(rma_id).line_ids.action_ship_again())
+        with self._transaction(commit=False) as env:
+            rma = env["aftersales.rma"].browse(rma_id)
+            replacements = rma.picking_ids.filtered(lambda picking: picking.aftersales_rma_role == "replacement")
+            self.assertEqual(sorted(replacements.mapped("state")), ["assigned", "cancel"], "one replacement made again")
+            self.assertEqual(replacements.filtered(lambda picking: picking.state == "assigned").move_line_ids.lot_id,
+                             lots[1])

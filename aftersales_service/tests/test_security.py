@@ -142,3 +142,47 @@ class TestSecurity(AftersalesCase):
         partner_fields = self.env["res.partner"].with_user(self.internal).fields_get(["aftersales_delivery_count"])
         self.assertFalse(partner_fields, "the count is restricted to after-sales users")
         self.assertEqual(self.customer.with_user(self.as_user).aftersales_delivery_count, 1)
+
+    def test_shared_configuration_is_changed_by_a_user_of_every_company_only(self):
+        """SLA policies and survey items without company serve every company: a company's manager reads them and
+        keeps records of their own company; only a manager of every company changes the shared ones."""
+        group_manager = new_test_user(
+            self.env, "as_group_manager", groups="aftersales_service.group_aftersales_manager",
+            company_ids=[(6, 0, self.env["res.company"].search([]).ids)],
+        )
+        shared = {
+            self.env.ref("aftersales_service.sla_policy_default"): {"name": "Key accounts"},
+            self.env.ref("aftersales_service.survey_item_packaging"): {"name": "Documentation", "weight": 5},
+        }
+        for manager in (self.as_manager, self.other_manager):
+            for record, values in shared.items():
+                record = record.with_user(manager)
+                own_company = {"company_id": manager.company_id.id}
+                refused = {
+                    "write": lambda record=record: record.write({"sequence": 99}),
+                    "archive": lambda record=record: record.write({"active": False}),
+                    "take": lambda record=record, own=own_company: record.write(own),
+                    "translate": lambda record=record: record.update_field_translations("name", {"en_US": "Mine"}),
+                    "delete": record.unlink,
+                    "create": lambda record=record, values=values: record.create(values),
+                }
+                for operation, call in refused.items():
+                    with self.subTest(manager=manager.login, model=record._name, operation=operation), \
+                            self.assertRaisesRegex(AccessError, "shared by every company"), self.env.cr.savepoint():
+                        call()
+                self.assertTrue(record.active)
+                self.assertEqual(record.read(["name", "sequence"])[0]["sequence"], record.sudo().sequence)
+                own = record.create(dict(values, **own_company))
+                own.write({"sequence": 99})
+                with self.assertRaisesRegex(AccessError, "shared by every company"), self.env.cr.savepoint():
+                    own.write({"company_id": False})
+                self.assertEqual(own.company_id, manager.company_id)
+                own.unlink()
+        for record, values in shared.items():
+            record = record.with_user(group_manager)
+            record.write({"sequence": 99})
+            self.assertEqual(record.sequence, 99)
+            record.create(values).unlink()
+            own = record.create(dict(values, company_id=self.other_company.id))
+            own.write({"company_id": False})
+            self.assertFalse(own.company_id)

@@ -4,7 +4,18 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from .. import uninstall_hook
 from .common import RmaCase
+
+# What the module keeps in the database beside its models' tables: the monthly figures' functions, triggers and table
+# of differences, with the views reading it (docs/delivery-records.md §5).
+BESIDE_THE_ORM = """
+    SELECT 'function ' || proname FROM pg_proc WHERE proname LIKE 'aftersales\\_%'
+ UNION ALL
+    SELECT 'trigger ' || tgname FROM pg_trigger WHERE tgname LIKE 'aftersales\\_%'
+ UNION ALL
+    SELECT 'relation ' || relname FROM pg_class WHERE relname LIKE 'aftersales\\_delivery\\_month%'
+"""
 
 
 @tagged("post_install", "-at_install")
@@ -23,6 +34,23 @@ class TestSetup(RmaCase):
             )
         for warehouse in self.env["stock.warehouse"].search([]):
             self.assertEqual(warehouse.aftersales_rma_location_id.usage, "internal", warehouse.name)
+
+    def test_uninstalling_drops_what_the_database_keeps_beside_the_orm(self):
+        """The uninstall hook, in a savepoint rolled back; tools/test also uninstalls a copy of its database for real
+        (tools/check_uninstall.py)."""
+        self.env.cr.execute(BESIDE_THE_ORM)
+        made = {name for name, in self.env.cr.fetchall()}
+        self.assertGreaterEqual(made, {
+            "function aftersales_delivery_month_records_changed", "function aftersales_delivery_month_lines_changed",
+            "function aftersales_delivery_month_lines_insert", "function aftersales_delivery_month_lines_delete",
+            "trigger aftersales_delivery_record_month_insert", "trigger aftersales_rma_line_month_update",
+            "relation aftersales_delivery_month_delta", "relation aftersales_delivery_month",
+        })
+        with self.env.cr.savepoint(flush=False) as savepoint:
+            uninstall_hook(self.env)
+            self.env.cr.execute(BESIDE_THE_ORM)
+            self.assertEqual(self.env.cr.fetchall(), [])
+            savepoint.rollback()
 
     def test_a_new_company_and_its_warehouse_are_set_up_when_created(self):
         company = self.env["res.company"].create({"name": "Fourth Plant Co"})
