@@ -1,7 +1,10 @@
 import base64
+import uuid
+from contextlib import closing, contextmanager
 from datetime import datetime, time, timedelta
 
-from odoo.tests import Form, TransactionCase, new_test_user
+from odoo import api, sql_db
+from odoo.tests import BaseCase, Form, TransactionCase, get_db_name, new_test_user
 
 
 class AftersalesCase(TransactionCase):
@@ -122,8 +125,10 @@ class AftersalesCase(TransactionCase):
     def _run_follow_ups(self):
         """What the scheduler does once a transition is committed: the queued customer e-mails are posted, the
         return visits planned."""
-        # Whoever the scheduler runs as: here the administrator, without superuser rights.
-        self.env["aftersales.follow.up"].with_user(self.env.ref("base.user_admin"))._cron_run()
+        # The job commits each batch: it runs on a cursor whose commits stay inside the test's transaction. Whoever
+        # the scheduler runs as: here the administrator, without superuser rights.
+        with self.enter_registry_test_mode(), self.registry.cursor() as cr:
+            self.env(cr=cr, user=self.env.ref("base.user_admin"))["aftersales.follow.up"]._cron_run()
 
     def _records(self, **domain):
         return self.env["aftersales.delivery.record"].search([(key, "=", value) for key, value in domain.items()])
@@ -353,3 +358,40 @@ class DispatchCase(PortalCase):
                 order_form.signature_refusal = "Not authorised to sign"
         order.action_check_out()
         return order.with_env(self.env)
+
+
+class CommittedCase(BaseCase):
+    """Users working in real database transactions of their own, as two browser tabs, RPC clients or workers would:
+    what one has done but not committed yet is invisible to the other. The data is committed, under a tag of the
+    class's own."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dbname = get_db_name()
+        cls.tag = uuid.uuid4().hex[:8]
+        with cls._transaction() as env:
+            cls.ids = cls._prepare(env)
+
+    @classmethod
+    def _prepare(cls, env):
+        """The committed data of the class, as a dict of ids."""
+        raise NotImplementedError
+
+    @classmethod
+    @contextmanager
+    def _transaction(cls, login=None, commit=True):
+        """An environment on a real cursor of its own; committed on exit unless ``commit`` is False."""
+        with closing(sql_db.db_connect(cls.dbname).cursor()) as cr:
+            # A lock the code does not ask for would block this single-threaded test: fail instead.
+            cr.execute("SET lock_timeout = '5s'")
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            if login:
+                user = env["res.users"].search([("login", "=", login)])
+                env = api.Environment(cr, user.id, {"allowed_company_ids": user.company_ids.ids})
+            yield env
+            if commit:
+                # Real transactions are the point of these tests: the other one sees only what is committed.
+                cr.commit()  # pylint: disable=invalid-commit
+            else:
+                cr.rollback()

@@ -1,44 +1,15 @@
-import uuid
-from contextlib import closing, contextmanager
-
-from odoo import api, sql_db
 from odoo.exceptions import UserError
-from odoo.tests import BaseCase, get_db_name, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
+
+from .common import CommittedCase
 
 
 @tagged("post_install", "-at_install")
-class TestRmaConcurrency(BaseCase):
+class TestRmaConcurrency(CommittedCase):
     """docs/security.md §5: two users approving, receiving and refunding the same RMA at the same moment.
 
-    The two users work in two real database transactions, as two browser tabs or RPC clients would: what one
-    has done but not committed yet is invisible to the other. The data is committed in a company of its own.
+    The data is committed in a company of its own.
     """
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.dbname = get_db_name()
-        cls.tag = uuid.uuid4().hex[:8]
-        with cls._transaction() as env:
-            cls.ids = cls._prepare(env)
-
-    @classmethod
-    @contextmanager
-    def _transaction(cls, login=None, commit=True):
-        """An environment on a real cursor of its own; committed on exit unless ``commit`` is False."""
-        with closing(sql_db.db_connect(cls.dbname).cursor()) as cr:
-            # A lock the code does not ask for would block this single-threaded test: fail instead.
-            cr.execute("SET lock_timeout = '5s'")
-            env = api.Environment(cr, api.SUPERUSER_ID, {})
-            if login:
-                user = env["res.users"].search([("login", "=", login)])
-                env = api.Environment(cr, user.id, {"allowed_company_ids": user.company_ids.ids})
-            yield env
-            if commit:
-                # Two real transactions are the point of this test: the other one sees only what is committed.
-                cr.commit()  # pylint: disable=invalid-commit
-            else:
-                cr.rollback()
 
     @classmethod
     def _prepare(cls, env):
