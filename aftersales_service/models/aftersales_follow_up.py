@@ -1,5 +1,6 @@
 import logging
 from datetime import timedelta
+from functools import partial
 
 from odoo import api, fields, models
 from odoo.fields import Domain
@@ -9,14 +10,21 @@ _logger = logging.getLogger(__name__)
 
 # Set once per transaction that queued follow-ups: its commit starts the job that runs them.
 TRIGGER_KEY = "aftersales_follow_up_trigger"
+# The follow-ups a transaction queued, run by the same worker once it is committed.
+AFTER_COMMIT_KEY = "aftersales_follow_up_after_commit"
+# At most this many follow-ups in a transaction of the job or after a transition's commit.
+BATCH_SIZE = 10
+# A follow-up that failed this many times is given up.
+MAX_ATTEMPTS = 5
 FOLLOW_UP_KINDS = [("email", "Customer E-mail"), ("return_visit", "Return Visit")]
 FOLLOW_UP_STATES = [("queued", "Queued"), ("failed", "Given Up")]
 
 
 class AftersalesFollowUp(models.Model):
     """What a transition asks for once it is committed: a customer e-mail, a return visit to plan. The
-    transition queues it; the scheduler runs the queue right after the commit, in small batches committed one by
-    one, as the user who made the transition (docs/README.md, follow-ups)."""
+    transition queues it; the worker that made the transition runs it right after the commit, and the scheduler's
+    job runs what is left, in small batches committed one by one, as the user who made the transition
+    (docs/README.md, follow-ups)."""
 
     _name = "aftersales.follow.up"
     _description = "Follow-Up of an After-Sales Transition"
@@ -42,7 +50,7 @@ class AftersalesFollowUp(models.Model):
     @api.model
     def _enqueue(self, kind, documents, template_id=False, dates=None):
         """Queue ``kind`` for each of ``documents``; run once the transaction commits."""
-        self.sudo().create([{
+        follow_ups = self.sudo().create([{
             "kind": kind,
             "res_model": documents._name,
             "res_id": document.id,
@@ -50,9 +58,14 @@ class AftersalesFollowUp(models.Model):
             "user_id": self._acting_user(document).id,
             "date": (dates or {}).get(document),
         } for document in documents])
-        if not self.env.cr.precommit.data.get(TRIGGER_KEY):
-            self.env.cr.precommit.data[TRIGGER_KEY] = True
-            self.env.cr.precommit.add(self._trigger_run)
+        cr = self.env.cr
+        if not cr.precommit.data.get(TRIGGER_KEY):
+            cr.precommit.data[TRIGGER_KEY] = True
+            cr.precommit.add(self._trigger_run)
+        if AFTER_COMMIT_KEY not in cr.postcommit.data:
+            cr.postcommit.data[AFTER_COMMIT_KEY] = []
+            cr.postcommit.add(partial(self._run_after_commit, cr.postcommit.data[AFTER_COMMIT_KEY]))
+        cr.postcommit.data[AFTER_COMMIT_KEY].extend(follow_ups.ids)
 
     @api.model
     def _acting_user(self, document):
@@ -68,21 +81,42 @@ class AftersalesFollowUp(models.Model):
     def _trigger_run(self, at=None):
         self.env.ref("aftersales_service.ir_cron_follow_ups").sudo()._trigger(at)
 
+    @api.model
+    def _run_after_commit(self, ids):
+        """Once the transition is committed, the worker that made it runs the follow-ups it queued, a batch at most,
+        as the job would: the scheduler's workers run at a lower priority and may be busy with other jobs, which
+        would make the customer wait for the e-mail. Whatever is left, or fails here, the job runs (docs/README.md,
+        follow-ups)."""
+        registry = self.env.registry
+        if not registry.ready:
+            return  # installing or updating: the job runs them
+        try:
+            with registry.cursor() as cr:
+                queue = self.env(cr=cr, su=True)["aftersales.follow.up"]
+                queue._claim(BATCH_SIZE, Domain("id", "in", ids))._run_claimed(MAX_ATTEMPTS)
+        except Exception:  # noqa: BLE001  # the transition is committed: its follow-ups wait for the job
+            _logger.warning("Follow-ups %s left to the scheduled job", ids, exc_info=True)
+
     # Business rules: the job ------------------------------------------------------------------
 
     @api.model
-    def _cron_run(self, batch_size=20, max_attempts=5):
+    def _cron_run(self, batch_size=BATCH_SIZE, max_attempts=MAX_ATTEMPTS):
         """Scheduled job: claim the due follow-ups ``batch_size`` at a time, skipping those another worker holds,
-        run them and commit each batch, until none is left or the scheduler's time is up (docs/README.md,
-        follow-ups)."""
+        run them and commit each batch, until none is left or the scheduler's time for the run is up
+        (docs/README.md, follow-ups)."""
         # The queue is the module's own bookkeeping, whoever runs the job.
         queue = self.sudo()
         cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=queue.search_count(queue._due_domain()))
-        while batch := queue._claim(batch_size):
+        time_left = cron._commit_progress(remaining=queue.search_count(queue._due_domain()))
+        while time_left and (batch := queue._claim(batch_size)):
             batch._run_claimed(max_attempts)
-            if not cron._commit_progress(len(batch)):
-                break
+            time_left = cron._commit_progress(len(batch))
+
+    @api.model
+    def _run_now(self):
+        """Run every due follow-up at once, in the current transaction, without committing: the demo data's clicks
+        are followed up as they are loaded. A failure is given up at once, with its log line."""
+        self.sudo()._claim(None)._run_claimed(max_attempts=1)
 
     @api.model
     def _due_domain(self):
@@ -91,12 +125,13 @@ class AftersalesFollowUp(models.Model):
         )
 
     @api.model
-    def _claim(self, limit):
-        """The first ``limit`` due follow-ups no other transaction holds, locked until the commit."""
-        query = self._search(self._due_domain(), order="id", limit=limit)
+    def _claim(self, limit, domain=Domain.TRUE):
+        """The first ``limit`` due follow-ups (of ``domain``) no other transaction holds, locked until the
+        commit."""
+        query = self._search(self._due_domain() & Domain(domain), order="id", limit=limit)
         return self.browse(id_ for [id_] in self.env.execute_query(SQL("%s FOR UPDATE SKIP LOCKED", query.select())))
 
-    def _run_claimed(self, max_attempts):
+    def _run_claimed(self, max_attempts=MAX_ATTEMPTS):
         """Run claimed follow-ups, grouped by kind, document model, template and user so that a template is
         rendered once per group. A group that fails runs again one follow-up at a time: the one that fails is
         retried later and holds nobody else (docs/README.md, follow-ups)."""

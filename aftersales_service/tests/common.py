@@ -380,8 +380,10 @@ class CommittedCase(BaseCase):
 
     @classmethod
     @contextmanager
-    def _transaction(cls, login=None, commit=True):
-        """An environment on a real cursor of its own; committed on exit unless ``commit`` is False."""
+    def _transaction(cls, login=None, commit=True, after_commit=True):
+        """An environment on a real cursor of its own; committed on exit unless ``commit`` is False. Without
+        ``after_commit``, what the transaction asked to run once committed is not run, as when the worker stops right
+        after the commit."""
         with closing(sql_db.db_connect(cls.dbname).cursor()) as cr:
             # A lock the code does not ask for would block this single-threaded test: fail instead.
             cr.execute("SET lock_timeout = '5s'")
@@ -391,6 +393,8 @@ class CommittedCase(BaseCase):
                 env = api.Environment(cr, user.id, {"allowed_company_ids": user.company_ids.ids})
             yield env
             if commit:
+                if not after_commit:
+                    cr.postcommit.clear()
                 # Real transactions are the point of these tests: the other one sees only what is committed.
                 cr.commit()  # pylint: disable=invalid-commit
             else:

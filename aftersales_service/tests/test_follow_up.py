@@ -36,11 +36,11 @@ class TestFollowUp(CommittedCase):
         with cls._transaction() as env:
             env["ir.config_parameter"].set_param("auth_signup.invitation_scope", scope)
 
-    def _acknowledged(self, count):
+    def _acknowledged(self, count, after_commit=False):
         """``count`` complaints of as many new customers acknowledged by a manager in a committed transaction: each
-        queues its e-mail. Returns (complaint ids, customer ids)."""
+        queues its e-mail, left to the job unless ``after_commit``. Returns (complaint ids, customer ids)."""
         self._run_job()
-        with self._transaction(f"fu_{self.tag}") as env:
+        with self._transaction(f"fu_{self.tag}", after_commit=after_commit) as env:
             customers = env["res.partner"].create([
                 {"name": f"Customer {index} {self.tag}", "email": f"customer{index}.{self.tag}@example.com"}
                 for index in range(count)
@@ -119,6 +119,8 @@ class TestFollowUp(CommittedCase):
             with freeze_time(fields.Datetime.now() + timedelta(days=1)):
                 self._run_job(env)
             self.assertFalse(self._emails(env, complaint_ids)[complaint_ids[0]], "never taken again")
+        with self._transaction() as env:
+            self._queued(env, complaint_ids).unlink()  # committed: the other tests find the queue as they left it
 
     def test_a_follow_up_claimed_by_another_worker_is_skipped_and_sent_once(self):
         complaint_ids, _customer_ids = self._acknowledged(2)
@@ -162,16 +164,31 @@ class TestFollowUp(CommittedCase):
                 self.assertIn(f"access_token={complaint.access_token}", mail.body_html)
                 self.assertIn("auth_signup_token=", mail.body_html)
 
-    def test_each_batch_is_committed_and_counted(self):
+    def test_the_worker_of_the_transition_posts_its_e_mails_once_committed(self):
+        complaint_ids, _customer_ids = self._acknowledged(2, after_commit=True)
+        with self._transaction(commit=False) as env:
+            emails = self._emails(env, complaint_ids)
+            self.assertEqual([len(emails[complaint_id]) for complaint_id in complaint_ids], [1, 1])
+            self.assertFalse(self._queued(env, complaint_ids), "nothing left for the job")
+        self._run_job()
+        with self._transaction(commit=False) as env:
+            emails = self._emails(env, complaint_ids)
+            self.assertEqual([len(emails[complaint_id]) for complaint_id in complaint_ids], [1, 1], "not twice")
+
+    def test_each_batch_is_committed_and_counted_until_the_time_is_up(self):
         complaint_ids, _customer_ids = self._acknowledged(5)
         with self._transaction(commit=False) as env:
             cron = env.ref("aftersales_service.ir_cron_follow_ups")
             cron, progress = cron.with_context(cron_id=cron.id)._add_progress()
-            # The scheduler's time is up after the first batch.
+            # The scheduler's time for the run is up: nothing is taken, all is left for the next run.
             self._run_job(env(context=dict(cron.env.context, cron_end_time=time.monotonic())), batch_size=2)
-            self.assertEqual((progress.done, progress.remaining), (2, 3))
-            # Seen from another transaction while the job's is still open: committed.
+            self.assertEqual((progress.done, progress.remaining), (0, 5))
+            self._run_job(env(context=dict(cron.env.context, cron_end_time=time.monotonic() + 600)), batch_size=2)
+            self.assertEqual((progress.done, progress.remaining), (5, 0))
+            # Seen from another transaction while the job's is still open: committed, one transaction per batch.
             with self._transaction(commit=False) as other:
                 emails = self._emails(other, complaint_ids)
-                self.assertEqual([len(emails[complaint_id]) for complaint_id in complaint_ids], [1, 1, 0, 0, 0])
-                self.assertEqual(self._queued(other, complaint_ids).mapped("res_id"), complaint_ids[2:])
+                self.assertEqual([len(emails[complaint_id]) for complaint_id in complaint_ids], [1, 1, 1, 1, 1])
+                other.cr.execute("SELECT count(DISTINCT xmin::text) FROM mail_message WHERE id IN %s",
+                                 [tuple(message.id for messages in emails.values() for message in messages)])
+                self.assertEqual(other.cr.fetchone()[0], 3)

@@ -5,4 +5,4 @@ def migrate(cr, version):
     """The follow-up job now claims small batches and retries a failing follow-up later (docs/README.md,
     follow-ups). Its scheduled action is loaded once and kept (noupdate): give it the new arguments."""
     env = api.Environment(cr, SUPERUSER_ID, {})
-    env.ref("aftersales_service.ir_cron_follow_ups").code = "model._cron_run(batch_size=20, max_attempts=5)"
+    env.ref("aftersales_service.ir_cron_follow_ups").code = "model._cron_run()"
