@@ -108,7 +108,12 @@ class AftersalesFollowUp(models.Model):
         queue = self.sudo()
         cron = self.env["ir.cron"]
         time_left = cron._commit_progress(remaining=queue.search_count(queue._due_domain()))
-        while time_left and (batch := queue._claim(batch_size)):
+        while time_left:
+            batch = queue._claim(batch_size)
+            if not batch:
+                # What is still due is being run by other workers: nothing is left for this run.
+                cron._commit_progress(remaining=0)
+                break
             batch._run_claimed(max_attempts)
             time_left = cron._commit_progress(len(batch))
 
