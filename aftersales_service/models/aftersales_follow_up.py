@@ -2,6 +2,8 @@ import logging
 from datetime import timedelta
 from functools import partial
 
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
@@ -93,7 +95,8 @@ class AftersalesFollowUp(models.Model):
         try:
             with registry.cursor() as cr:
                 queue = self.env(cr=cr, su=True)["aftersales.follow.up"]
-                queue._claim(BATCH_SIZE, Domain("id", "in", ids))._run_claimed(MAX_ATTEMPTS)
+                # Claimed by the job meanwhile (None): the job runs them.
+                (queue._claim(BATCH_SIZE, Domain("id", "in", ids)) or queue)._run_claimed(MAX_ATTEMPTS)
         except Exception:  # noqa: BLE001  # the transition is committed: its follow-ups wait for the job
             _logger.warning("Follow-ups %s left to the scheduled job", ids, exc_info=True)
 
@@ -110,6 +113,10 @@ class AftersalesFollowUp(models.Model):
         time_left = cron._commit_progress(remaining=queue.search_count(queue._due_domain()))
         while time_left:
             batch = queue._claim(batch_size)
+            if batch is None:
+                # Another worker ran some of them meanwhile: look again from a new transaction.
+                time_left = cron._commit_progress()
+                continue
             if not batch:
                 # What is still due is being run by other workers: nothing is left for this run.
                 cron._commit_progress(remaining=0)
@@ -121,7 +128,7 @@ class AftersalesFollowUp(models.Model):
     def _run_now(self):
         """Run every due follow-up at once, in the current transaction, without committing: the demo data's clicks
         are followed up as they are loaded. A failure is given up at once, with its log line."""
-        self.sudo()._claim(None)._run_claimed(max_attempts=1)
+        (self.sudo()._claim(None) or self)._run_claimed(max_attempts=1)
 
     @api.model
     def _due_domain(self):
@@ -131,10 +138,16 @@ class AftersalesFollowUp(models.Model):
 
     @api.model
     def _claim(self, limit, domain=Domain.TRUE):
-        """The first ``limit`` due follow-ups (of ``domain``) no other transaction holds, locked until the
-        commit."""
+        """The first ``limit`` due follow-ups (of ``domain``) no other transaction holds, locked until the commit.
+        None when another worker ran and removed one of them after this transaction began: in a repeatable-read
+        transaction the row cannot be locked any more, and the claim must be made again from a new transaction."""
         query = self._search(self._due_domain() & Domain(domain), order="id", limit=limit)
-        return self.browse(id_ for [id_] in self.env.execute_query(SQL("%s FOR UPDATE SKIP LOCKED", query.select())))
+        try:
+            with self.env.cr.savepoint(flush=False):
+                rows = self.env.execute_query(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
+        except psycopg2.errors.SerializationFailure:
+            return None
+        return self.browse(id_ for [id_] in rows)
 
     def _run_claimed(self, max_attempts=MAX_ATTEMPTS):
         """Run claimed follow-ups, grouped by kind, document model, template and user so that a template is

@@ -144,6 +144,23 @@ class TestFollowUp(CommittedCase):
             self.assertEqual([len(emails[complaint_id]) for complaint_id in complaint_ids], [1, 1])
             self.assertFalse(self._queued(env, complaint_ids))
 
+    def test_a_follow_up_run_by_another_worker_since_the_job_began_is_not_an_error(self):
+        complaint_ids, _customer_ids = self._acknowledged(2)
+        with self._transaction() as env:
+            # The job's transaction sees the queue as it was when it began (repeatable read)...
+            self.assertEqual(len(self._queued(env, complaint_ids)), 2)
+            # ... when another worker runs the first follow-up and commits.
+            with self._transaction() as other:
+                other["aftersales.follow.up"]._claim(1)._run_claimed()
+            # Its row cannot be locked in this transaction any more: nothing claimed, not an error.
+            self.assertIsNone(env["aftersales.follow.up"]._claim(1))
+            # The job claims again from a new transaction.
+            self._run_job(env)
+        with self._transaction(commit=False) as env:
+            emails = self._emails(env, complaint_ids)
+            self.assertEqual([len(emails[complaint_id]) for complaint_id in complaint_ids], [1, 1])
+            self.assertFalse(self._queued(env, complaint_ids))
+
     def test_the_job_writes_neither_the_documents_nor_the_customers(self):
         complaint_ids, customer_ids = self._acknowledged(2)
         with self._transaction(commit=False) as env:
