@@ -66,6 +66,12 @@ class TestFollowUp(CommittedCase):
         return {complaint_id: messages.filtered(lambda message, complaint_id=complaint_id: message.res_id == complaint_id)
                 for complaint_id in complaint_ids}
 
+    def _assert_sent(self, env, complaint_ids, counts, msg=None):
+        """As ``env``'s transaction sees them: ``counts`` customer e-mails on the complaints, in order."""
+        emails = self._emails(env, complaint_ids)
+        self.assertEqual([len(emails[complaint_id]) for complaint_id in complaint_ids], counts, msg)
+        return emails
+
     def _queued(self, env, complaint_ids):
         return env["aftersales.follow.up"].search([("res_model", "=", "aftersales.complaint"),
                                                   ("res_id", "in", complaint_ids)])
@@ -82,8 +88,7 @@ class TestFollowUp(CommittedCase):
                 self._run_job(env)
         self.assertIn("attempt 1 of 5", logs.output[0])
         with self._transaction(commit=False) as env:
-            emails = self._emails(env, complaint_ids)
-            self.assertEqual([len(emails[complaint_id]) for complaint_id in complaint_ids], [1, 0, 1])
+            self._assert_sent(env, complaint_ids, [1, 0, 1])
             failed = self._queued(env, complaint_ids)
             self.assertEqual(failed.res_id, complaint_ids[1])
             self.assertEqual((failed.state, failed.attempts), ("queued", 1))
@@ -97,8 +102,7 @@ class TestFollowUp(CommittedCase):
         with freeze_time(retry_date + timedelta(seconds=1)):
             self._run_job()
         with self._transaction(commit=False) as env:
-            emails = self._emails(env, complaint_ids)
-            self.assertEqual([len(emails[complaint_id]) for complaint_id in complaint_ids], [1, 1, 1])
+            self._assert_sent(env, complaint_ids, [1, 1, 1])
             self.assertFalse(self._queued(env, complaint_ids))
 
     def test_a_follow_up_failing_again_and_again_is_given_up_with_a_log_line(self):
@@ -135,13 +139,11 @@ class TestFollowUp(CommittedCase):
                 self._run_job(env(context=dict(cron.env.context, cron_end_time=time.monotonic() + 600)))
                 self.assertEqual((progress.done, progress.remaining), (1, 0))
             with self._transaction(commit=False) as env:
-                emails = self._emails(env, complaint_ids)
-                self.assertEqual([len(emails[complaint_id]) for complaint_id in complaint_ids], [0, 1])
+                self._assert_sent(env, complaint_ids, [0, 1])
             claimed._run_claimed(max_attempts=5)
         self._run_job()
         with self._transaction(commit=False) as env:
-            emails = self._emails(env, complaint_ids)
-            self.assertEqual([len(emails[complaint_id]) for complaint_id in complaint_ids], [1, 1])
+            self._assert_sent(env, complaint_ids, [1, 1])
             self.assertFalse(self._queued(env, complaint_ids))
 
     def test_a_follow_up_run_by_another_worker_since_the_job_began_is_not_an_error(self):
@@ -157,8 +159,7 @@ class TestFollowUp(CommittedCase):
             # The job claims again from a new transaction.
             self._run_job(env)
         with self._transaction(commit=False) as env:
-            emails = self._emails(env, complaint_ids)
-            self.assertEqual([len(emails[complaint_id]) for complaint_id in complaint_ids], [1, 1])
+            self._assert_sent(env, complaint_ids, [1, 1])
             self.assertFalse(self._queued(env, complaint_ids))
 
     def test_the_job_writes_neither_the_documents_nor_the_customers(self):
@@ -174,8 +175,7 @@ class TestFollowUp(CommittedCase):
                 env.cr.execute("SET lock_timeout = '1s'")
                 self._run_job(env)
         with self._transaction(commit=False) as env:
-            emails = self._emails(env, complaint_ids)
-            self.assertEqual([len(emails[complaint_id]) for complaint_id in complaint_ids], [1, 1])
+            emails = self._assert_sent(env, complaint_ids, [1, 1])
             self.assertFalse(self._queued(env, complaint_ids))
             complaints = env["aftersales.complaint"].browse(complaint_ids)
             self.assertEqual((complaints.mapped("write_date"), env["res.partner"].browse(customer_ids).mapped("write_date")),
@@ -189,13 +189,11 @@ class TestFollowUp(CommittedCase):
     def test_the_worker_of_the_transition_posts_its_e_mails_once_committed(self):
         complaint_ids, _customer_ids = self._acknowledged(2, after_commit=True)
         with self._transaction(commit=False) as env:
-            emails = self._emails(env, complaint_ids)
-            self.assertEqual([len(emails[complaint_id]) for complaint_id in complaint_ids], [1, 1])
+            self._assert_sent(env, complaint_ids, [1, 1])
             self.assertFalse(self._queued(env, complaint_ids), "nothing left for the job")
         self._run_job()
         with self._transaction(commit=False) as env:
-            emails = self._emails(env, complaint_ids)
-            self.assertEqual([len(emails[complaint_id]) for complaint_id in complaint_ids], [1, 1], "not twice")
+            self._assert_sent(env, complaint_ids, [1, 1], "not twice")
 
     def test_each_batch_is_committed_and_counted_until_the_time_is_up(self):
         complaint_ids, _customer_ids = self._acknowledged(5)
@@ -209,8 +207,7 @@ class TestFollowUp(CommittedCase):
             self.assertEqual((progress.done, progress.remaining), (5, 0))
             # Seen from another transaction while the job's is still open: committed, one transaction per batch.
             with self._transaction(commit=False) as other:
-                emails = self._emails(other, complaint_ids)
-                self.assertEqual([len(emails[complaint_id]) for complaint_id in complaint_ids], [1, 1, 1, 1, 1])
+                emails = self._assert_sent(other, complaint_ids, [1, 1, 1, 1, 1])
                 other.cr.execute("SELECT count(DISTINCT xmin::text) FROM mail_message WHERE id IN %s",
                                  [tuple(message.id for messages in emails.values() for message in messages)])
                 self.assertEqual(other.cr.fetchone()[0], 3)
