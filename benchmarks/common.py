@@ -7,10 +7,12 @@ so that each run starts from the same tables.
 
 import argparse
 import statistics
+import subprocess
 import time
 from contextlib import contextmanager
 
 import psycopg2
+import requests
 
 import odoo
 from odoo import api, sql_db
@@ -97,3 +99,30 @@ def measure_screens(env, screens, warm_runs=5):
             warm.append(figure)
         figures[name] = (cold["seconds"], median([w["seconds"] for w in warm]), max(w["queries"] for w in warm))
     return figures
+
+
+def wait_until_serving(process, url, timeout, fail):
+    """Until the Odoo server ``process`` answers at ``url``, its registry loaded; ``fail(reason)`` when it stops or
+    does not answer within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            fail(f"the server stopped with code {process.returncode}")
+        try:
+            answered = requests.get(f"{url}/web/login", timeout=5).status_code == 200
+        except requests.RequestException:
+            answered = False
+        if answered:
+            return
+        time.sleep(0.5)
+    fail("the server did not answer")
+
+
+def stop_process(process):
+    """Stop a server the benchmark started: asked first, killed after 30 seconds."""
+    process.terminate()
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

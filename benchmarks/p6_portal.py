@@ -37,7 +37,7 @@ from odoo.fields import Command
 from odoo.modules.registry import Registry
 from odoo.tools import SQL, config
 
-from common import median, parse_args, vacuum
+from common import median, parse_args, stop_process, vacuum, wait_until_serving
 
 RECORDS, COMPLAINTS = 50_000, 5_000  # every 10th unit and every 10th complaint are the portal customer's
 PRODUCTS, OTHERS, CUSTOMER_ORDERS = 20, 90, 10  # the other customers have one sale order each
@@ -228,26 +228,10 @@ class Server:
 
     def wait(self):
         """Until the server answers, its registry loaded."""
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.fail(f"the server stopped with code {self.process.returncode}")
-            try:
-                answered = requests.get(f"{self.url}/web/login", timeout=5).status_code == 200
-            except requests.ConnectionError:
-                answered = False
-            if answered:
-                return
-            time.sleep(0.5)
-        self.fail("the server did not answer")
+        wait_until_serving(self.process, self.url, TIMEOUT, self.fail)
 
     def __exit__(self, *exc):
-        self.process.terminate()
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
     def fail(self, reason, log=None):
         """Stop the benchmark: ``reason``, then what the server logged (its tracebacks)."""

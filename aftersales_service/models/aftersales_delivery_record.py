@@ -780,6 +780,7 @@ class AftersalesDeliveryRecord(models.Model):
         }
 
     @api.model
+    @api.readonly
     def check_warranty(self, lot=None, product=None, partner=None, on_date=None, proof_date=None, void_reasons=None,
                        company=None):
         """Warranty check: is it ours, is it covered on the claim date, is it void (docs/warranty.md §5).
@@ -792,6 +793,8 @@ class AftersalesDeliveryRecord(models.Model):
         :param void_reasons: keys of :meth:`_void_reason_labels` found at inspection
         :param company: whose policies a proof of purchase is judged by (default: the current company)
         :return: dict with ``state``, ``record``, ``start_date``, ``end_date`` and ``reason``
+
+        Read-only: a replica may serve it (docs/README.md, read-only entry points).
         """
         on_date = fields.Date.to_date(on_date) or (company or self.env.company)._aftersales_today()
         proof_date = fields.Date.to_date(proof_date)

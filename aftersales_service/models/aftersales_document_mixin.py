@@ -120,7 +120,19 @@ class AftersalesDocumentMixin(models.AbstractModel):
         template_id = self.env["ir.model.data"]._xmlid_to_res_id(
             self._aftersales_mail_templates[key], raise_if_not_found=True
         )
+        self._ensure_customer_email_tokens()
         self.env["aftersales.follow.up"]._enqueue("email", self, template_id)
+
+    def _ensure_customer_email_tokens(self):
+        """Make in the transition what the e-mail's portal button needs and posting it would otherwise write: the
+        document's access token and its customer's sign-up parameters. The job that posts the e-mail then writes
+        neither the document nor the customer, which users may be editing (docs/README.md, follow-ups)."""
+        if not isinstance(self, self.env.registry["portal.mixin"]):
+            return
+        for document in self.sudo():
+            document._portal_ensure_token()
+        customers = self._mail_get_partners(introspect_fields=False)
+        self.env["res.partner"].union(*customers.values()).sudo().signup_get_auth_param()
 
     def _post_customer_email(self, template):
         """Post ``template`` to the customers of these documents, rendered once for all, from the current user

@@ -19,8 +19,10 @@ class AftersalesOverview(models.AbstractModel):
     _description = "After-Sales Overview"
 
     @api.model
+    @api.readonly
     def get_overview(self):
-        """The overview of the current company for the current user, read with their rights."""
+        """The overview of the current company for the current user, read with their rights. Read-only: a replica
+        may serve it (docs/README.md, read-only entry points)."""
         if not self.env.user.has_group("aftersales_service.group_aftersales_user"):
             raise AccessError(self.env._("The after-sales overview is for After-Sales users."))
         return {

@@ -50,6 +50,12 @@ class ResPartner(models.Model):
             self.env["res.company"]._aftersales_tz_changed()
         return result
 
+    def signup_prepare(self, signup_type="signup"):
+        """Partners already prepared for ``signup_type`` are left as they are: a customer e-mail posted by the
+        follow-up job writes no customer (docs/README.md, follow-ups)."""
+        unprepared = self.filtered(lambda partner: partner.sudo().signup_type != signup_type)
+        return super(ResPartner, unprepared).signup_prepare(signup_type=signup_type)
+
     @api.model
     def _commercial_fields(self):
         return super()._commercial_fields() + ["aftersales_channel", "aftersales_main_customer"]

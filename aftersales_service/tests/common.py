@@ -127,8 +127,10 @@ class AftersalesCase(TransactionCase):
     def _run_follow_ups(self):
         """What the scheduler does once a transition is committed: the queued customer e-mails are posted, the
         return visits planned."""
-        # Whoever the scheduler runs as: here the administrator, without superuser rights.
-        self.env["aftersales.follow.up"].with_user(self.env.ref("base.user_admin"))._cron_run()
+        # The job commits each batch: it runs on a cursor whose commits stay inside the test's transaction. Whoever
+        # the scheduler runs as: here the administrator, without superuser rights.
+        with self.enter_registry_test_mode(), self.registry.cursor() as cr:
+            self.env(cr=cr, user=self.env.ref("base.user_admin"))["aftersales.follow.up"]._cron_run()
 
     def _records(self, **domain):
         return self.env["aftersales.delivery.record"].search([(key, "=", value) for key, value in domain.items()])
@@ -374,38 +376,30 @@ class DispatchCase(PortalCase):
         return order.with_env(self.env)
 
 
-class TwoUsersCase(BaseCase):
-    """Two users acting on one document at the same moment, in two real database transactions, as two browser tabs
-    or RPC clients would: what one has done but not committed yet is invisible to the other (docs/security.md §5).
-
-    The data is committed, in a company of its own made by :meth:`_prepare`, whose two users are After-Sales
-    managers (dispatchers too) and warehouse users.
-    """
+class CommittedCase(BaseCase):
+    """Users working in real database transactions of their own, as two browser tabs, RPC clients or workers would:
+    what one has done but not committed yet is invisible to the other. The data is committed, under a tag of the
+    class's own."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.dbname = get_db_name()
         cls.tag = uuid.uuid4().hex[:8]
-        cls.logins = (f"cc_first_{cls.tag}", f"cc_second_{cls.tag}")
         with cls._transaction() as env:
-            company = env["res.company"].create({"name": f"Concurrency Plant {cls.tag}"})
-            env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
-            env = env(context={"allowed_company_ids": company.ids})
-            group = "aftersales_service.group_aftersales_manager,stock.group_stock_user,account.group_account_readonly"
-            for login in cls.logins:
-                new_test_user(env, login, groups=group, company_id=company.id, company_ids=[(6, 0, company.ids)])
-            cls.ids = cls._prepare(env, company)
+            cls.ids = cls._prepare(env)
 
     @classmethod
-    def _prepare(cls, env, company):
-        """The documents of the tests, in ``company``: returns their ids by name."""
+    def _prepare(cls, env):
+        """The committed data of the class, as a dict of ids."""
         raise NotImplementedError
 
     @classmethod
     @contextmanager
-    def _transaction(cls, login=None, commit=True):
-        """An environment on a real cursor of its own; committed on exit unless ``commit`` is False."""
+    def _transaction(cls, login=None, commit=True, after_commit=True):
+        """An environment on a real cursor of its own; committed on exit unless ``commit`` is False. Without
+        ``after_commit``, what the transaction asked to run once committed is not run, as when the worker stops right
+        after the commit."""
         with closing(sql_db.db_connect(cls.dbname).cursor()) as cr:
             # A lock the code does not ask for would block this single-threaded test: fail instead.
             cr.execute("SET lock_timeout = '5s'")
@@ -415,10 +409,33 @@ class TwoUsersCase(BaseCase):
                 env = api.Environment(cr, user.id, {"allowed_company_ids": user.company_ids.ids})
             yield env
             if commit:
-                # Two real transactions are the point of these tests: the other one sees only what is committed.
+                if not after_commit:
+                    cr.postcommit.clear()
+                # Real transactions are the point of these tests: the other one sees only what is committed.
                 cr.commit()  # pylint: disable=invalid-commit
             else:
                 cr.rollback()
+
+
+class TwoUsersCase(CommittedCase):
+    """Two users acting on one document at the same moment (docs/security.md §5), in a company of the class's own made
+    by :meth:`_prepare`, whose two users are After-Sales managers (dispatchers too) and warehouse users."""
+
+    @classmethod
+    def _prepare(cls, env):
+        cls.logins = (f"cc_first_{cls.tag}", f"cc_second_{cls.tag}")
+        company = env["res.company"].create({"name": f"Concurrency Plant {cls.tag}"})
+        env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+        env = env(context={"allowed_company_ids": company.ids})
+        group = "aftersales_service.group_aftersales_manager,stock.group_stock_user,account.group_account_readonly"
+        for login in cls.logins:
+            new_test_user(env, login, groups=group, company_id=company.id, company_ids=[(6, 0, company.ids)])
+        return cls._prepare_company(env, company)
+
+    @classmethod
+    def _prepare_company(cls, env, company):
+        """The documents of the tests, in ``company``: returns their ids by name."""
+        raise NotImplementedError
 
     @classmethod
     def _deliver(cls, env, company, product, serial, customer):

@@ -12,7 +12,7 @@ class TestDispatchConcurrency(TwoUsersCase):
     acting on one visit at the same moment."""
 
     @classmethod
-    def _prepare(cls, env, company):
+    def _prepare_company(cls, env, company):
         """A visit tomorrow to a delivered motor, with a qualified technician whose van holds two seals."""
         category = env["product.category"].create({"name": f"Motors {cls.tag}"})
         motor = env["product.product"].create({
@@ -73,5 +73,5 @@ class TestDispatchConcurrency(TwoUsersCase):
             van = env["stock.location"].browse(self.ids["van"])
             self.assertEqual(env["stock.quant"]._get_available_quantity(seal, van), 1.0, "one seal left the van, once")
             self.assertEqual(order.repair_ids.state, "done")
-            follow_ups = env["aftersales.follow.up"].search([("res_model", "=", order._name), ("res_id", "=", order.id)])
-            self.assertEqual(len(follow_ups), 1, "one return visit asked for")
+            visits = env["aftersales.return.visit"].search([("dispatch_order_id", "=", order.id)])
+            self.assertEqual(len(visits), 1, "one return visit planned, once the closing was committed")

@@ -13,7 +13,7 @@ class TestRmaConcurrency(TwoUsersCase):
     maker at the same moment."""
 
     @classmethod
-    def _prepare(cls, env, company):
+    def _prepare_company(cls, env, company):
         """Delivered and invoiced serial-tracked motors: one on a draft RMA, one nobody claimed, one received back
         and decided for a repair by its maker."""
         maker = env["res.partner"].create({"name": f"Motor Maker {cls.tag}", "company_id": company.id})
