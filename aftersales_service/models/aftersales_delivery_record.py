@@ -55,7 +55,6 @@ class AftersalesDeliveryRecord(models.Model):
     _order = "delivery_date desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["lot_id", "picking_id", "sale_order_id", "product_id"]
-    _workflow_fields = ("installed_on", "installed_by_id", "installation_order_id")
     _frozen_fields = (
         *DELIVERY_TERMS, "company_id", "delivery_partner_id", "sale_order_id", "sale_line_id", "picking_id",
         "move_id", "move_line_id", "replaced_record_id",
@@ -153,11 +152,6 @@ class AftersalesDeliveryRecord(models.Model):
         readonly=True,
         index="btree_not_null",
         help="The unit this one replaced under an RMA.",
-    )
-    installed_on = fields.Date(readonly=True, copy=False, help="The day the customer accepted the installation.")
-    installed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
-    installation_order_id = fields.Many2one(
-        "aftersales.dispatch.order", string="Installation", readonly=True, copy=False, index="btree_not_null",
     )
     rma_line_ids = fields.One2many(
         "aftersales.rma.line", "delivery_record_id", string="RMA Lines",
@@ -902,18 +896,3 @@ class AftersalesDeliveryRecord(models.Model):
             end=format_date(self.env, end_date),
             claim=format_date(self.env, on_date),
         )])}
-
-    # Business rules: installation -------------------------------------------------------------
-
-    def _installation_accepted(self, order):
-        """Hook of an accepted installation: the units are installed on that day by its technician; the warranty of
-        products that need installation starts then when the company says so (docs/field-service.md §10,
-        docs/warranty.md §4)."""
-        day = order.company_id._aftersales_date(order.accepted_on)
-        self._workflow().write({
-            "installed_on": day, "installed_by_id": order.technician_user_id.id, "installation_order_id": order.id,
-        })
-        if order.company_id.aftersales_warranty_from_installation:
-            self.filtered(lambda record: record.product_id.aftersales_needs_installation)._workflow().write(
-                {"warranty_start_date": day}
-            )

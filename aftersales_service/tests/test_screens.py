@@ -11,16 +11,20 @@ from odoo.tools.safe_eval import safe_eval
 
 from .common import AftersalesCase, RmaCase
 
-# Documents a many2one of ours points to that are never created from another document's form.
-DOCUMENTS = {
-    "sale.order", "aftersales.delivery.record", "stock.lot", "product.product", "aftersales.complaint",
-    "aftersales.rma", "repair.order", "stock.picking", "aftersales.dispatch.order", "aftersales.technician",
-}
+# Documents a many2one of ours points to that are never created from another document's form, besides our numbered
+# documents.
+DOCUMENTS = {"sale.order", "aftersales.delivery.record", "stock.lot", "product.product", "repair.order", "stock.picking"}
 
 
 @tagged("post_install", "-at_install")
 class TestScreens(AftersalesCase):
     """What a coordinator sees on the screens is right and behaves as in Odoo's own apps."""
+
+    documents = DOCUMENTS
+
+    def _documents(self):
+        """The documents never created from another document's form: ours numbered, and :attr:`documents`."""
+        return self.documents | set(self.env.registry["aftersales.document.mixin"]._inherit_children)
 
     def _kanban_columns(self, model):
         """The columns of the model's kanban by state, as the web client asks for them: (state, folded)."""
@@ -57,7 +61,7 @@ class TestScreens(AftersalesCase):
         self.assertGreaterEqual(shown, 3)
 
     def _editable_many2ones(self, node, model, editable=True):
-        """The many2one fields to DOCUMENTS that a user can edit in the arch ``node`` of ``model``."""
+        """The many2one fields to documents that a user can edit in the arch ``node`` of ``model``."""
         for child in node:
             field = model._fields.get(child.get("name")) if child.tag == "field" else None
             if field and field.type in ("one2many", "many2many"):
@@ -66,7 +70,7 @@ class TestScreens(AftersalesCase):
                         subview, self.env[field.comodel_name], subview.tag != "list" or bool(subview.get("editable"))
                     )
                 continue
-            if field and field.type == "many2one" and field.comodel_name in DOCUMENTS and editable and (
+            if field and field.type == "many2one" and field.comodel_name in self._documents() and editable and (
                 child.get("readonly") not in ("1", "True") and not (field.readonly and not child.get("readonly"))
             ):
                 yield model._name, child
