@@ -222,21 +222,17 @@ class ResCompany(models.Model):
         policies = self.env["aftersales.warranty.policy"].sudo()
         labour = self.env.ref("aftersales_service.product_repair_labour")
         travel = self.env.ref("aftersales_service.product_travel_fee")
-        created = sequences
         for company in self:
             for document in documents:
                 code = document._aftersales_sequence[0]
                 if not sequences.search_count([("code", "=", code), ("company_id", "=", company.id)], limit=1):
-                    created |= sequences.create(document._prepare_sequence_values(company))
+                    sequences.create(document._prepare_sequence_values(company))
             if not policies.search_count([("company_id", "=", company.id), ("scope", "=", "company")], limit=1):
                 policies.create(policies._prepare_company_default_values(company))
             if not company.aftersales_labour_product_id:
                 company.aftersales_labour_product_id = labour
             if not company.aftersales_travel_product_id:
                 company.aftersales_travel_product_id = travel
-        if created:
-            # The documents look their sequence up once per server (_sequence_id).
-            self.env.registry.clear_cache()
 
     def _aftersales_assignee(self, *candidates):
         """Who gets a piece of the company's after-sales work: the first of ``candidates``, then the company's
