@@ -135,3 +135,20 @@ class TestSetup(RmaCase):
         self.assertEqual(company._aftersales_tz().zone, "Europe/Paris", "looked up again when it changes")
         company.resource_calendar_id = self.env["resource.calendar"].create({"name": "Lima", "tz": "America/Lima"})
         self.assertEqual(company._aftersales_tz().zone, "America/Lima")
+
+    def test_the_companys_time_zone_is_read_when_needed_not_kept(self):
+        """docs/security.md §6: a change that reaches the database without our code hearing of it (an import in SQL,
+        a restored table) counts as soon as it is read."""
+        company = self.env["res.company"].create({"name": "Tenth Plant Co"})
+        company.resource_calendar_id.tz = "Asia/Shanghai"
+        self.assertEqual(company._aftersales_tz().zone, "Asia/Shanghai")
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE resource_calendar SET tz = 'Europe/Paris' WHERE id = %s", [company.resource_calendar_id.id])
+        self.env.invalidate_all()
+        self.assertEqual(company._aftersales_tz().zone, "Europe/Paris")
+        # Without a working calendar, the company partner's.
+        company.write({"resource_calendar_id": False})
+        company.partner_id.tz = "America/Lima"
+        self.assertEqual(company._aftersales_tz().zone, "America/Lima")
+        company.partner_id.tz = "Africa/Nairobi"
+        self.assertEqual(company._aftersales_tz().zone, "Africa/Nairobi")
