@@ -139,20 +139,14 @@ class AftersalesDocumentMixin(models.AbstractModel):
         self.env["res.partner"].union(*customers.values()).sudo().signup_get_auth_param()
 
     def _post_customer_email(self, template):
-        """Post ``template`` to the customers of these documents, rendered once for all, from the current user
-        (docs/README.md, follow-ups)."""
-        author = self.env.user.partner_id
-        bodies = template._render_field("body_html", self.ids, compute_lang=True)
-        subjects = template._render_field("subject", self.ids, compute_lang=True)
-        for document in self.sudo():
-            document.message_post(
-                body=bodies[document.id],
-                subject=subjects[document.id],
-                author_id=author.id,
-                partner_ids=document.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
-                email_layout_xmlid="mail.mail_notification_light",
-            )
+        """Post ``template`` in each document's chatter as Odoo's composer does, with the template's recipients,
+        attachments and language, as a comment of the current user (docs/README.md, customer e-mails)."""
+        return self.sudo().message_post_with_source(
+            template,
+            author_id=self.env.user.partner_id.id,
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_light",
+        )
 
     def _action_documents(self, model, records, name):
         """A window on ``records``: their form when there is one, else a list."""
