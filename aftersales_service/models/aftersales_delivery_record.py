@@ -8,19 +8,6 @@ from odoo.tools.misc import format_date
 
 from .aftersales_protected_fields_mixin import MANAGER_GROUP
 
-# What the monthly figures (aftersales.delivery.month) answer for the delivery records: the groupings, the
-# figures and the filtered fields, each under its name there (docs/delivery-records.md §5).
-MONTHLY_GROUPBY = {
-    "company_id": "company_id",
-    "product_id": "product_id",
-    "product_categ_id": "product_categ_id",
-    "delivery_date:month": "month:month",
-    "delivery_date:quarter": "month:quarter",
-    "delivery_date:year": "month:year",
-}
-MONTHLY_AGGREGATES = {"__count": "record_count:sum", "quantity:sum": "delivered_qty:sum", "qty_returned:sum": "qty_returned:sum"}
-MONTHLY_FILTERS = ("company_id", "product_id", "product_categ_id")
-
 # What the database fills for every row.
 LOG_COLUMNS = ["create_uid", "create_date", "write_uid", "write_date"]
 
@@ -366,61 +353,6 @@ class AftersalesDeliveryRecord(models.Model):
                 "%(units)s came back or are on an RMA: their delivery records are kept.",
                 units=", ".join(kept.mapped("display_name")),
             ))
-
-    # Reporting --------------------------------------------------------------------------------
-
-    def _monthly_request(self, domain, groupings, aggregates, order):
-        """The same request put to the monthly figures, or None when they cannot answer it: another filter,
-        grouping or figure, or record rules of the user beyond the company's (docs/delivery-records.md §5)."""
-        # The cheap checks first: the module's own grouped reads (by order, lot, picking) stop at the first.
-        if not all(spec in MONTHLY_GROUPBY for grouping in groupings for spec in grouping):
-            return None
-        if not all(spec in MONTHLY_AGGREGATES for spec in aggregates):
-            return None
-        if any(condition.field_expr not in MONTHLY_FILTERS for condition in Domain(domain).iter_conditions()):
-            return None
-        terms = []
-        for term in (order or "").split(","):
-            if not term.strip():
-                continue
-            spec, *direction = term.split()
-            mapped = MONTHLY_GROUPBY.get(spec) or MONTHLY_AGGREGATES.get(spec)
-            if not mapped:
-                return None
-            terms.append(" ".join([mapped, *direction]))
-        # Last, as it reads the rules.
-        rules = self.env["ir.rule"]._get_rules(self._name, mode="read")
-        if rules - self.env.ref("aftersales_service.aftersales_delivery_record_company_rule"):
-            return None
-        return (
-            domain,
-            [[MONTHLY_GROUPBY[spec] for spec in grouping] for grouping in groupings],
-            [MONTHLY_AGGREGATES[spec] for spec in aggregates],
-            ", ".join(terms) or None,
-        )
-
-    @api.model
-    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
-        """Grouped figures by product, category and month come from the monthly figures (docs/delivery-records.md
-        §5)."""
-        request = not having and groupby and self._monthly_request(domain, [groupby], aggregates, order)
-        if not request:
-            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
-        self.check_access("read")
-        domain, [groupby], aggregates, order = request
-        return self.env["aftersales.delivery.month"]._read_group(
-            domain, groupby, aggregates, offset=offset, limit=limit, order=order
-        )
-
-    @api.model
-    def _read_grouping_sets(self, domain, grouping_sets, aggregates=(), order=None):
-        """The pivot's totals, rows, columns and cells at once, from the monthly figures when they can answer."""
-        request = self._monthly_request(domain, grouping_sets, aggregates, order)
-        if not request:
-            return super()._read_grouping_sets(domain, grouping_sets, aggregates, order)
-        self.check_access("read")
-        domain, grouping_sets, aggregates, order = request
-        return self.env["aftersales.delivery.month"]._read_grouping_sets(domain, grouping_sets, aggregates, order)
 
     # Actions ----------------------------------------------------------------------------------
 
