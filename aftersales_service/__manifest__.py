@@ -35,6 +35,7 @@
         "views/aftersales_return_visit_views.xml",
         "views/aftersales_rma_config_views.xml",
         "views/aftersales_return_rate_report_views.xml",
+        "views/aftersales_delivery_month_views.xml",
         "views/aftersales_delivery_record_views.xml",
         "views/aftersales_warranty_policy_views.xml",
         "views/aftersales_document_type_views.xml",

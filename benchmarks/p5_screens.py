@@ -116,6 +116,7 @@ def screens(env, data):
     """Each screen as the calls its web client view makes."""
     records = env["aftersales.delivery.record"]
     report = env["aftersales.return.rate.report"]
+    delivered = env["aftersales.delivery.month"]
     rmas = env["aftersales.rma"].with_context(read_group_expand=True)
     complaints = env["aftersales.complaint"]
     record_list, rma_kanban = view_spec(env, records._name, "list"), view_spec(env, rmas._name, "kanban")
@@ -140,8 +141,9 @@ def screens(env, data):
             [("lot_id", "ilike", data["serial"].name)], record_list, limit=80, count_limit=10001)),
         ("delivery records by customer", lambda: records.web_search_read(
             [("partner_id", "child_of", data["big"].id)], record_list, limit=80, count_limit=10001)),
-        ("delivery records pivot, product x month", lambda: pivot(
-            records, [], "product_id", "delivery_date:month", ["quantity:sum", "qty_returned:sum", "__count"])),
+        ("delivered units report, product x month", lambda: pivot(
+            delivered, [], "product_id", "month:month", ["delivered_qty:sum", "qty_returned:sum",
+                                                         "rma_returned_qty:sum"])),
         ("return rate, 24 months", lambda: pivot(
             report, [("month", ">=", start)], "product_id", "month:month",
             ["delivered_qty:sum", "returned_qty:sum", "return_rate:avg", "rolling_return_rate:avg"])),

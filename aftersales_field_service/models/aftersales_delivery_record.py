@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class AftersalesDeliveryRecord(models.Model):
@@ -14,6 +14,11 @@ class AftersalesDeliveryRecord(models.Model):
     )
 
     # Business rules ---------------------------------------------------------------------------
+
+    @api.model
+    def _bulk_insert_left_empty(self):
+        """A unit is delivered before it is installed (docs/delivery-records.md §1)."""
+        return super()._bulk_insert_left_empty() | {"installed_on", "installed_by_id", "installation_order_id"}
 
     def _installation_accepted(self, order):
         """Hook of an accepted installation: the units are installed on that day by its technician; the warranty of

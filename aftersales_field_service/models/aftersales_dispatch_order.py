@@ -50,6 +50,7 @@ class AftersalesDispatchOrder(models.Model):
         "onsite_met", "first_time_fix", "arrival_hours", "previous_order_id",
     )
     _aftersales_sequence = ("aftersales.dispatch.order", "DSP/%(year)s/")
+    _aftersales_sequence_date_field = "call_date"
     _check_company_auto = True
     _folded_states = ("closed", "cancel")
     _workflow_fields = (

@@ -1,4 +1,4 @@
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 # Odoo mounts its addons on odoo.addons at run time, where pylint does not look for them.
 # pylint: disable=import-error,no-name-in-module
@@ -11,3 +11,13 @@ class TestFieldServiceScreens(test_screens.TestScreens):
     visit's form."""
 
     documents = test_screens.DOCUMENTS | {"aftersales.technician"}
+
+
+@tagged("post_install", "-at_install")
+class TestFieldServiceDeliveredUnitsReport(test_screens.TestDeliveredUnitsReport):
+    """Technicians read the delivered units too (a technician has no After-Sales app to find the menu in)."""
+
+    def _report_readers(self):
+        return super()._report_readers() | new_test_user(
+            self.env, "as_du_tech", groups="aftersales_field_service.group_aftersales_technician"
+        )

@@ -35,7 +35,6 @@ from . import repair_order
 from . import res_company
 from . import res_config_settings
 from . import res_partner
-from . import resource_calendar
 from . import sale_order
 from . import sale_order_line
 from . import stock_lot

@@ -37,6 +37,7 @@ class AftersalesComplaint(models.Model):
     _order = "date_received desc, id desc"
     _portal_path = "/my/complaints"
     _aftersales_sequence = ("aftersales.complaint", "CPL/%(year)s/")
+    _aftersales_sequence_date_field = "date_received"
     _aftersales_mail_templates = {
         "acknowledged": "aftersales_service.mail_template_complaint_acknowledged",
         "resolved": "aftersales_service.mail_template_complaint_resolved",

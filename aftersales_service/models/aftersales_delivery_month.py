@@ -20,15 +20,17 @@ TRIGGERS = (
 
 
 class AftersalesDeliveryMonth(models.Model):
-    """Units delivered and returned per company, product, category and month of delivery, kept by the database
-    itself at every change of the delivery records and RMA lines: the monthly figures of half a million units
-    read in milliseconds (docs/delivery-records.md §5).
+    """The *Delivered Units* report: units delivered and returned per company, product, category and month of
+    delivery, a report of its own (After-Sales ▸ Reporting) as Odoo's sales analysis is, and the months the return
+    rate reads (docs/delivery-records.md §5).
 
-    Each statement that inserts, changes or deletes delivery records or RMA lines appends the signed
-    differences it makes to ``aftersales_delivery_month_delta`` (statement triggers: no row is updated in
-    place, so concurrent deliveries never wait for each other); this model is the view summing them. A daily job
-    folds the differences into one row per month (:meth:`_cron_compact`). Installation and every update rebuild
-    the differences from the records; uninstalling drops them (:meth:`_drop_delta`).
+    The database keeps the figures itself at every change of the delivery records and RMA lines, so that the
+    monthly figures of half a million units read in milliseconds. Each statement that inserts, changes or deletes
+    delivery records or RMA lines appends the signed differences it makes to ``aftersales_delivery_month_delta``
+    (statement triggers: no row is updated in place, so concurrent deliveries never wait for each other); this
+    model is the view summing them. A daily job folds the differences into one row per month
+    (:meth:`_cron_compact`). Installation and every update rebuild the differences from the records; uninstalling
+    drops them (:meth:`_drop_delta`).
     """
 
     _name = "aftersales.delivery.month"
@@ -36,14 +38,26 @@ class AftersalesDeliveryMonth(models.Model):
     _auto = False
     _order = "month desc, product_id"
 
+    # Fields -----------------------------------------------------------------------------------
+
     company_id = fields.Many2one("res.company", readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
     product_categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
     month = fields.Date(string="Delivery Month", readonly=True)
-    record_count = fields.Integer(string="Units", readonly=True)
-    delivered_qty = fields.Float(string="Delivered", readonly=True)
-    qty_returned = fields.Float(string="Returned by Stock Returns", readonly=True)
-    rma_returned_qty = fields.Float(string="Received on RMAs", readonly=True)
+    record_count = fields.Integer(
+        string="Units", readonly=True, help="Delivery records: one per serial number, lot line or untracked quantity."
+    )
+    delivered_qty = fields.Float(string="Delivered", readonly=True, help="Quantity delivered, in the product's unit.")
+    qty_returned = fields.Float(
+        string="Returned by Stock Returns", readonly=True,
+        help="Quantity of these deliveries the customers sent back by a return of the delivery.",
+    )
+    rma_returned_qty = fields.Float(
+        string="Received on RMAs", readonly=True,
+        help="Quantity of these deliveries received back on RMAs, whenever it came back.",
+    )
+
+    # Business rules: the figures the database keeps -------------------------------------------
 
     def init(self):
         cr = self.env.cr

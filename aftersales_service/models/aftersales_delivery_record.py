@@ -8,19 +8,6 @@ from odoo.tools.misc import format_date
 
 from .aftersales_protected_fields_mixin import MANAGER_GROUP
 
-# What the monthly figures (aftersales.delivery.month) answer for the delivery records: the groupings, the
-# figures and the filtered fields, each under its name there (docs/delivery-records.md §5).
-MONTHLY_GROUPBY = {
-    "company_id": "company_id",
-    "product_id": "product_id",
-    "product_categ_id": "product_categ_id",
-    "delivery_date:month": "month:month",
-    "delivery_date:quarter": "month:quarter",
-    "delivery_date:year": "month:year",
-}
-MONTHLY_AGGREGATES = {"__count": "record_count:sum", "quantity:sum": "delivered_qty:sum", "qty_returned:sum": "qty_returned:sum"}
-MONTHLY_FILTERS = ("company_id", "product_id", "product_categ_id")
-
 # What the database fills for every row.
 LOG_COLUMNS = ["create_uid", "create_date", "write_uid", "write_date"]
 
@@ -361,61 +348,6 @@ class AftersalesDeliveryRecord(models.Model):
                 units=", ".join(kept.mapped("display_name")),
             ))
 
-    # Reporting --------------------------------------------------------------------------------
-
-    def _monthly_request(self, domain, groupings, aggregates, order):
-        """The same request put to the monthly figures, or None when they cannot answer it: another filter,
-        grouping or figure, or record rules of the user beyond the company's (docs/delivery-records.md §5)."""
-        # The cheap checks first: the module's own grouped reads (by order, lot, picking) stop at the first.
-        if not all(spec in MONTHLY_GROUPBY for grouping in groupings for spec in grouping):
-            return None
-        if not all(spec in MONTHLY_AGGREGATES for spec in aggregates):
-            return None
-        if any(condition.field_expr not in MONTHLY_FILTERS for condition in Domain(domain).iter_conditions()):
-            return None
-        terms = []
-        for term in (order or "").split(","):
-            if not term.strip():
-                continue
-            spec, *direction = term.split()
-            mapped = MONTHLY_GROUPBY.get(spec) or MONTHLY_AGGREGATES.get(spec)
-            if not mapped:
-                return None
-            terms.append(" ".join([mapped, *direction]))
-        # Last, as it reads the rules.
-        rules = self.env["ir.rule"]._get_rules(self._name, mode="read")
-        if rules - self.env.ref("aftersales_service.aftersales_delivery_record_company_rule"):
-            return None
-        return (
-            domain,
-            [[MONTHLY_GROUPBY[spec] for spec in grouping] for grouping in groupings],
-            [MONTHLY_AGGREGATES[spec] for spec in aggregates],
-            ", ".join(terms) or None,
-        )
-
-    @api.model
-    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
-        """Grouped figures by product, category and month come from the monthly figures (docs/delivery-records.md
-        §5)."""
-        request = not having and groupby and self._monthly_request(domain, [groupby], aggregates, order)
-        if not request:
-            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
-        self.check_access("read")
-        domain, [groupby], aggregates, order = request
-        return self.env["aftersales.delivery.month"]._read_group(
-            domain, groupby, aggregates, offset=offset, limit=limit, order=order
-        )
-
-    @api.model
-    def _read_grouping_sets(self, domain, grouping_sets, aggregates=(), order=None):
-        """The pivot's totals, rows, columns and cells at once, from the monthly figures when they can answer."""
-        request = self._monthly_request(domain, grouping_sets, aggregates, order)
-        if not request:
-            return super()._read_grouping_sets(domain, grouping_sets, aggregates, order)
-        self.check_access("read")
-        domain, grouping_sets, aggregates, order = request
-        return self.env["aftersales.delivery.month"]._read_grouping_sets(domain, grouping_sets, aggregates, order)
-
     # Actions ----------------------------------------------------------------------------------
 
     def action_create_rma(self):
@@ -497,6 +429,13 @@ class AftersalesDeliveryRecord(models.Model):
     def _create_from_move_lines(self, move_lines):
         """One delivery record per done move line that left for a customer, in one INSERT
         (docs/delivery-records.md §1)."""
+        vals_list = self._prepare_values_from_move_lines(move_lines)
+        return self._insert_rows(vals_list) if vals_list else self.browse()
+
+    @api.model
+    def _prepare_values_from_move_lines(self, move_lines):
+        """The complete rows of the delivery records of ``move_lines``: every stored field, the computed ones with
+        the values their computes give, from the same helpers (docs/delivery-records.md §1)."""
         vals_list = []
         extension_months = {}  # per order: its lines are read once, not once per unit
         for line in move_lines:
@@ -532,11 +471,10 @@ class AftersalesDeliveryRecord(models.Model):
                     "move_line_id": line.id,
                     "is_accepted": False,
                     "extended_warranty_months": extension_months[order],
+                    "replaced_record_id": False,
                     **self._prepare_replacement_terms(move),
                 }
             )
-        if not vals_list:
-            return self.browse()
         self._fill_warranty_terms(vals_list)
         for vals in vals_list:
             vals["warranty_end_date"] = self._warranty_end(
@@ -545,16 +483,62 @@ class AftersalesDeliveryRecord(models.Model):
                 vals["channel_extension_months"],
                 vals["extended_warranty_months"],
             )
-        return self._insert_rows(vals_list)
+        return vals_list
+
+    @api.model
+    def _bulk_insert_left_empty(self):
+        """The stored fields a unit starts without, which the bulk insert leaves empty: its acceptance and the
+        documents handed over (§3), the reason it was late. They have no default. An addon that adds such a field
+        to the delivery records adds it here; every other stored field is one the inserted rows give
+        (docs/delivery-records.md §1)."""
+        return {"accepted_by", "acceptance_date", "acceptance_note", "document_type_ids", "lateness_reason"}
+
+    @api.model
+    def _bulk_insert_fields(self):
+        """The stored fields every row of the bulk insert gives: all of them but the id and the log columns the
+        insert fills, those left empty (:meth:`_bulk_insert_left_empty`) and the one2manys, which the records on
+        their other side hold."""
+        return {
+            name for name, field in self._fields.items()
+            if field.store and field.type != "one2many" and name not in ("id", *LOG_COLUMNS)
+        } - self._bulk_insert_left_empty()
 
     @api.model
     def _insert_rows(self, vals_list):
-        """Insert complete rows, stored computed fields included, in one statement, with the checks
-        ``create`` would make: constraints and company consistency.
+        """Insert complete rows in one statement, with the checks ``create`` would make
+        (docs/delivery-records.md §1).
 
         A delivery's validation is the hot path (benchmark P1): the ORM's ``create`` costs about
         a millisecond a unit and one INSERT per hundred rows; this costs one INSERT in all.
+
+        **Every stored field is inserted.** Each row gives every field of :meth:`_bulk_insert_fields`; a row that
+        leaves one out is refused, naming it, before anything is inserted, so that a stored field added later
+        cannot stay silently empty. The stored computed fields are inserted too, with the values their computes
+        give, and never recomputed after the insert: one rule for every field, and no second write of the rows.
+
+        **What ``create`` does that this skips, and why that is safe here:**
+
+        - our ``create``: the warranty terms (:meth:`_fill_warranty_terms`). The rows come with them;
+        - the protected-fields mixin's ``create``: its refusal of workflow and computed fields given by a client.
+          These rows are the workflow's own;
+        - Odoo's ``create``: the default values, of the fields and of ``ir.default``. The rows give every field
+          but the ones left empty, which have none; the access rights: the hook runs as superuser; the company
+          check record by record: :meth:`_check_company_in_bulk` makes the same check once per company and field;
+          the precomputed fields: they are given;
+        - ``mail.thread``'s ``create``: the creator and the automatic followers, the "created" message and the
+          tracking of the first values. Nobody follows a unit: its history starts with the delivery, which the
+          transfer's chatter holds, and its tracked fields (acceptance, reason for lateness) start empty.
+
+        **What it does as ``create`` would:** mark the new rows as modified, so that what depends on them is
+        recomputed; invalidate the inverse one2manys; run the Python constraints and the company check.
         """
+        required = self._bulk_insert_fields()
+        missing = set().union(*(required - vals.keys() for vals in vals_list))
+        if missing:
+            raise ValueError(
+                f"Delivery records inserted in bulk leave out stored fields: {', '.join(sorted(missing))}. Give them "
+                "in every row, or add those a unit starts without to _bulk_insert_left_empty()."
+            )
         columns = sorted(set().union(*vals_list))
         columns_fields = [self._fields[name] for name in columns]
         now = self.env.cr.now()

@@ -1,5 +1,5 @@
-from odoo import api, fields, models, tools
-from odoo.exceptions import MissingError, UserError
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class AftersalesDocumentMixin(models.AbstractModel):
@@ -11,6 +11,8 @@ class AftersalesDocumentMixin(models.AbstractModel):
 
     # Sequence code and prefix of the inheriting model, e.g. ("aftersales.rma", "RMA/%(year)s/").
     _aftersales_sequence = None
+    # The field of the document's own date, whose year its number carries; none: the day it is created.
+    _aftersales_sequence_date_field = None
     # The customer e-mails of the document: key → XML id of its mail template.
     _aftersales_mail_templates = {}
     _frozen_fields = ("name", "company_id")
@@ -43,7 +45,7 @@ class AftersalesDocumentMixin(models.AbstractModel):
                 vals.get("company_id") or self.env.context.get("default_company_id")
             ) or self.env.company
             if vals.get("name", "/") == "/":
-                vals["name"] = self._next_number(company)
+                vals["name"] = self._next_number(company, self._sequence_date(vals, company))
             # Nobody given by a real user is nobody; the system gets the document a real person.
             if not vals.get("user_id") and not self._default_user():
                 vals["user_id"] = company._aftersales_assignee(self.env.user).id
@@ -70,29 +72,31 @@ class AftersalesDocumentMixin(models.AbstractModel):
         return user.browse() if user._is_superuser() or user.share else user
 
     @api.model
-    def _next_number(self, company):
-        """Document numbers run per company and year, e.g. RMA/2026/00001; the year is the company's, as every day
-        of the module (docs/README.md, numbering; docs/security.md §6)."""
-        sequence_id = self._sequence_id(self._aftersales_sequence[0], company.id)
-        if not sequence_id:
+    def _next_number(self, company, date):
+        """Document numbers run per company and year, e.g. RMA/2026/00001: drawn from the company's own sequence of
+        the kind, in the year of ``date`` (docs/README.md, numbering)."""
+        number = self.env["ir.sequence"].sudo().with_company(company).next_by_code(
+            self._aftersales_sequence[0], sequence_date=date
+        )
+        if not number:
             raise UserError(self.env._(
                 "%(company)s has no numbering for %(documents)s: update the After-Sales module to create it.",
                 company=company.name,
                 documents=self._description,
             ))
-        sequence = self.env["ir.sequence"].sudo().browse(sequence_id)
-        try:
-            return sequence.next_by_id(sequence_date=company._aftersales_today())
-        except MissingError:
-            # Deleted since it was looked up: look it up again.
-            self.env.registry.clear_cache()
-            return self._next_number(company)
+        return number
 
     @api.model
-    @tools.ormcache("code", "company_id")
-    def _sequence_id(self, code, company_id):
-        """The sequence numbering ``code`` documents in the company, looked up once per server."""
-        return self.env["ir.sequence"].sudo().search([("code", "=", code), ("company_id", "=", company_id)], limit=1).id
+    def _sequence_date(self, vals, company):
+        """The day whose year a new document's number carries: the document's own date when it has one, else
+        today, both in the company's time zone (docs/README.md, numbering)."""
+        field = self._fields.get(self._aftersales_sequence_date_field or "")
+        value = field and vals.get(field.name)
+        if not value:
+            return company._aftersales_today()
+        if field.type == "datetime":
+            return company._aftersales_date(fields.Datetime.to_datetime(value))
+        return fields.Date.to_date(value)
 
     @api.model
     def _prepare_sequence_values(self, company):
@@ -135,20 +139,14 @@ class AftersalesDocumentMixin(models.AbstractModel):
         self.env["res.partner"].union(*customers.values()).sudo().signup_get_auth_param()
 
     def _post_customer_email(self, template):
-        """Post ``template`` to the customers of these documents, rendered once for all, from the current user
-        (docs/README.md, follow-ups)."""
-        author = self.env.user.partner_id
-        bodies = template._render_field("body_html", self.ids, compute_lang=True)
-        subjects = template._render_field("subject", self.ids, compute_lang=True)
-        for document in self.sudo():
-            document.message_post(
-                body=bodies[document.id],
-                subject=subjects[document.id],
-                author_id=author.id,
-                partner_ids=document.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
-                email_layout_xmlid="mail.mail_notification_light",
-            )
+        """Post ``template`` in each document's chatter as Odoo's composer does, with the template's recipients,
+        attachments and language, as a comment of the current user (docs/README.md, customer e-mails)."""
+        return self.sudo().message_post_with_source(
+            template,
+            author_id=self.env.user.partner_id.id,
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_light",
+        )
 
     def _action_documents(self, model, records, name):
         """A window on ``records``: their form when there is one, else a list."""

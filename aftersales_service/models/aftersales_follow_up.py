@@ -150,8 +150,8 @@ class AftersalesFollowUp(models.Model):
         return self.browse(id_ for [id_] in rows)
 
     def _run_claimed(self, max_attempts=MAX_ATTEMPTS):
-        """Run claimed follow-ups, grouped by kind, document model, template and user so that a template is
-        rendered once per group. A group that fails runs again one follow-up at a time: the one that fails is
+        """Run claimed follow-ups, grouped by kind, document model, template and user, each group in one go as
+        its user. A group that fails runs again one follow-up at a time: the one that fails is
         retried later and holds nobody else (docs/README.md, follow-ups)."""
         for follow_ups in self.grouped(lambda follow_up: (
             follow_up.kind, follow_up.res_model, follow_up.template_id, follow_up.user_id

@@ -26,6 +26,7 @@ class AftersalesRma(models.Model):
     _order = "date desc, id desc"
     _portal_path = "/my/rmas"
     _aftersales_sequence = ("aftersales.rma", "RMA/%(year)s/")
+    _aftersales_sequence_date_field = "date"
     _aftersales_mail_templates = {
         "approved": "aftersales_service.mail_template_rma_confirmed",
         "received": "aftersales_service.mail_template_rma_received",

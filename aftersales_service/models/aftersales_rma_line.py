@@ -684,28 +684,39 @@ class AftersalesRmaLine(models.Model):
         }
 
     def _reset_move_lines(self):
-        """The open moves of the units get one move line each, with the unit's own serial / lot number
-        and the move's locations."""
+        """The open moves of the units carry each unit's own serial or lot (docs/rma.md §3)."""
         for move in self.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
-            lot = move.aftersales_rma_line_id.lot_id
-            line = move.move_line_ids
-            if len(line) == 1 and line.lot_id == lot and line.quantity == move.product_uom_qty:
-                continue
-            if len(line) == 1 and line.quantity == move.product_uom_qty and move.location_id.usage != "internal":
-                line.lot_id = lot
-                continue
-            move._do_unreserve()
-            move.move_line_ids.unlink()
-            self.env["stock.move.line"].create({
-                "move_id": move.id,
-                "picking_id": move.picking_id.id,
-                "product_id": move.product_id.id,
-                "product_uom_id": move.product_uom.id,
-                "lot_id": move.aftersales_rma_line_id.lot_id.id,
-                "quantity": move.product_uom_qty,
-                "location_id": move.location_id.id,
-                "location_dest_id": move.location_dest_id.id,
-            })
+            move.aftersales_rma_line_id._set_own_lot_on(move)
+
+    def _set_own_lot_on(self, move):
+        """``move`` carries this unit: one move line of the unit's own serial or lot for the whole move, between the
+        move's locations, nothing the reservation picked instead; its receipts, returns and trips to the vendor
+        alike (docs/rma.md §3, §13)."""
+        self.ensure_one()
+        line = move.move_line_ids
+        if len(line) == 1 and line.quantity == move.product_uom_qty:
+            if line.lot_id == self.lot_id:
+                return
+            if move.location_id.usage != "internal":
+                # Nothing reserved in stock: the line only needs the unit's number.
+                line.lot_id = self.lot_id
+                return
+        move._do_unreserve()
+        move.move_line_ids.unlink()
+        self.env["stock.move.line"].create(self._prepare_own_lot_move_line_values(move))
+
+    def _prepare_own_lot_move_line_values(self, move):
+        """The move line of ``move`` carrying this unit's own serial or lot."""
+        return {
+            "move_id": move.id,
+            "picking_id": move.picking_id.id,
+            "product_id": move.product_id.id,
+            "product_uom_id": move.product_uom.id,
+            "lot_id": self.lot_id.id,
+            "quantity": move.product_uom_qty,
+            "location_id": move.location_id.id,
+            "location_dest_id": move.location_dest_id.id,
+        }
 
     def _close_short_receipts(self):
         """Units still missing when their receipt closes (no backorder, cancelled) leave the approved RMA:

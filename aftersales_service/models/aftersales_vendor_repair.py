@@ -203,13 +203,7 @@ class AftersalesVendorRepair(models.Model):
         picking.action_confirm()
         move = picking.move_ids
         if line.lot_id:
-            # The one serial or lot of the RMA line, nothing the reservation would pick instead.
-            move.move_line_ids.unlink()
-            move.move_line_ids = [Command.create({
-                "product_id": line.product_id.id, "lot_id": line.lot_id.id, "quantity": move.product_uom_qty,
-                "product_uom_id": move.product_uom.id, "location_id": source.id, "location_dest_id": destination.id,
-                "picking_id": picking.id,
-            })]
+            line._set_own_lot_on(move)
         else:
             picking.action_assign()
         if move.product_uom.compare(move.quantity, move.product_uom_qty) < 0:

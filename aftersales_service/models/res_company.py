@@ -1,6 +1,6 @@
 import pytz
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..selections import REPLACEMENT_WARRANTY
@@ -163,12 +163,6 @@ class ResCompany(models.Model):
         companies._aftersales_setup()
         return companies
 
-    def write(self, vals):
-        result = super().write(vals)
-        if {"resource_calendar_id", "partner_id"}.intersection(vals):
-            self._aftersales_tz_changed()
-        return result
-
     # Business rules ---------------------------------------------------------------------------
 
     @api.model
@@ -190,19 +184,15 @@ class ResCompany(models.Model):
         sequences = self.env["ir.sequence"].sudo()
         policies = self.env["aftersales.warranty.policy"].sudo()
         labour = self.env.ref("aftersales_service.product_repair_labour")
-        created = sequences
         for company in self:
             for document in documents:
                 code = document._aftersales_sequence[0]
                 if not sequences.search_count([("code", "=", code), ("company_id", "=", company.id)], limit=1):
-                    created |= sequences.create(document._prepare_sequence_values(company))
+                    sequences.create(document._prepare_sequence_values(company))
             if not policies.search_count([("company_id", "=", company.id), ("scope", "=", "company")], limit=1):
                 policies.create(policies._prepare_company_default_values(company))
             if not company.aftersales_labour_product_id:
                 company.aftersales_labour_product_id = labour
-        if created:
-            # The documents look their sequence up once per server (_sequence_id).
-            self.env.registry.clear_cache()
 
     def _aftersales_assignee(self, *candidates):
         """Who gets a piece of the company's after-sales work: the first of ``candidates``, then the company's
@@ -215,21 +205,10 @@ class ResCompany(models.Model):
         return self.env["res.users"]
 
     def _aftersales_tz(self):
-        """The company's time zone, its working calendar's: the day of every datetime is read in it
-        (docs/security.md §6)."""
-        return pytz.timezone(self._aftersales_tz_name(self[:1].id))
-
-    @api.model
-    @tools.ormcache("company_id")
-    def _aftersales_tz_name(self, company_id):
-        """The name of the company's time zone, looked up once per server: it is read for every day."""
-        company = self.sudo().browse(company_id)
-        return company.resource_calendar_id.tz or company.partner_id.tz or "UTC"
-
-    @api.model
-    def _aftersales_tz_changed(self):
-        """Hook of a change of what sets a company's time zone: the name is looked up again."""
-        self.env.registry.clear_cache()
+        """The company's time zone, its working calendar's, else its partner's: the day of every datetime is read in
+        it (docs/security.md §6)."""
+        company = self[:1].sudo()
+        return pytz.timezone(company.resource_calendar_id.tz or company.partner_id.tz or "UTC")
 
     def _aftersales_date(self, utc_datetime):
         """The day of a UTC datetime in the company's time zone."""

@@ -46,8 +46,6 @@ class ResPartner(models.Model):
         result = super().write(vals)
         if "state_id" in vals:
             self.env["aftersales.complaint"]._customer_region_changed(self)
-        if "tz" in vals and self.env["res.company"].sudo().search_count([("partner_id", "in", self.ids)], limit=1):
-            self.env["res.company"]._aftersales_tz_changed()
         return result
 
     def signup_prepare(self, signup_type="signup"):

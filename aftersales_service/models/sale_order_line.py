@@ -23,11 +23,17 @@ class SaleOrderLine(models.Model):
         for line in self:
             line.aftersales_warranty_extension_months = line.product_id.aftersales_warranty_extension_months
 
+    def _get_protected_fields(self):
+        """An RMA's refund lowers the ordered quantity of a locked order's line (docs/rma.md §11): in superuser
+        mode, which no request can ask for; the order's other protected fields stay locked."""
+        protected = super()._get_protected_fields()
+        if self.env.su and self.env.context.get("aftersales_refund_settlement"):
+            return [fname for fname in protected if fname != "product_uom_qty"]
+        return protected
+
     def _aftersales_lower_ordered_quantity(self, quantity):
-        """Refunded units of a product invoiced on order leave the order, even a locked one (docs/rma.md §11)."""
+        """Refunded units of a product invoiced on order leave the order, even a locked one, which stays locked
+        (docs/rma.md §11)."""
         self.ensure_one()
-        order = self.order_id
-        locked = order.locked
-        order.locked = False
-        self.product_uom_qty -= quantity
-        order.locked = locked
+        line = self.sudo().with_context(aftersales_refund_settlement=True)
+        line.product_uom_qty -= quantity

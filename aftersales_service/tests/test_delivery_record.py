@@ -48,12 +48,37 @@ class TestDeliveryRecord(AftersalesCase):
                          "product_id", "lot_id", "quantity", "delivery_date", "promised_date", "picking_id",
                          "move_id", "move_line_id")
         })
-        computed = ["product_categ_id", "qty_returned", "qty_with_customer", "extended_warranty_months",
-                    "warranty_policy_id", "warranty_months", "channel_extension_months", "warranty_start_date",
-                    "warranty_end_date", "is_late", "delay_days", "is_accepted"]
-        self.assertEqual(record.read(computed)[0] | {"id": 0}, twin.read(computed)[0] | {"id": 0})
+        # Every stored field the insert gives: the computed ones, the warranty terms, the defaults.
+        inserted = sorted(record._bulk_insert_fields())
+        self.assertEqual(record.read(inserted)[0] | {"id": 0}, twin.read(inserted)[0] | {"id": 0})
         self.assertEqual((record.is_late, record.delay_days, record.extended_warranty_months), (True, 4, 12))
         self.assertEqual(record.warranty_end_date, date(2028, 5, 8), "12 + 4 distributor + 12 extended months")
+
+    def test_every_stored_field_is_inserted_at_delivery_or_left_empty_on_purpose(self):
+        self._stock_serials(self.motor, ["SN-COLUMNS"])
+        picking = self._deliver(self._sell(self.customer, [(self.motor, 1)]))
+        records = self.env["aftersales.delivery.record"]
+        [vals] = records._prepare_values_from_move_lines(picking.move_line_ids)
+        self.assertEqual(records._bulk_insert_fields() - set(vals), set(),
+                         "a stored field the rows leave out would stay empty on every delivered unit")
+        record = picking.aftersales_delivery_record_ids
+        for name in sorted(records._bulk_insert_left_empty()):
+            self.assertTrue(record._fields[name].store, name)
+            self.assertFalse(record._fields[name].default, f"{name}: the insert would not give its default")
+            self.assertFalse(record[name], name)
+
+    def test_a_row_leaving_out_a_stored_field_is_refused_before_anything_is_inserted(self):
+        self._stock_serials(self.motor, ["SN-LEFT-OUT"])
+        picking = self._deliver(self._sell(self.customer, [(self.motor, 1)]))
+        records = self.env["aftersales.delivery.record"]
+        [vals] = records._prepare_values_from_move_lines(picking.move_line_ids)
+        self.env.cr.execute("SELECT last_value FROM aftersales_delivery_record_id_seq")
+        last_id = self.env.cr.fetchone()
+        for name in sorted(records._bulk_insert_fields()):
+            with self.subTest(name), self.assertRaisesRegex(ValueError, f"leave out stored fields: {name}\\."):
+                records._insert_rows([vals, {key: value for key, value in vals.items() if key != name}])
+        self.env.cr.execute("SELECT last_value FROM aftersales_delivery_record_id_seq")
+        self.assertEqual(self.env.cr.fetchone(), last_id, "no row was inserted, not even rolled back")
 
     def test_validating_twice_creates_no_second_record(self):
         self._stock_serials(self.motor, ["SN-TWICE"])

@@ -4,6 +4,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
 from .common import CommittedCase
@@ -183,8 +184,44 @@ class TestFollowUp(CommittedCase):
             # The button of each e-mail opens the complaint with its token and invites the customer to sign up.
             for complaint in complaints:
                 mail = env["mail.mail"].search([("mail_message_id", "in", emails[complaint.id].ids)])
+                self.assertEqual(mail.recipient_ids, complaint.partner_id, "to the template's recipient, the customer")
                 self.assertIn(f"access_token={complaint.access_token}", mail.body_html)
                 self.assertIn("auth_signup_token=", mail.body_html)
+
+    def test_the_e_mail_goes_to_the_templates_recipients_with_its_attachments(self):
+        """docs/README.md, customer e-mails: the template says to whom and with what, not only the customer."""
+        with self._transaction() as env:
+            template = env.ref("aftersales_service.mail_template_complaint_acknowledged")
+            quality = env["res.partner"].create({"name": f"Quality {self.tag}", "email": f"quality.{self.tag}@example.com"})
+            leaflet = env["ir.attachment"].create({
+                "name": f"Care leaflet {self.tag}.txt", "raw": b"Keep the motor dry.",
+                "res_model": "mail.template", "res_id": template.id,
+            })
+            self.addCleanup(self._restore_template, template.id, template.read(["use_default_to", "partner_to"])[0],
+                            leaflet.id)
+            # The template names its recipients instead of the document's default one, the customer.
+            template.write({
+                "use_default_to": False, "partner_to": f"{template.partner_to},{quality.id}",
+                "attachment_ids": [Command.link(leaflet.id)],
+            })
+            quality_id = quality.id
+        complaint_ids, customer_ids = self._acknowledged(1)
+        self._run_job()
+        with self._transaction(commit=False) as env:
+            message = self._assert_sent(env, complaint_ids, [1])[complaint_ids[0]]
+            self.assertEqual(set(message.partner_ids.ids), {customer_ids[0], quality_id})
+            self.assertEqual(message.attachment_ids.mapped("name"), [f"Care leaflet {self.tag}.txt"])
+            mail = env["mail.mail"].search([("mail_message_id", "=", message.id)])
+            self.assertEqual(set(mail.recipient_ids.ids), {customer_ids[0], quality_id})
+            self.assertEqual(mail.attachment_ids.raw, b"Keep the motor dry.")
+
+    @classmethod
+    def _restore_template(cls, template_id, values, attachment_id):
+        with cls._transaction() as env:
+            env["mail.template"].browse(template_id).write({
+                "use_default_to": values["use_default_to"], "partner_to": values["partner_to"],
+            })
+            env["ir.attachment"].browse(attachment_id).unlink()
 
     def test_the_worker_of_the_transition_posts_its_e_mails_once_committed(self):
         complaint_ids, _customer_ids = self._acknowledged(2, after_commit=True)

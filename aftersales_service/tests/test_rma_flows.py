@@ -559,31 +559,35 @@ class TestRmaFlows(RmaCase):
         self.assertEqual(points, {"January 2026": 50.0, "February 2026": 50.0, "March 2026": 50.0,
                                   "April 2026": 100.0 / 3}, "a month without deliveries is never drawn at 0 %")
 
-    def test_monthly_figures_follow_every_change_and_answer_as_the_records_would(self):
+    def test_the_delivered_units_report_follows_every_change_and_counts_as_the_records_do(self):
         records = self.env["aftersales.delivery.record"].with_user(self.coordinator)
-        groupings = [[], ["product_id"], ["delivery_date:month"], ["product_id", "delivery_date:month"]]
-        aggregates = ["__count", "quantity:sum", "qty_returned:sum"]
+        report = self.env["aftersales.delivery.month"].with_user(self.coordinator)
 
         def answers():
-            """The monthly figures' answer, and the records' own (a filter on the id sends the request to them)."""
-            ours = records.formatted_read_grouping_sets([], groupings, aggregates)
-            own = records.formatted_read_grouping_sets([("id", "!=", 0)], groupings, aggregates)
+            """The report's figures per product and month, and the records' own, grouped as the report groups."""
+            ours = report._read_grouping_sets(
+                [], [[], ["product_id"], ["month:month"], ["product_id", "month:month"]],
+                ["record_count:sum", "delivered_qty:sum", "qty_returned:sum"],
+            )
+            own = records._read_grouping_sets(
+                [], [[], ["product_id"], ["delivery_date:month"], ["product_id", "delivery_date:month"]],
+                ["__count", "quantity:sum", "qty_returned:sum"],
+            )
             return ours, own
 
         def received_in(month):
-            return sum(self.env["aftersales.delivery.month"].search([
-                ("product_id", "=", self.motor.id), ("month", "=", month),
-            ]).mapped("rma_returned_qty"))
+            return sum(report.search([("product_id", "=", self.motor.id), ("month", "=", month)]).mapped(
+                "rma_returned_qty"
+            ))
 
         with freeze_time("2026-02-10 09:00"):
             order, lots = self._sell_and_deliver(["R-MF1", "R-MF2", "R-MF3"])
         with freeze_time("2026-03-05 09:00"):
             self._sell_and_deliver(["R-MF4"])
-        self.assertEqual(*answers())
-        self.assertEqual(
-            records._read_group([("product_id", "=", self.motor.id)], ["product_id"], ["__count"]), [(self.motor, 4)],
-            "without an order too",
-        )
+        self.env.flush_all()
+        ours, own = answers()
+        self.assertEqual(ours, own)
+        self.assertIn((self.motor, date(2026, 2, 1), 3, 3.0, 0.0), ours[3], "three units in February")
         self._return(order.picking_ids, {self.motor: 1.0})
         self.env.flush_all()
         self.assertEqual(*answers())
@@ -597,7 +601,8 @@ class TestRmaFlows(RmaCase):
         self.env.flush_all()
         ours, own = answers()
         self.assertEqual(ours, own)
-        self.assertEqual(ours[0][0]["__count"], records.search_count([]))
+        self.assertEqual(ours[0], [(records.search_count([]), sum(records.search([]).mapped("quantity")),
+                                    sum(records.search([]).mapped("qty_returned")))])
         deltas = self.env.cr.execute("SELECT count(*) FROM aftersales_delivery_month_delta") or self.env.cr.fetchone()
         self.env["aftersales.delivery.month"]._cron_compact()
         self.env.cr.execute("SELECT count(*) FROM aftersales_delivery_month_delta")

@@ -238,6 +238,17 @@ class TestRmaRules(RmaCase):
                          (1.0, 1.0, 1.0, 0.0))
         self.assertTrue(order.locked, "locked again")
 
+    def test_a_request_cannot_use_the_refund_settlement_to_change_a_locked_order(self):
+        """docs/rma.md §11: only the refund's own write, in superuser mode, lowers a locked order's quantity."""
+        self.order.action_lock()
+        line = self.order.order_line
+        with self.assertRaisesRegex(UserError, "locked order"):
+            # What a JSON-RPC client could send: its context, never superuser mode.
+            line.with_user(self.stock_user).with_context(aftersales_refund_settlement=True).product_uom_qty = 3.0
+        with self.assertRaisesRegex(UserError, "locked order"):
+            line.sudo().with_context(aftersales_refund_settlement=True).price_unit = 1.0
+        self.assertEqual((line.product_uom_qty, self.order.locked), (2.0, True))
+
     def test_repair_ended_by_a_technician_without_after_sales_rights(self):
         technician = new_test_user(self.env, "as_repair_tech", groups="stock.group_stock_user")
         order, lots = self._sell_and_deliver(["RL-TECH"])

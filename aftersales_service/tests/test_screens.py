@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from lxml import etree
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools.misc import format_date
 from odoo.tools.safe_eval import safe_eval
 
@@ -193,3 +193,49 @@ class TestOverview(RmaCase):
         self.assertEqual(labels, [label for label, quantity in delivered.items() if quantity],
                          "a month without deliveries has no rate: it is left out, not drawn at 0 %")
         self.assertIs(overview["return_rate"]["action"]["context"]["fill_temporal"], False)
+
+
+@tagged("post_install", "-at_install")
+class TestDeliveredUnitsReport(RmaCase):
+    """The monthly figures are a report of their own, with its menu, pivot and graph."""
+
+    def _report_readers(self):
+        """The users who read the report: after-sales users (addons add theirs)."""
+        return self.coordinator
+
+    def _open_report(self, user):
+        """The report as its menu opens it for ``user``: the action, its views, then the pivot by product and month
+        (its totals, rows, columns and cells at once, as the web client asks)."""
+        action = self.env["ir.actions.act_window"].with_user(user)._for_xml_id(
+            "aftersales_service.action_aftersales_delivery_month"
+        )
+        report = self.env[action["res_model"]].with_user(user)
+        modes = action["view_mode"].split(",")
+        self.assertEqual(set(report.get_views([(False, mode) for mode in [*modes, "search"]])["views"]),
+                         {*modes, "search"})
+        return report.formatted_read_grouping_sets(
+            [], [[], ["product_id"], ["month:month"], ["product_id", "month:month"]],
+            ["record_count:sum", "delivered_qty:sum", "rma_returned_qty:sum"],
+        )
+
+    def test_its_readers_open_the_report_grouped_by_product_and_month(self):
+        order, lots = self._sell_and_deliver(["DU-1", "DU-2"])
+        self._approve_and_receive(self._new_rma(order, lots[:1]))
+        self.env.flush_all()
+        month = self.company._aftersales_today().replace(day=1)
+        menu = self.env.ref("aftersales_service.menu_aftersales_delivery_month")
+        self.assertEqual(menu.action, self.env.ref("aftersales_service.action_aftersales_delivery_month"))
+        for user in self._report_readers():
+            # Odoo shows a menu whose action the user may read (a technician has no After-Sales app to find it in).
+            self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(user)._visible_menu_ids(), user.login)
+            cells = self._open_report(user)[3]
+            [motor] = [cell for cell in cells if cell["product_id"][0] == self.motor.id
+                       and cell["month:month"][0] == month.isoformat()]
+            self.assertEqual(
+                (motor["record_count:sum"], motor["delivered_qty:sum"], motor["rma_returned_qty:sum"]), (2, 2.0, 1.0),
+                user.login,
+            )
+        self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(self.stock_user)._visible_menu_ids())
+        with self.assertRaises(AccessError):
+            self._open_report(self.stock_user)
+

@@ -83,6 +83,41 @@ class TestSetup(RmaCase):
             rma = self.env["aftersales.rma"].create({"partner_id": customer.id, "company_id": company.id})
         self.assertEqual(rma.name, "RMA/2028/00001")
 
+    def test_the_number_carries_the_year_of_the_documents_own_date(self):
+        """docs/README.md, numbering: the claim date of an RMA, the day a complaint came in, in the company's time
+        zone; the day of creation for documents without such a date."""
+        company = self.env["res.company"].create({"name": "Seventh Plant Co"})
+        company.resource_calendar_id.tz = "Asia/Shanghai"
+        customer = self.env["res.partner"].create({"name": "Seventh customer", "company_id": company.id})
+        documents = {"partner_id": customer.id, "company_id": company.id}
+        with freeze_time(datetime(2027, 1, 5, 3, 0)):
+            late_claim = self.env["aftersales.rma"].create(dict(documents, date="2026-12-20"))
+            claim = self.env["aftersales.rma"].create(dict(documents))
+            complaints = self.env["aftersales.complaint"].create([
+                # 17:00 UTC on 31 December is already 1 January in Shanghai.
+                dict(documents, date_received=datetime(2026, 12, 31, 17, 0)),
+                dict(documents, date_received=datetime(2026, 12, 31, 15, 0)),
+            ])
+            visit = self.env["aftersales.return.visit"].create(
+                dict(documents, complaint_id=complaints[1].id, date_planned="2026-12-28")
+            )
+        self.assertEqual((late_claim.name, claim.name), ("RMA/2026/00001", "RMA/2027/00001"))
+        self.assertEqual(complaints.mapped("name"), ["CPL/2027/00001", "CPL/2026/00001"])
+        self.assertEqual(visit.name, "RV/2027/00001", "a planned day is not the visit's own date")
+
+    def test_each_company_numbers_its_documents_whatever_company_the_user_works_in(self):
+        first, second = self.env["res.company"].create([{"name": "Eighth Plant Co"}, {"name": "Ninth Plant Co"}])
+        customer = self.env["res.partner"].create({"name": "Shared customer"})
+        # The user works in the first company and enters documents of both.
+        env = self.env(context={"allowed_company_ids": [first.id, second.id]})
+        self.assertEqual(env.company, first)
+        with freeze_time(datetime(2026, 6, 1)):
+            names = [
+                env["aftersales.rma"].create({"partner_id": customer.id, "company_id": company.id}).name
+                for company in (second, first, second)
+            ]
+        self.assertEqual(names, ["RMA/2026/00001", "RMA/2026/00001", "RMA/2026/00002"])
+
     def test_a_missing_mail_template_is_an_error_not_a_silent_no_email(self):
         self.env.ref("aftersales_service.mail_template_rma_confirmed").unlink()
         with self.assertRaisesRegex(ValueError, "mail_template_rma_confirmed"):
@@ -100,3 +135,20 @@ class TestSetup(RmaCase):
         self.assertEqual(company._aftersales_tz().zone, "Europe/Paris", "looked up again when it changes")
         company.resource_calendar_id = self.env["resource.calendar"].create({"name": "Lima", "tz": "America/Lima"})
         self.assertEqual(company._aftersales_tz().zone, "America/Lima")
+
+    def test_the_companys_time_zone_is_read_when_needed_not_kept(self):
+        """docs/security.md §6: a change that reaches the database without our code hearing of it (an import in SQL,
+        a restored table) counts as soon as it is read."""
+        company = self.env["res.company"].create({"name": "Tenth Plant Co"})
+        company.resource_calendar_id.tz = "Asia/Shanghai"
+        self.assertEqual(company._aftersales_tz().zone, "Asia/Shanghai")
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE resource_calendar SET tz = 'Europe/Paris' WHERE id = %s", [company.resource_calendar_id.id])
+        self.env.invalidate_all()
+        self.assertEqual(company._aftersales_tz().zone, "Europe/Paris")
+        # Without a working calendar, the company partner's.
+        company.write({"resource_calendar_id": False})
+        company.partner_id.tz = "America/Lima"
+        self.assertEqual(company._aftersales_tz().zone, "America/Lima")
+        company.partner_id.tz = "Africa/Nairobi"
+        self.assertEqual(company._aftersales_tz().zone, "Africa/Nairobi")

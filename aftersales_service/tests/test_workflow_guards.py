@@ -147,14 +147,13 @@ class TestWorkflowGuards(RmaCase):
     def test_bulk_insert_checks_company_consistency(self):
         other = self.env["res.company"].create({"name": "Other Plant"})
         foreign = self.env["product.product"].create({"name": "Other's motor", "type": "consu", "company_id": other.id})
+        self._stock_quantity(self.cable, 1.0)
+        picking = self._deliver(self._sell(self.customer, [(self.cable, 1.0)]))
         records = self.env["aftersales.delivery.record"]
-        vals = {
-            "company_id": self.company.id, "partner_id": self.customer.id, "product_id": foreign.id,
-            "quantity": 1.0, "delivery_date": date.today(),
-        }
-        records._fill_warranty_terms([vals])
+        [vals] = records._prepare_values_from_move_lines(picking.move_line_ids)
+        vals.update(product_id=foreign.id, product_categ_id=foreign.categ_id.id)
         count = records.search_count([])
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "company inconsistencies"), self.env.cr.savepoint():
             records._insert_rows([vals])
         self.assertEqual(records.search_count([]), count)
 
