@@ -4,7 +4,6 @@ from odoo.tools import html2plaintext, is_html_empty
 
 class AftersalesComplaint(models.Model):
     _inherit = "aftersales.complaint"
-    _portal_hidden_fields = ("dispatch_order_ids", "dispatch_count")
 
     # Fields -----------------------------------------------------------------------------------
 

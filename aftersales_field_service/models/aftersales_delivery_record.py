@@ -4,6 +4,7 @@ from odoo import api, fields, models
 class AftersalesDeliveryRecord(models.Model):
     _inherit = "aftersales.delivery.record"
     _workflow_fields = ("installed_on", "installed_by_id", "installation_order_id")
+    _portal_readable_fields = ("installed_on", "installed_by_id", "installation_order_id")
 
     # Fields -----------------------------------------------------------------------------------
 

@@ -17,7 +17,10 @@ class AftersalesDispatchLine(models.Model):
     _inherit = ["aftersales.protected.fields.mixin", "aftersales.portal.fields.mixin"]
     _order = "order_id, id"
     _check_company_auto = True
-    _portal_hidden_fields = ("cause", "note", "customer_processed_parts", "repair_id", "can_edit_unit", "can_diagnose")
+    _portal_readable_fields = (
+        "charge_mode", "company_id", "delivery_record_id", "lot_id", "order_id", "partner_id", "product_id",
+        "warranty_end_date", "warranty_reason", "warranty_state",
+    )
     _frozen_fields = ("order_id",)
     _workflow_fields = ("repair_id",)
     _locked_fields = {

@@ -44,10 +44,17 @@ class AftersalesDispatchOrder(models.Model):
     _return_visit_field = "dispatch_order_id"
     _order = "appointment_start desc, id desc"
     _portal_path = "/my/visits"
-    _portal_hidden_fields = (
-        "override_reason", "overridden_by_id", "qualification_issue", "van_quant_ids", "internal_note", "helper_ids",
-        "repair_ids",
-        "onsite_met", "first_time_fix", "arrival_hours", "previous_order_id",
+    _portal_readable_fields = (
+        "accepted_on", "amount_labour", "amount_parts", "amount_total", "amount_travel", "appointment_confirmed",
+        "appointment_end", "appointment_start", "call_date", "call_subject", "caller_name", "charge_mode",
+        "check_ids", "checkin_date", "checkout_date", "closed_date", "company_id", "complaint_id", "contact_name",
+        "contact_phone", "currency_id", "customer_comment", "escort_until", "fault_found", "fee_collected",
+        "fee_receipt_number", "invoice_ids", "labour_hours", "line_ids", "name", "onsite_deadline", "origin",
+        "outcome", "partner_id", "reschedule_ids", "return_visit_count", "rma_id", "sale_order_id",
+        "satisfaction_level_id", "service_type", "signature", "signature_refusal", "signed_by", "signed_on",
+        "site_address", "site_partner_id", "source_visit_id", "state", "taken_back_rma_id", "technician_id",
+        "technician_phone", "technician_user_id", "training_given", "training_note", "travel_fee", "trial_end",
+        "trial_result", "trial_start", "user_id", "work_done",
     )
     _aftersales_sequence = ("aftersales.dispatch.order", "DSP/%(year)s/")
     _aftersales_sequence_date_field = "call_date"

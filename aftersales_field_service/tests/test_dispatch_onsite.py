@@ -137,6 +137,7 @@ class TestDispatchOnSite(DispatchCase):
         self.assertEqual((order.invoice_ids.state, order.invoice_ids.amount_untaxed), ("posted", 350.0))
 
     def test_the_fee_and_the_quotation_price_at_the_customers_pricelist(self):
+        self.env["res.config.settings"].create({"group_product_pricelist": True}).execute()
         self.customer.property_product_pricelist = self.env["product.pricelist"].create({
             "name": "Key accounts -10%", "currency_id": self.company.currency_id.id,
             "item_ids": [(0, 0, {"compute_price": "percentage", "percent_price": 10.0, "applied_on": "3_global"})],
@@ -234,6 +235,16 @@ class TestDispatchOnSite(DispatchCase):
         for fname in ("note", "cause"):
             with self.assertRaises(AccessError, msg=fname):
                 line.read([fname])
+
+    def test_what_field_service_adds_to_a_complaint_is_hidden_from_its_customer(self):
+        complaint = self.env["aftersales.complaint"].create({"partner_id": self.customer.id, "onsite_required": True})
+        self._plan_from(complaint)
+        added = {name for name, field in complaint._fields.items() if "aftersales_field_service" in field._modules}
+        self.assertEqual(added, {"dispatch_order_ids", "dispatch_count", "can_create_dispatch"})
+        for fname in sorted(added):
+            with self.subTest(field=fname), self.assertRaises(AccessError):
+                complaint.with_user(self.portal_user).read([fname])
+        self.assertEqual(complaint.with_user(self.portal_user).read(["subject"])[0]["id"], complaint.id)
 
     def test_a_signature_is_a_picture_not_a_drawing_file(self):
         order = self._on_site(self._units(["OS-013"]))

@@ -29,10 +29,15 @@ class AftersalesComplaint(models.Model):
         "aftersales.portal.mixin", "aftersales.portal.fields.mixin", "mail.thread", "mail.activity.mixin",
     ]
     _return_visit_field = "complaint_id"
-    _portal_hidden_fields = (
-        "root_cause", "responsibility", "department_id", "verified", "company_caused", "action_ids", "repair_ids",
-        "rma_count", "repair_count", "follow_up_progress", "sla_policy_id", "return_visit_id", "sla_notified",
-        "sla_risk_date", "escalation_deadline", "escalated_date",
+    _portal_readable_fields = (
+        "channel", "closed_date", "company_id", "company_tz", "contact_name", "customer_confirmation",
+        "date_received", "delivery_record_id", "description", "dimension", "first_response_date", "kind", "lot_id",
+        "name", "onsite_date", "onsite_deadline", "onsite_required", "partner_id", "paused_clock_hours",
+        "paused_since", "paused_working_hours", "preferred_contact", "preferred_onsite_end", "preferred_onsite_start",
+        "priority", "product_id", "received_day", "resolution", "resolution_deadline", "resolution_hours",
+        "resolution_start", "resolved_date", "response_deadline", "response_hours", "restart_paused_clock_hours",
+        "restart_paused_working_hours", "return_visit_count", "rma_ids", "sale_order_id", "sla_met_percent",
+        "sla_next_deadline", "sla_paused", "sla_state", "state", "subject", "user_id", "waiting_customer",
     )
     _order = "date_received desc, id desc"
     _portal_path = "/my/complaints"

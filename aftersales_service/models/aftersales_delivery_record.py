@@ -37,7 +37,14 @@ class AftersalesDeliveryRecord(models.Model):
         "mail.thread", "mail.activity.mixin", "aftersales.rma.mixin", "aftersales.protected.fields.mixin",
         "aftersales.portal.fields.mixin",
     ]
-    _portal_hidden_fields = ("document_type_ids", "lateness_reason", "delay_days", "is_late", "warranty_policy_id")
+    _portal_readable_fields = (
+        "acceptance_date", "acceptance_note", "accepted_by", "aftersales_channel", "aftersales_rma_count",
+        "channel_extension_months", "company_id", "delivery_date", "delivery_partner_id", "extended_warranty_months",
+        "is_accepted", "lot_id", "move_id", "move_line_id", "partner_id", "picking_id", "product_categ_id",
+        "product_id", "product_uom_id", "promised_date", "qty_returned", "qty_with_customer", "quantity",
+        "replaced_record_id", "rma_line_ids", "sale_line_id", "sale_order_id", "signature", "under_warranty",
+        "warranty_end_date", "warranty_months", "warranty_start_date",
+    )
     _aftersales_rma_links = (("aftersales.rma.line", "delivery_record_id", "rma_id"),)
     _order = "delivery_date desc, id desc"
     _check_company_auto = True

@@ -19,9 +19,10 @@ class AftersalesRma(models.Model):
     ]
     _return_visit_field = "rma_id"
     # The back office's counters and repairs; the portal page shows the customer's own documents instead.
-    _portal_hidden_fields = (
-        "repair_ids", "receipt_count", "delivery_count", "credit_note_count", "invoice_count", "repair_count",
-        "vendor_repair_ids", "vendor_repair_count",
+    _portal_readable_fields = (
+        "account_move_ids", "approved_by_id", "approved_date", "channel", "company_id", "complaint_id", "date",
+        "description", "line_ids", "name", "partner_id", "picking_ids", "priority", "reason_id", "receipt_state",
+        "return_visit_count", "sale_order_id", "state", "user_id",
     )
     _order = "date desc, id desc"
     _portal_path = "/my/rmas"

@@ -44,11 +44,10 @@ class AftersalesRmaLine(models.Model):
     _name = "aftersales.rma.line"
     _description = "Returned Unit"
     _inherit = ["aftersales.protected.fields.mixin", "aftersales.portal.fields.mixin"]
-    _portal_hidden_fields = (
-        "cause", "customer_modified", "customer_processed_parts", "product_used", "customer_pickup", "department_id",
-        "move_ids", "repair_ids", "is_settled", "inspection_note", "refund_allowed", "return_rule", "proposed_decision",
-        "override_reason", "overridden_by_id", "custom_agreement", "paid_repair_requested", "customer_consent",
-        "charge_mode", "repair_hours", "scrap_id", "credit_line_ids",
+    _portal_readable_fields = (
+        "company_id", "decision", "delivery_record_id", "lot_id", "partner_id", "product_id", "product_uom_id",
+        "proof_date", "qty_received", "quantity", "receipt_date", "repair_id", "rma_id", "rma_state", "sale_line_id",
+        "sequence", "warranty_end_date", "warranty_reason", "warranty_state",
     )
     _order = "rma_id, sequence, id"
     _check_company_auto = True
