@@ -237,7 +237,11 @@ class TestDispatchOnSite(DispatchCase):
                 line.read([fname])
 
     def test_what_field_service_adds_to_a_complaint_is_hidden_from_its_customer(self):
-        complaint = self.env["aftersales.complaint"].create({"partner_id": self.customer.id, "onsite_required": True})
+        unit = self._units(["OS-HIDDEN"])
+        complaint = self.env["aftersales.complaint"].create({
+            "partner_id": self.customer.id, "onsite_required": True, "delivery_record_id": unit.id,
+            "product_id": unit.product_id.id, "lot_id": unit.lot_id.id,
+        })
         self._plan_from(complaint)
         added = {name for name, field in complaint._fields.items() if "aftersales_field_service" in field._modules}
         self.assertEqual(added, {"dispatch_order_ids", "dispatch_count", "can_create_dispatch"})

@@ -271,9 +271,10 @@ class PortalCase(RmaCase):
         cls.reason = cls.env.ref("aftersales_service.rma_reason_defect")
 
     def _speak(self, lang):
-        """Activate ``lang`` with the module's translations into it."""
+        """Activate ``lang`` with the after-sales addons' translations into it."""
         self.env["res.lang"]._activate_lang(lang)
-        self.env["ir.module.module"]._load_module_terms(["aftersales_service"], [lang], overwrite=True)
+        addons = self.env["ir.module.module"].search([("name", "like", "aftersales_%"), ("state", "=", "installed")])
+        self.env["ir.module.module"]._load_module_terms(addons.mapped("name"), [lang], overwrite=True)
 
     def _units(self, serials, partner=None):
         """Delivered and invoiced motors of ``partner`` (the customer by default): their delivery records."""
