@@ -37,12 +37,12 @@ def load(env, scale):
     customers = env["res.partner"].create([{"name": f"P7 customer {i}", "is_company": True} for i in range(100)])
     users = env["res.users"].with_context(no_reset_password=True).create([
         {"name": f"P7 technician {i:02d}", "login": f"p7.technician.{i}@example.com",
-         "group_ids": [Command.set([env.ref("aftersales_service.group_aftersales_technician").id])]}
+         "group_ids": [Command.set([env.ref("aftersales_field_service.group_aftersales_technician").id])]}
         for i in range(TECHNICIANS)
     ])
     dispatcher = env["res.users"].with_context(no_reset_password=True).create({
         "name": "P7 dispatcher", "login": "p7.dispatcher@example.com",
-        "group_ids": [Command.set([env.ref("aftersales_service.group_aftersales_dispatcher").id])],
+        "group_ids": [Command.set([env.ref("aftersales_field_service.group_aftersales_dispatcher").id])],
     })
     technicians = env["aftersales.technician"].create([
         {"user_id": user.id, "certificate_expiry": today + timedelta(days=365), "evaluation_date": today,

@@ -159,11 +159,11 @@ def prepare(database, users):
                        "sales_team.group_sale_salesman_all_leads")
         manager = ("aftersales_service.group_aftersales_manager", "account.group_account_readonly",
                    "stock.group_stock_user", "sales_team.group_sale_salesman_all_leads")
-        dispatcher = ("aftersales_service.group_aftersales_dispatcher",)
+        dispatcher = ("aftersales_field_service.group_aftersales_dispatcher",)
         today = company._aftersales_today()
 
         def technician(login):
-            tech = user(login, ("aftersales_service.group_aftersales_technician",))
+            tech = user(login, ("aftersales_field_service.group_aftersales_technician",))
             van = env["stock.location"].create({
                 "name": f"Van {login}", "usage": "internal", "location_id": warehouse.view_location_id.id,
             })

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Check that every documentation citation in the addon points to an existing section.
+"""Check that every documentation citation in the addons points to an existing section.
 
-The module's docstrings and comments cite these pages as ``docs/<file>.md`` optionally followed by
+The addons' docstrings and comments cite these pages as ``docs/<file>.md`` optionally followed by
 sections: ``§5``, ``§2-§4`` (a range) or ``§2, §10`` (a list). Every cited file must exist under
 ``docs/`` and every cited section must be a heading ``## §N <title>`` of that file.
 
@@ -17,7 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-ADDON = ROOT / "aftersales_service"
+# The addons: every folder of the repository root that holds a manifest.
+ADDONS = sorted(path.parent for path in ROOT.glob("*/__manifest__.py"))
 
 SECTION = r"§\d+(?:\s*-\s*§?\d+)?"
 CITATION = re.compile(rf"docs/([a-z-]+\.md)((?:\s*{SECTION})(?:\s*,\s*{SECTION})*)?")
@@ -43,7 +44,7 @@ def main():
 
     cited = defaultdict(list)
     errors = []
-    for path in sorted(ADDON.rglob("*")):
+    for path in sorted(path for addon in ADDONS for path in addon.rglob("*")):
         if not path.is_file() or path.suffix not in {".py", ".xml", ".csv", ".po", ".rst", ".txt"}:
             continue
         text = path.read_text(encoding="utf-8", errors="replace")

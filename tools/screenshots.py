@@ -27,9 +27,9 @@ SCREENS = [
     ("delivery-records", "/odoo/action-aftersales_service.action_aftersales_delivery_record", ".o_data_row"),
     ("return-rate", "/odoo/action-aftersales_service.action_aftersales_return_rate_report", ".o_pivot"),
     ("complaint-kpis", "/odoo/action-aftersales_service.action_aftersales_complaint_kpi", ".o_pivot"),
-    ("dispatch-calendar", "/odoo/action-aftersales_service.action_aftersales_dispatch_order?view_type=calendar",
+    ("dispatch-calendar", "/odoo/action-aftersales_field_service.action_aftersales_dispatch_order?view_type=calendar",
      ".o_calendar_renderer"),
-    ("dispatch-form", "/odoo/action-aftersales_service.action_aftersales_dispatch_order/{dispatch_demo_installation}",
+    ("dispatch-form", "/odoo/action-aftersales_field_service.action_aftersales_dispatch_order/{dispatch_demo_installation}",
      ".o_form_view"),
 ]
 # The customer portal, as the demo customer sees it.
@@ -132,7 +132,7 @@ def main():
     ids = {
         data["name"]: data["res_id"]
         for data in rpc.call("/web/dataset/call_kw", model="ir.model.data", method="search_read", args=[
-            [("module", "=", "aftersales_service"), ("name", "in", DEMO_RECORDS)], ["name", "res_id"],
+            [("module", "in", ["aftersales_service", "aftersales_field_service"]), ("name", "in", DEMO_RECORDS)], ["name", "res_id"],
         ], kwargs={})
     }
     customer = Rpc(args.url)

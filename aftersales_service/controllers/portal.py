@@ -16,7 +16,6 @@ PORTAL_DOCUMENTS = {
     "aftersales_rma_count": "aftersales.rma",
     "aftersales_complaint_count": "aftersales.complaint",
     "aftersales_survey_count": "aftersales.survey",
-    "aftersales_visit_count": "aftersales.dispatch.order",
 }
 # Where a refused request's message waits for the page it returns to: never in the URL, where anybody could
 # write one.
@@ -37,13 +36,17 @@ class AftersalesCustomerPortal(CustomerPortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         customer = request.env.user.partner_id.commercial_partner_id
-        for counter, model in PORTAL_DOCUMENTS.items():
+        for counter, model in self._aftersales_portal_documents().items():
             if counter in counters:
                 documents = request.env[model]
                 values[counter] = documents.search_count(self._aftersales_domain(model, customer)) if (
                     documents.has_access("read")
                 ) else 0
         return values
+
+    def _aftersales_portal_documents(self):
+        """The counter of each tile of the customer's home and the model it counts; addons add theirs."""
+        return dict(PORTAL_DOCUMENTS)
 
     def _aftersales_domain(self, model, customer):
         """The customer's own documents of ``model``: cancelled ones are not followed, units that came back to us
@@ -389,70 +392,6 @@ class AftersalesCustomerPortal(CustomerPortal):
         return self._aftersales_redirect(survey, access_token, message="answered")
 
     # Photos -----------------------------------------------------------------------------------
-
-    # Service visits ---------------------------------------------------------------------------
-
-    def _aftersales_visit_sortings(self):
-        return {
-            "date": {"label": request.env._("Appointment"), "order": "appointment_start desc, id desc"},
-            "name": {"label": request.env._("Reference"), "order": "name desc"},
-        }
-
-    @http.route(["/my/visits", "/my/visits/page/<int:page>"], type="http", auth="user", website=True, readonly=True)
-    def portal_my_visits(self, page=1, sortby=None, **_kw):
-        return self._aftersales_list_page(
-            "aftersales.dispatch.order", "/my/visits", page, sortby, self._aftersales_visit_sortings(),
-            "aftersales_visits", "aftersales_service.portal_my_visits",
-        )
-
-    @http.route(["/my/visits/<int:order_id>"], type="http", auth="public", website=True, readonly=True)
-    def portal_my_visit(self, order_id, access_token=None, report_type=None, download=False, message=None, **kwargs):
-        order = self._aftersales_document("aftersales.dispatch.order", order_id, access_token)
-        # A visit still being planned is the dispatcher's, even from a link (docs/portal.md §9).
-        if not order or order.state == "draft":
-            return request.redirect("/my")
-        if report_type in ("pdf", "html", "text"):
-            return self._aftersales_report(order, report_type, "aftersales_service.action_report_dispatch_order", download)
-        values = self._aftersales_page(order, access_token, "my_aftersales_visits_history", {
-            "page_name": "aftersales_visit", "visit": order, "message": message,
-            "levels": request.env["aftersales.satisfaction.level"].sudo().search([]),
-        }, **kwargs)
-        return request.render("aftersales_service.portal_my_visit", values)
-
-    @http.route(["/my/visits/<int:order_id>/confirm"], type="http", auth="public", website=True, methods=["POST"])
-    def portal_visit_confirm(self, order_id, access_token=None, **_kw):
-        return self._aftersales_respond(
-            "aftersales.dispatch.order", order_id, access_token, lambda order: order._portal_confirm_appointment(),
-        )
-
-    @http.route(["/my/visits/<int:order_id>/reschedule"], type="http", auth="public", website=True, methods=["POST"])
-    def portal_visit_reschedule(self, order_id, access_token=None, reason=None, wished_start=None, wished_end=None,
-                                **_kw):
-        return self._aftersales_respond(
-            "aftersales.dispatch.order", order_id, access_token,
-            lambda order: order._portal_ask_reschedule(reason, wished_start, wished_end),
-        )
-
-    @http.route(["/my/visits/<int:order_id>/opinion"], type="http", auth="public", website=True, methods=["POST"])
-    def portal_visit_opinion(self, order_id, access_token=None, level_id=None, comment=None, **_kw):
-        return self._aftersales_respond(
-            "aftersales.dispatch.order", order_id, access_token, lambda order: order._portal_opinion(level_id, comment),
-        )
-
-    @http.route(["/my/visits/<int:order_id>/sign"], type="jsonrpc", auth="public", website=True)
-    def portal_visit_sign(self, order_id, access_token=None, name=None, signature=None):
-        """The portal's signature form posts here: the answer tells the form what to show."""
-        access_token = access_token or request.httprequest.args.get("access_token")
-        order = self._aftersales_document("aftersales.dispatch.order", order_id, access_token)
-        if not order:
-            return {"error": request.env._("This visit is not yours to sign.")}
-        try:
-            with request.env.cr.savepoint():
-                order._portal_sign(name, signature)
-        except (UserError, ValueError, TypeError) as error:
-            return {"error": self._aftersales_error(error)}
-        query = url_encode({key: value for key, value in (("access_token", access_token), ("message", "signed")) if value})
-        return {"force_refresh": True, "redirect_url": f"{order.access_url}?{query}"}
 
     @http.route(["/my/aftersales/photo/<string:model>/<int:attachment_id>/<int:expiry>/<string:signature>"],
                 type="http", auth="public", readonly=True)

@@ -6,6 +6,7 @@ from . import aftersales_sla_mixin
 from . import aftersales_portal_mixin
 from . import aftersales_portal_fields_mixin
 from . import aftersales_return_visit_source
+from . import aftersales_repair_charge
 from . import aftersales_shared_record_mixin
 from . import aftersales_document_type
 from . import aftersales_warranty_policy
@@ -24,11 +25,6 @@ from . import aftersales_survey_item
 from . import aftersales_survey
 from . import aftersales_survey_line
 from . import aftersales_return_visit
-from . import aftersales_technician
-from . import aftersales_dispatch_order
-from . import aftersales_dispatch_line
-from . import aftersales_dispatch_reschedule
-from . import aftersales_commissioning_check
 from . import aftersales_vendor_repair
 from . import aftersales_follow_up
 from . import aftersales_overview

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import html2plaintext, is_html_empty
+from odoo.tools import is_html_empty
 
 from ..selections import (
     COMPLAINT_CHANNELS,
@@ -28,10 +28,16 @@ class AftersalesComplaint(models.Model):
         "aftersales.document.mixin", "aftersales.sla.mixin", "aftersales.return.visit.source",
         "aftersales.portal.mixin", "aftersales.portal.fields.mixin", "mail.thread", "mail.activity.mixin",
     ]
-    _portal_hidden_fields = (
-        "root_cause", "responsibility", "department_id", "verified", "company_caused", "action_ids", "repair_ids",
-        "rma_count", "repair_count", "follow_up_progress", "sla_policy_id", "return_visit_id", "sla_notified",
-        "sla_risk_date", "escalation_deadline", "escalated_date", "dispatch_order_ids", "dispatch_count",
+    _return_visit_field = "complaint_id"
+    _portal_readable_fields = (
+        "channel", "closed_date", "company_id", "company_tz", "contact_name", "customer_confirmation",
+        "date_received", "delivery_record_id", "description", "dimension", "first_response_date", "kind", "lot_id",
+        "name", "onsite_date", "onsite_deadline", "onsite_required", "partner_id", "paused_clock_hours",
+        "paused_since", "paused_working_hours", "preferred_contact", "preferred_onsite_end", "preferred_onsite_start",
+        "priority", "product_id", "received_day", "resolution", "resolution_deadline", "resolution_hours",
+        "resolution_start", "resolved_date", "response_deadline", "response_hours", "restart_paused_clock_hours",
+        "restart_paused_working_hours", "return_visit_count", "rma_ids", "sale_order_id", "sla_met_percent",
+        "sla_next_deadline", "sla_paused", "sla_state", "state", "subject", "user_id", "waiting_customer",
     )
     _order = "date_received desc, id desc"
     _portal_path = "/my/complaints"
@@ -103,8 +109,6 @@ class AftersalesComplaint(models.Model):
     )
     rma_ids = fields.One2many("aftersales.rma", "complaint_id", string="RMAs")
     repair_ids = fields.One2many("repair.order", "aftersales_complaint_id", string="Repairs")
-    dispatch_order_ids = fields.One2many("aftersales.dispatch.order", "complaint_id", string="Visits")
-    dispatch_count = fields.Integer(compute="_compute_dispatch_count", string="Visit Count")
     rma_count = fields.Integer(compute="_compute_follow_up_counts", string="RMA Count")
     repair_count = fields.Integer(compute="_compute_follow_up_counts")
     follow_up_progress = fields.Char(compute="_compute_follow_up_counts", string="RMAs and Repairs")
@@ -141,7 +145,6 @@ class AftersalesComplaint(models.Model):
     can_close = fields.Boolean(compute="_compute_can")
     can_reopen = fields.Boolean(compute="_compute_can")
     can_cancel = fields.Boolean(compute="_compute_can")
-    can_create_dispatch = fields.Boolean(compute="_compute_can")
     can_reset = fields.Boolean(compute="_compute_can")
     can_create_rma = fields.Boolean(compute="_compute_can")
     can_create_repair = fields.Boolean(compute="_compute_can")
@@ -188,11 +191,6 @@ class AftersalesComplaint(models.Model):
                 "%(done)s of %(total)s done", done=total - open_count, total=total
             )
 
-    @api.depends("dispatch_order_ids")
-    def _compute_dispatch_count(self):
-        for complaint in self:
-            complaint.dispatch_count = len(complaint.dispatch_order_ids)
-
     @api.depends("state", "onsite_required", "onsite_date", "product_id")
     def _compute_can(self):
         """What can be done with the complaint now: the buttons shown and the actions' own guards
@@ -213,7 +211,6 @@ class AftersalesComplaint(models.Model):
             complaint.can_create_rma = is_open or state == "resolved"
             complaint.can_create_repair = (is_open or state == "resolved") and bool(complaint.product_id)
             complaint.can_customer_respond = state == "resolved"
-            complaint.can_create_dispatch = is_open and complaint.onsite_required
 
     # Onchanges --------------------------------------------------------------------------------
 
@@ -313,19 +310,6 @@ class AftersalesComplaint(models.Model):
         self._start_transition("can_register_onsite").write({"onsite_date": fields.Datetime.now()})
         self._stamp_response()
 
-    def action_create_dispatch(self):
-        """Plan the visit the complaint calls for: a dispatch order of its customer and unit
-        (docs/field-service.md §1)."""
-        self.ensure_one()
-        self._check_can("can_create_dispatch")
-        return self.env["aftersales.dispatch.order"]._action_plan(
-            "complaint", self, self.delivery_record_id, **self._prepare_dispatch_values()
-        )
-
-    def action_view_dispatch_orders(self):
-        self.ensure_one()
-        return self._action_documents("aftersales.dispatch.order", self.dispatch_order_ids, self.env._("Visits"))
-
     def action_resolve(self):
         """Resolved: what was done is recorded, corrective actions exist when due (docs/complaints.md §2)."""
         self._start_transition("can_resolve")
@@ -418,24 +402,6 @@ class AftersalesComplaint(models.Model):
         return self._action_documents("repair.order", self.repair_ids, self.env._("Repairs"))
 
     # Business rules ---------------------------------------------------------------------------
-
-    def _prepare_dispatch_values(self):
-        """What the visit planned for the complaint copies of it: who called and when, the customer's words (the
-        subject, then the description), the contact on site and how to reach them, the wished on-site window
-        (docs/field-service.md §1)."""
-        self.ensure_one()
-        words = [self.subject, not is_html_empty(self.description) and html2plaintext(self.description)]
-        wished = [fields.Datetime.to_string(value) if value else False
-                  for value in (self.preferred_onsite_start, self.preferred_onsite_end)]
-        return {
-            "caller_name": self.contact_name,
-            "call_date": fields.Datetime.to_string(self.date_received),
-            "call_subject": "\n".join(word for word in words if word) or False,
-            "contact_name": self.contact_name,
-            "contact_phone": self.preferred_contact,
-            "appointment_start": wished[0],
-            "appointment_end": wished[1],
-        }
 
     def _customer_records(self, lot):
         """The deliveries of ``lot`` to the complaint's customer, latest first."""

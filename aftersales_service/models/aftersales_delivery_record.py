@@ -37,12 +37,18 @@ class AftersalesDeliveryRecord(models.Model):
         "mail.thread", "mail.activity.mixin", "aftersales.rma.mixin", "aftersales.protected.fields.mixin",
         "aftersales.portal.fields.mixin",
     ]
-    _portal_hidden_fields = ("document_type_ids", "lateness_reason", "delay_days", "is_late", "warranty_policy_id")
+    _portal_readable_fields = (
+        "acceptance_date", "acceptance_note", "accepted_by", "aftersales_channel", "aftersales_rma_count",
+        "channel_extension_months", "company_id", "delivery_date", "delivery_partner_id", "extended_warranty_months",
+        "is_accepted", "lot_id", "move_id", "move_line_id", "partner_id", "picking_id", "product_categ_id",
+        "product_id", "product_uom_id", "promised_date", "qty_returned", "qty_with_customer", "quantity",
+        "replaced_record_id", "rma_line_ids", "sale_line_id", "sale_order_id", "signature", "under_warranty",
+        "warranty_end_date", "warranty_months", "warranty_start_date",
+    )
     _aftersales_rma_links = (("aftersales.rma.line", "delivery_record_id", "rma_id"),)
     _order = "delivery_date desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["lot_id", "picking_id", "sale_order_id", "product_id"]
-    _workflow_fields = ("installed_on", "installed_by_id", "installation_order_id")
     _frozen_fields = (
         *DELIVERY_TERMS, "company_id", "delivery_partner_id", "sale_order_id", "sale_line_id", "picking_id",
         "move_id", "move_line_id", "replaced_record_id",
@@ -140,11 +146,6 @@ class AftersalesDeliveryRecord(models.Model):
         readonly=True,
         index="btree_not_null",
         help="The unit this one replaced under an RMA.",
-    )
-    installed_on = fields.Date(readonly=True, copy=False, help="The day the customer accepted the installation.")
-    installed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
-    installation_order_id = fields.Many2one(
-        "aftersales.dispatch.order", string="Installation", readonly=True, copy=False, index="btree_not_null",
     )
     rma_line_ids = fields.One2many(
         "aftersales.rma.line", "delivery_record_id", string="RMA Lines",
@@ -494,13 +495,10 @@ class AftersalesDeliveryRecord(models.Model):
     @api.model
     def _bulk_insert_left_empty(self):
         """The stored fields a unit starts without, which the bulk insert leaves empty: its acceptance and the
-        documents handed over (§3), the reason it was late, its installation. They have no default. An addon that
-        adds such a field to the delivery records adds it here; every other stored field is one the inserted rows
-        give (docs/delivery-records.md §1)."""
-        return {
-            "accepted_by", "acceptance_date", "acceptance_note", "document_type_ids", "lateness_reason",
-            "installed_on", "installed_by_id", "installation_order_id",
-        }
+        documents handed over (§3), the reason it was late. They have no default. An addon that adds such a field
+        to the delivery records adds it here; every other stored field is one the inserted rows give
+        (docs/delivery-records.md §1)."""
+        return {"accepted_by", "acceptance_date", "acceptance_note", "document_type_ids", "lateness_reason"}
 
     @api.model
     def _bulk_insert_fields(self):
@@ -889,18 +887,3 @@ class AftersalesDeliveryRecord(models.Model):
             end=format_date(self.env, end_date),
             claim=format_date(self.env, on_date),
         )])}
-
-    # Business rules: installation -------------------------------------------------------------
-
-    def _installation_accepted(self, order):
-        """Hook of an accepted installation: the units are installed on that day by its technician; the warranty of
-        products that need installation starts then when the company says so (docs/field-service.md §10,
-        docs/warranty.md §4)."""
-        day = order.company_id._aftersales_date(order.accepted_on)
-        self._workflow().write({
-            "installed_on": day, "installed_by_id": order.technician_user_id.id, "installation_order_id": order.id,
-        })
-        if order.company_id.aftersales_warranty_from_installation:
-            self.filtered(lambda record: record.product_id.aftersales_needs_installation)._workflow().write(
-                {"warranty_start_date": day}
-            )

@@ -7,7 +7,8 @@ WORKFLOW_KEY = "aftersales_workflow"
 WORKFLOW = object()
 
 MANAGER_GROUP = "aftersales_service.group_aftersales_manager"
-MODULE = "aftersales_service"
+# The addons of the after-sales family: aftersales_service and the addons extending it.
+MODULE_PREFIX = "aftersales_"
 
 
 def in_workflow(env):
@@ -103,10 +104,10 @@ class AftersalesProtectedFieldsMixin(models.AbstractModel):
 
     @api.model
     def _computed_fields(self):
-        """The read-only computed fields this module defines on the model."""
+        """The read-only computed fields the after-sales addons define on the model."""
         return self._declared("_aftersales_computed", lambda _declarations: frozenset(
             name for name, field in self._fields.items()
-            if field.compute and field.readonly and MODULE in field._modules
+            if field.compute and field.readonly and any(module.startswith(MODULE_PREFIX) for module in field._modules)
         ))
 
     @api.model

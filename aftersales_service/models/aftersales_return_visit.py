@@ -5,7 +5,6 @@ from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
 from ..selections import VISIT_STATES, VISIT_TYPES
-from .aftersales_return_visit_source import VISIT_SOURCES
 
 
 class AftersalesReturnVisit(models.Model):
@@ -18,7 +17,7 @@ class AftersalesReturnVisit(models.Model):
     _aftersales_sequence = ("aftersales.return.visit", "RV/%(year)s/")
     _check_company_auto = True
     _workflow_fields = ("state", "date_done")
-    _frozen_fields = ("rma_id", "repair_id", "complaint_id", "dispatch_order_id")
+    _frozen_fields = ("rma_id", "repair_id", "complaint_id")
     _locked_fields = {
         "can_edit_visit": (
             "partner_id", "visit_type", "user_id", "date_planned", "product_id", "lot_id", "outcome",
@@ -47,10 +46,6 @@ class AftersalesReturnVisit(models.Model):
     complaint_id = fields.Many2one(
         "aftersales.complaint", index="btree_not_null", check_company=True, readonly=True, ondelete="restrict"
     )
-    dispatch_order_id = fields.Many2one(
-        "aftersales.dispatch.order", string="Visit", index="btree_not_null", check_company=True, readonly=True,
-        ondelete="restrict",
-    )
     product_id = fields.Many2one("product.product", check_company=True)
     lot_id = fields.Many2one(
         "stock.lot", string="Lot/Serial Number", check_company=True, domain="[('product_id', '=?', product_id)]"
@@ -72,11 +67,10 @@ class AftersalesReturnVisit(models.Model):
     can_cancel = fields.Boolean(compute="_compute_can")
     can_reset = fields.Boolean(compute="_compute_can")
     can_create_complaint = fields.Boolean(compute="_compute_can")
-    can_plan_visit = fields.Boolean(compute="_compute_can")
 
     _one_source = models.Constraint(
-        "CHECK (num_nonnulls(rma_id, repair_id, complaint_id, dispatch_order_id) = 1)",
-        "A return visit follows exactly one RMA, repair, complaint or on-site visit.",
+        "CHECK (num_nonnulls(rma_id, repair_id, complaint_id) = 1)",
+        "A return visit follows exactly one RMA, repair or complaint.",
     )
     _one_planned_per_rma = models.UniqueIndex(
         "(rma_id) WHERE state = 'planned'", "This RMA already has a planned return visit."
@@ -86,9 +80,6 @@ class AftersalesReturnVisit(models.Model):
     )
     _one_planned_per_complaint = models.UniqueIndex(
         "(complaint_id) WHERE state = 'planned'", "This complaint already has a planned return visit."
-    )
-    _one_planned_per_dispatch_order = models.UniqueIndex(
-        "(dispatch_order_id) WHERE state = 'planned'", "This visit already has a planned return visit."
     )
 
     # Computes ---------------------------------------------------------------------------------
@@ -123,7 +114,7 @@ class AftersalesReturnVisit(models.Model):
         for visit in self:
             visit.can_edit_visit = visit.can_record = visit.can_cancel = visit.state == "planned"
             visit.can_reset = visit.state == "cancel"
-            visit.can_create_complaint = visit.can_plan_visit = visit.state in ("planned", "done")
+            visit.can_create_complaint = visit.state in ("planned", "done")
 
     # CRUD -------------------------------------------------------------------------------------
 
@@ -173,18 +164,6 @@ class AftersalesReturnVisit(models.Model):
             },
         }
 
-    def action_plan_visit(self):
-        """What the customer said calls for a technician: a visit of the unit asked about
-        (docs/field-service.md §1)."""
-        self.ensure_one()
-        self._check_can("can_plan_visit")
-        units = self.env["aftersales.delivery.record"].search(
-            [("lot_id", "=", self.lot_id.id), ("partner_id", "=", self.partner_id.commercial_partner_id.id)], limit=1,
-        ) if self.lot_id else self.env["aftersales.delivery.record"]
-        return self.env["aftersales.dispatch.order"]._action_plan(
-            "return_visit", self, units, call_subject=self.outcome,
-        )
-
     def action_view_complaints(self):
         self.ensure_one()
         return self._action_documents("aftersales.complaint", self.complaint_ids, self.env._("Complaints"))
@@ -197,7 +176,7 @@ class AftersalesReturnVisit(models.Model):
         closed (``closed_on``: source → date), never twice while one is planned (docs/satisfaction.md §1)."""
         # A warehouse or repair user may close the source without after-sales rights.
         visits = self.sudo()
-        source_field = VISIT_SOURCES[sources._name]
+        source_field = sources._return_visit_field
         planned = visits.search([(source_field, "in", sources.ids), ("state", "=", "planned")])
         # Planned by the workflow: no creation note, and the assigned user follows through the to-do.
         visits = visits._workflow().with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(

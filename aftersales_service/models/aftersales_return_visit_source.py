@@ -1,20 +1,14 @@
 from odoo import fields, models
 
-# Source field of a return visit, per model of the document it follows.
-VISIT_SOURCES = {
-    "aftersales.rma": "rma_id",
-    "repair.order": "repair_id",
-    "aftersales.complaint": "complaint_id",
-    "aftersales.dispatch.order": "dispatch_order_id",
-}
-
-
 class AftersalesReturnVisitSource(models.AbstractModel):
     """What RMAs, repairs, complaints and visits share as the documents a return visit follows
     (docs/satisfaction.md §1)."""
 
     _name = "aftersales.return.visit.source"
     _description = "Source of Return Visits"
+    # The return visit's field pointing at this kind of document: each document that a return visit may follow
+    # names it, in whichever addon adds the document.
+    _return_visit_field = None
 
     return_visit_count = fields.Integer(
         compute="_compute_return_visit_count", string="Return Visits",
@@ -23,7 +17,7 @@ class AftersalesReturnVisitSource(models.AbstractModel):
 
     def _compute_return_visit_count(self):
         counts = dict(self.env["aftersales.return.visit"]._read_group(
-            [(VISIT_SOURCES[self._name], "in", self.ids)], [VISIT_SOURCES[self._name]], ["__count"]
+            [(self._return_visit_field, "in", self.ids)], [self._return_visit_field], ["__count"]
         ))
         for source in self:
             source.return_visit_count = counts.get(source, 0)
@@ -43,7 +37,7 @@ class AftersalesReturnVisitSource(models.AbstractModel):
         company = self.company_id
         product, lot = self._return_visit_unit()
         return {
-            VISIT_SOURCES[self._name]: self.id,
+            self._return_visit_field: self.id,
             "company_id": company.id,
             "partner_id": self.partner_id.commercial_partner_id.id,
             "user_id": company._aftersales_assignee(self.user_id).id,
@@ -66,7 +60,7 @@ class AftersalesReturnVisitSource(models.AbstractModel):
 
     def action_view_return_visits(self):
         self.ensure_one()
-        visits = self.env["aftersales.return.visit"].search([(VISIT_SOURCES[self._name], "=", self.id)])
+        visits = self.env["aftersales.return.visit"].search([(self._return_visit_field, "=", self.id)])
         return self.env["aftersales.return.visit"]._action_documents(
             "aftersales.return.visit", visits, self.env._("Return Visits")
         )

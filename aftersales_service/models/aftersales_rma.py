@@ -17,10 +17,12 @@ class AftersalesRma(models.Model):
         "aftersales.document.mixin", "aftersales.return.visit.source", "aftersales.portal.mixin",
         "aftersales.portal.fields.mixin", "mail.thread", "mail.activity.mixin",
     ]
+    _return_visit_field = "rma_id"
     # The back office's counters and repairs; the portal page shows the customer's own documents instead.
-    _portal_hidden_fields = (
-        "repair_ids", "receipt_count", "delivery_count", "credit_note_count", "invoice_count", "repair_count",
-        "vendor_repair_ids", "vendor_repair_count",
+    _portal_readable_fields = (
+        "account_move_ids", "approved_by_id", "approved_date", "channel", "company_id", "complaint_id", "date",
+        "description", "line_ids", "name", "partner_id", "picking_ids", "priority", "reason_id", "receipt_state",
+        "return_visit_count", "sale_order_id", "state", "user_id",
     )
     _order = "date desc, id desc"
     _portal_path = "/my/rmas"
@@ -94,7 +96,6 @@ class AftersalesRma(models.Model):
     can_print_authorization = fields.Boolean(
         compute="_compute_can", help="The customer may print the return authorization: the return is approved.",
     )
-    can_plan_visit = fields.Boolean(compute="_compute_can")
 
     # Computes ---------------------------------------------------------------------------------
 
@@ -134,7 +135,6 @@ class AftersalesRma(models.Model):
             rma.can_decide = rma.state == "inspected"
             rma.can_process = rma.state == "decided"
             rma.can_print_authorization = rma.state not in ("draft", "cancel")
-            rma.can_plan_visit = rma.state in ("draft", "confirmed")
 
     @api.depends("state", "line_ids.move_ids.state", "line_ids.repair_id.state", "line_ids.scrap_id.state")
     def _compute_can_cancel(self):
@@ -254,14 +254,6 @@ class AftersalesRma(models.Model):
         self.ensure_one()
         invoices = self.account_move_ids.filtered(lambda m: m.move_type == "out_invoice")
         return self._action_documents("account.move", invoices, self.env._("Invoices"))
-
-    def action_plan_visit(self):
-        """Assess the return or exchange at the customer's: a visit for the RMA's units (docs/field-service.md §1)."""
-        self.ensure_one()
-        self._check_can("can_plan_visit")
-        return self.env["aftersales.dispatch.order"]._action_plan(
-            "rma", self, self.line_ids.delivery_record_id, service_type="assessment",
-        )
 
     def action_view_vendor_repairs(self):
         self.ensure_one()

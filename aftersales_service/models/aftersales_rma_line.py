@@ -11,7 +11,6 @@ from .aftersales_protected_fields_mixin import MANAGER_GROUP, in_workflow
 VOIDING_CAUSES = {"misuse": "misuse", "external_damage": "external_damage"}
 # Decisions that take the goods back for good: refund and replacement (docs/rma.md §5).
 RETURN_DECISIONS = ("refund", "replace")
-OUR_FAULT_CAUSES = ("manufacturing", "nonconformity", "transport")
 OUT_OF_WARRANTY = ("expired", "no_proof", "void")
 # What the return rules read: changing it after an override calls for a new one (docs/rma.md §6).
 RULE_INPUTS = {"cause", "customer_modified", "product_used", "customer_pickup", "custom_agreement", "product_id",
@@ -45,11 +44,10 @@ class AftersalesRmaLine(models.Model):
     _name = "aftersales.rma.line"
     _description = "Returned Unit"
     _inherit = ["aftersales.protected.fields.mixin", "aftersales.portal.fields.mixin"]
-    _portal_hidden_fields = (
-        "cause", "customer_modified", "customer_processed_parts", "product_used", "customer_pickup", "department_id",
-        "move_ids", "repair_ids", "is_settled", "inspection_note", "refund_allowed", "return_rule", "proposed_decision",
-        "override_reason", "overridden_by_id", "custom_agreement", "paid_repair_requested", "customer_consent",
-        "charge_mode", "repair_hours", "scrap_id", "credit_line_ids",
+    _portal_readable_fields = (
+        "company_id", "decision", "delivery_record_id", "lot_id", "partner_id", "product_id", "product_uom_id",
+        "proof_date", "qty_received", "quantity", "receipt_date", "repair_id", "rma_id", "rma_state", "sale_line_id",
+        "sequence", "warranty_end_date", "warranty_reason", "warranty_state",
     )
     _order = "rma_id, sequence, id"
     _check_company_auto = True
@@ -506,16 +504,9 @@ class AftersalesRmaLine(models.Model):
     def _repair_charge(self):
         """The charge of this unit's repair (docs/rma.md §8)."""
         self.ensure_one()
-        return self._charge_mode_for(self.warranty_state, self.cause, self.customer_processed_parts, self.customer_pickup)
-
-    @api.model
-    def _charge_mode_for(self, warranty_state, cause, processed_parts=False, customer_pickup=False):
-        """Repair charges: free in warranty and our fault, except processed parts; else materials and labour. The
-        same matrix charges returned units and on-site visits (docs/rma.md §8, docs/field-service.md §5)."""
-        ours = cause in OUR_FAULT_CAUSES and not (cause == "transport" and customer_pickup)
-        if warranty_state == "in_warranty" and ours:
-            return "materials" if processed_parts else "free"
-        return "full"
+        return self.env["aftersales.repair.charge"]._charge_mode_for(
+            self.warranty_state, self.cause, self.customer_processed_parts, self.customer_pickup
+        )
 
     def _record_overrides(self):
         """Deciding against the return rules is a manager's call, with a reason, in the chatter (docs/rma.md §6)."""
@@ -988,11 +979,11 @@ class AftersalesRmaLine(models.Model):
         order = repair.sale_order_id
         # A quotation the customer already accepted on the portal is billed as quoted (docs/portal.md §4).
         if order.state in ("draft", "sent"):
-            labour = self.company_id.aftersales_labour_product_id
-            if self.charge_mode == "full" and self.repair_hours and labour:
-                order.env["sale.order.line"].create({
-                    "order_id": order.id, "product_id": labour.id, "product_uom_qty": self.repair_hours,
-                })
+            labour = self.env["aftersales.repair.charge"]._prepare_labour_line_values(
+                order.partner_id, self.company_id, self.repair_hours
+            ) if self.charge_mode == "full" else {}
+            if labour:
+                order.env["sale.order.line"].create({**labour, "order_id": order.id})
             if order.currency_id.is_zero(order.amount_total):
                 order._action_cancel()
                 return

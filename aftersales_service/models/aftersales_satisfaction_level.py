@@ -8,7 +8,9 @@ class AftersalesSatisfactionLevel(models.Model):
     _name = "aftersales.satisfaction.level"
     _description = "Satisfaction Level"
     _inherit = ["aftersales.portal.fields.mixin"]
-    _portal_hidden_fields = ("coefficient",)
+    _portal_readable_fields = (
+        "active", "name", "sequence",
+    )
     _order = "sequence, id"
 
     # Fields -----------------------------------------------------------------------------------

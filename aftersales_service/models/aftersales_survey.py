@@ -29,7 +29,10 @@ class AftersalesSurvey(models.Model):
         "aftersales.document.mixin", "aftersales.portal.mixin", "aftersales.portal.fields.mixin", "mail.thread",
         "mail.activity.mixin",
     ]
-    _portal_hidden_fields = ("deduction", "complaint_ids", "base_score", "score", "satisfied")
+    _portal_readable_fields = (
+        "campaign_year", "comments", "company_id", "date", "line_ids", "name", "partner_id", "period_end",
+        "period_start", "state", "user_id",
+    )
     _order = "campaign_year desc, date desc, id desc"
     _portal_path = "/my/surveys"
     _aftersales_mail_templates = {"invitation": "aftersales_service.mail_template_survey_invitation"}

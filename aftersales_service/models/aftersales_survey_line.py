@@ -10,7 +10,9 @@ class AftersalesSurveyLine(models.Model):
     _name = "aftersales.survey.line"
     _description = "Satisfaction Survey Answer"
     _inherit = ["aftersales.protected.fields.mixin", "aftersales.portal.fields.mixin"]
-    _portal_hidden_fields = ("weight", "coefficient", "points")
+    _portal_readable_fields = (
+        "company_id", "dimension", "item_id", "level_id", "name", "sequence", "survey_id",
+    )
     _order = "survey_id, sequence, id"
     # The item as it was when the survey was made: later item edits leave answered surveys alone.
     _frozen_fields = ("survey_id", "item_id", "sequence", "name", "dimension", "weight")

@@ -9,11 +9,6 @@ class ProductTemplate(models.Model):
         string="Extended Warranty (Months)",
         help="Sold on a sale order, this service extends the warranty of the units of that order.",
     )
-    aftersales_needs_installation = fields.Boolean(
-        string="Needs Installation",
-        help="Installed and commissioned on the customer's site by our technicians; the warranty may then start at "
-        "the customer's acceptance (settings).",
-    )
     aftersales_custom_made = fields.Boolean(
         string="Custom-Made",
         help="Made to the customer's order: not returned for a refund or replacement unless the contract says so.",

@@ -10,18 +10,13 @@ from .aftersales_protected_fields_mixin import check_frozen
 class RepairOrder(models.Model):
     _name = "repair.order"
     _inherit = ["repair.order", "aftersales.return.visit.source", "aftersales.protected.fields.mixin"]
-    _frozen_fields = ("aftersales_rma_line_id", "aftersales_dispatch_line_id")
+    _return_visit_field = "repair_id"
+    _frozen_fields = ("aftersales_rma_line_id",)
 
     # Fields -----------------------------------------------------------------------------------
 
     aftersales_rma_line_id = fields.Many2one(
         "aftersales.rma.line", string="RMA Line", index="btree_not_null", readonly=True, copy=False
-    )
-    aftersales_dispatch_line_id = fields.Many2one(
-        "aftersales.dispatch.line", string="Visited Unit", index="btree_not_null", readonly=True, copy=False
-    )
-    aftersales_dispatch_order_id = fields.Many2one(
-        related="aftersales_dispatch_line_id.order_id", string="Dispatch Order", store=True, index="btree_not_null"
     )
     aftersales_rma_id = fields.Many2one(
         related="aftersales_rma_line_id.rma_id", string="RMA", store=True, index="btree_not_null"
@@ -32,7 +27,7 @@ class RepairOrder(models.Model):
     )
     aftersales_charge_mode = fields.Selection(
         CHARGE_MODES, string="Charge", compute="_compute_aftersales_charge_mode", compute_sudo=True,
-        help="How the repair is charged: the charge rule of its returned or visited unit.",
+        help="How the repair is charged: the charge rule of the unit repaired.",
     )
     aftersales_parts_missing = fields.Boolean(
         string="Parts Missing",
@@ -54,14 +49,11 @@ class RepairOrder(models.Model):
 
     # Computes ---------------------------------------------------------------------------------
 
-    @api.depends("aftersales_rma_line_id.charge_mode", "aftersales_dispatch_line_id.charge_mode")
+    @api.depends("aftersales_rma_line_id.charge_mode")
     def _compute_aftersales_charge_mode(self):
-        """The charge rule of the unit repaired, returned or visited on site (docs/rma.md §8,
-        docs/field-service.md §5)."""
+        """The charge rule of the returned unit repaired (docs/rma.md §8)."""
         for repair in self:
-            repair.aftersales_charge_mode = (
-                repair.aftersales_rma_line_id.charge_mode or repair.aftersales_dispatch_line_id.charge_mode
-            )
+            repair.aftersales_charge_mode = repair.aftersales_rma_line_id.charge_mode
 
     @api.depends(
         "aftersales_parts_missing",
@@ -141,19 +133,22 @@ class RepairOrder(models.Model):
     # Actions ----------------------------------------------------------------------------------
 
     def action_repair_done(self):
-        """The finished repair moves its RMA on; a repair outside an RMA or a visit is followed by a return visit
-        (docs/rma.md §8, docs/satisfaction.md §1)."""
+        """The finished repair moves its RMA on; a repair followed alone gets its return visit (docs/rma.md §8,
+        docs/satisfaction.md §1)."""
         res = super().action_repair_done()
         done = self.filtered(lambda repair: repair.state == "done")
         # The technician ends the repair; the RMA moves on whatever the technician may do on RMAs.
         for repair in done.filtered("aftersales_rma_line_id"):
             repair.sudo().with_company(repair.company_id).aftersales_rma_line_id._repair_finished()
-        # An on-site repair is followed with its visit, when the dispatcher closes it (docs/field-service.md §7).
-        done.filtered(lambda repair: not repair.aftersales_rma_line_id and not repair.aftersales_dispatch_line_id)\
-            ._aftersales_schedule_return_visits()
+        done._aftersales_followed_alone()._aftersales_schedule_return_visits()
         return res
 
     # Business rules ---------------------------------------------------------------------------
+
+    def _aftersales_followed_alone(self):
+        """The repairs a return visit follows by themselves: not those of an RMA, which is followed as a whole
+        (docs/satisfaction.md §1)."""
+        return self.filtered(lambda repair: not repair.aftersales_rma_line_id)
 
     def _action_repair_confirm(self):
         res = super()._action_repair_confirm()

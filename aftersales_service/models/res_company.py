@@ -20,31 +20,6 @@ class ResCompany(models.Model):
         domain="[('type', '=', 'service')]",
         help="Service product charged per hour of repair; its sales price is the hourly rate.",
     )
-    aftersales_travel_product_id = fields.Many2one(
-        "product.product",
-        string="Travel Fee Product",
-        domain="[('type', '=', 'service')]",
-        help="Service product of the travel fee of a chargeable visit; its sales price is the default fee.",
-    )
-    aftersales_commissioning_checklist = fields.Text(
-        string="Commissioning Checklist",
-        default="Power supply and earthing\nWiring and protective devices\nDirection of rotation\nNo-load run\n"
-                "Guards and safety devices\nManuals and certificates handed over",
-        help="One check per line, copied onto every installation when it is scheduled.",
-    )
-    aftersales_trial_hours = fields.Integer(
-        string="Full-Load Trial Run (Hours)", default=72,
-        help="How long an installed unit runs at full load before the customer accepts it.",
-    )
-    aftersales_escort_hours = fields.Integer(
-        string="Escort Period (Hours)", default=48,
-        help="How long our technician stays available on site after the hand-over.",
-    )
-    aftersales_warranty_from_installation = fields.Boolean(
-        string="Warranty from Installation",
-        help="For products that need installation, the warranty starts on the day the customer accepts the "
-        "installation instead of the delivery day.",
-    )
     aftersales_vendor_chase_days_exchange = fields.Integer(
         string="Chase Vendors, Exchange Items (Days)", default=2,
         help="Every how many days the responsible asks the vendor about an exchange item away for repair.",
@@ -171,12 +146,6 @@ class ResCompany(models.Model):
                    company.aftersales_vendor_notice_days) < 1 for company in self):
             raise ValidationError(self.env._("Vendors are chased, and customers told, after one day or more."))
 
-    @api.constrains("aftersales_trial_hours", "aftersales_escort_hours")
-    def _check_aftersales_installation_settings(self):
-        """Trial run and escort period are zero hours or more (docs/field-service.md §10)."""
-        if any(company.aftersales_trial_hours < 0 or company.aftersales_escort_hours < 0 for company in self):
-            raise ValidationError(self.env._("The trial run and the escort period last zero hours or more."))
-
     @api.constrains("aftersales_portal_max_files", "aftersales_portal_link_hours")
     def _check_aftersales_portal_settings(self):
         """A customer may send at least one file, and photo links last at least an hour (docs/portal.md §7)."""
@@ -202,12 +171,12 @@ class ResCompany(models.Model):
         # Every company and warehouse, once per installation or update: they are few.
         self.search([])._aftersales_setup()  # pylint: disable=no-search-all
         warehouses = self.env["stock.warehouse"].search([])  # pylint: disable=no-search-all
-        warehouses._aftersales_create_rma_locations()
-        warehouses._aftersales_create_field_service()
+        warehouses._aftersales_setup()
 
     def _aftersales_setup(self):
         """What a company needs for after-sales: its document numbering, its default warranty policy, its
-        repair labour and travel fee products; the customer e-mails' templates must exist (docs/README.md)."""
+        repair labour product; the customer e-mails' templates must exist (docs/README.md). Addons add what they
+        need."""
         documents = [self.env[name] for name in self.env.registry["aftersales.document.mixin"]._inherit_children]
         for document in documents:
             for template in document._aftersales_mail_templates:
@@ -215,7 +184,6 @@ class ResCompany(models.Model):
         sequences = self.env["ir.sequence"].sudo()
         policies = self.env["aftersales.warranty.policy"].sudo()
         labour = self.env.ref("aftersales_service.product_repair_labour")
-        travel = self.env.ref("aftersales_service.product_travel_fee")
         for company in self:
             for document in documents:
                 code = document._aftersales_sequence[0]
@@ -225,8 +193,6 @@ class ResCompany(models.Model):
                 policies.create(policies._prepare_company_default_values(company))
             if not company.aftersales_labour_product_id:
                 company.aftersales_labour_product_id = labour
-            if not company.aftersales_travel_product_id:
-                company.aftersales_travel_product_id = travel
 
     def _aftersales_assignee(self, *candidates):
         """Who gets a piece of the company's after-sales work: the first of ``candidates``, then the company's

@@ -8,10 +8,6 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.aftersales_replacement_warranty", readonly=False
     )
     aftersales_labour_product_id = fields.Many2one(related="company_id.aftersales_labour_product_id", readonly=False)
-    aftersales_travel_product_id = fields.Many2one(related="company_id.aftersales_travel_product_id", readonly=False)
-    aftersales_commissioning_checklist = fields.Text(
-        related="company_id.aftersales_commissioning_checklist", readonly=False
-    )
     aftersales_vendor_chase_days_exchange = fields.Integer(
         related="company_id.aftersales_vendor_chase_days_exchange", readonly=False
     )
@@ -19,11 +15,6 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.aftersales_vendor_chase_days_warranty", readonly=False
     )
     aftersales_vendor_notice_days = fields.Integer(related="company_id.aftersales_vendor_notice_days", readonly=False)
-    aftersales_trial_hours = fields.Integer(related="company_id.aftersales_trial_hours", readonly=False)
-    aftersales_escort_hours = fields.Integer(related="company_id.aftersales_escort_hours", readonly=False)
-    aftersales_warranty_from_installation = fields.Boolean(
-        related="company_id.aftersales_warranty_from_installation", readonly=False
-    )
     aftersales_repair_days = fields.Integer(related="company_id.aftersales_repair_days", readonly=False)
     aftersales_repair_days_missing_parts = fields.Integer(
         related="company_id.aftersales_repair_days_missing_parts", readonly=False

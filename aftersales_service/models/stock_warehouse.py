@@ -12,27 +12,16 @@ class StockWarehouse(models.Model):
         domain="[('usage', '=', 'internal'), ('company_id', '=', company_id)]",
         help="Returned units wait here, apart from sellable stock, until they are repaired, sent back or scrapped.",
     )
-    aftersales_defective_location_id = fields.Many2one(
-        "stock.location",
-        string="Defective Parts Location",
-        check_company=True,
-        domain="[('usage', '=', 'internal'), ('company_id', '=', company_id)]",
-        help="Parts our technicians remove on site come back here.",
-    )
-    aftersales_onsite_repair_type_id = fields.Many2one(
-        "stock.picking.type",
-        string="On-Site Repair Type",
-        check_company=True,
-        domain="[('code', '=', 'repair_operation'), ('company_id', '=', company_id)]",
-        help="Repairs made at the customer's: parts from the technician's van, removed parts to the defective parts.",
-    )
-
     @api.model_create_multi
     def create(self, vals_list):
         warehouses = super().create(vals_list)
-        warehouses._aftersales_create_rma_locations()
-        warehouses._aftersales_create_field_service()
+        warehouses._aftersales_setup()
         return warehouses
+
+    def _aftersales_setup(self):
+        """What a warehouse needs for after-sales, at its creation and at every installation or update of the
+        module: an RMA location (docs/rma.md §3). Addons add what they need."""
+        self._aftersales_create_rma_locations()
 
     def _aftersales_create_rma_locations(self):
         """Every warehouse keeps returned units apart from sellable stock, in an RMA location of its own
@@ -43,7 +32,7 @@ class StockWarehouse(models.Model):
             )
 
     def _prepare_aftersales_location_values(self, name):
-        """An internal location of the warehouse, apart from its sellable stock: RMA, defective parts."""
+        """An internal location of the warehouse, apart from its sellable stock."""
         self.ensure_one()
         return {
             "name": name,
@@ -60,42 +49,3 @@ class StockWarehouse(models.Model):
                 "%(warehouse)s has no RMA location: choose one in the warehouse's settings.", warehouse=self.name
             ))
         return self.aftersales_rma_location_id
-
-    def _aftersales_create_field_service(self):
-        """Every warehouse gets a defective parts location and an on-site repair operation sending removed parts
-        there (docs/field-service.md §5)."""
-        for warehouse in self:
-            if not warehouse.aftersales_defective_location_id:
-                warehouse.aftersales_defective_location_id = self.env["stock.location"].create(
-                    warehouse._prepare_aftersales_location_values(self.env._("Defective Parts"))
-                )
-            if not warehouse.aftersales_onsite_repair_type_id:
-                warehouse.aftersales_onsite_repair_type_id = self.env["stock.picking.type"].create(
-                    warehouse._prepare_aftersales_onsite_repair_type_values()
-                )
-
-    def _prepare_aftersales_onsite_repair_type_values(self):
-        self.ensure_one()
-        return {
-            "name": self.env._("On-Site Repairs"),
-            "code": "repair_operation",
-            "sequence_code": "OSR",
-            "warehouse_id": self.id,
-            "company_id": self.company_id.id,
-            "default_location_src_id": self.lot_stock_id.id,
-            "default_location_dest_id": self._get_production_location().id,
-            "default_remove_location_dest_id": self.aftersales_defective_location_id.id,
-            "default_recycle_location_dest_id": self.lot_stock_id.id,
-            "use_create_lots": False,
-            "use_existing_lots": True,
-        }
-
-    def _aftersales_onsite_repair_type(self):
-        """The operation of on-site repairs (docs/field-service.md §5)."""
-        self.ensure_one()
-        if not self.aftersales_onsite_repair_type_id:
-            raise UserError(self.env._(
-                "%(warehouse)s has no on-site repair operation: choose one in the warehouse's settings.",
-                warehouse=self.name,
-            ))
-        return self.aftersales_onsite_repair_type_id

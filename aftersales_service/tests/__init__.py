@@ -19,8 +19,4 @@ from . import test_screens
 from . import test_tours
 from . import test_portal
 from . import test_portal_routes
-from . import test_dispatch_order
-from . import test_dispatch_portal
-from . import test_dispatch_tours
-from . import test_installation
 from . import test_vendor_repair

@@ -13,15 +13,13 @@ from odoo.tests import new_test_user, tagged
 
 from .common import RmaCase
 
-ROLES = ("portal", "customer", "internal", "stock", "technician", "user", "dispatcher", "manager", "other")
+ROLES = ("portal", "customer", "internal", "stock", "user", "manager", "other")
 ROLE_GROUPS = {
     "portal": "base.group_portal",  # of another customer
     "customer": "base.group_portal",  # a contact of the records' customer
     "internal": "base.group_user",
     "stock": "stock.group_stock_user",
-    "technician": "aftersales_service.group_aftersales_technician",  # sent on the visits below
     "user": "aftersales_service.group_aftersales_user",
-    "dispatcher": "aftersales_service.group_aftersales_dispatcher",
     "manager": "aftersales_service.group_aftersales_manager",
     "other": "aftersales_service.group_aftersales_manager",  # of a second company only
 }
@@ -32,33 +30,28 @@ OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
 # "… shared" rows are records without company, which every company's users see and only a user of every company
 # changes (here no manager has every company).
 MATRIX = {
-    # subject                                portal customer internal stock  tech   user    disp    manager  other
-    "aftersales.delivery.record":           ("",    "r",     "",      "",    "r",   "rw",   "rw",   "rwcu",  ""),
-    "aftersales.warranty.policy":           ("",    "",      "",      "",    "",    "r",    "r",    "rwcu",  ""),
-    "aftersales.document.type":             ("",    "",      "",      "",    "r",   "r",    "r",    "rwcu",  "rwcu"),
-    "aftersales.department":                ("",    "",      "",      "",    "",    "r",    "r",    "rwcu",  "rwcu"),
-    "aftersales.rma.reason":                ("r",   "r",     "",      "",    "",    "r",    "r",    "rwcu",  "rwcu"),
-    "aftersales.rma":                       ("",    "r",     "",      "",    "",    "rwcu", "rwcu", "rwcu",  ""),
-    "aftersales.rma.line":                  ("",    "r",     "",      "",    "",    "rwcu", "rwcu", "rwcu",  ""),
-    "aftersales.return.rate.report":        ("",    "",      "",      "",    "",    "r",    "r",    "r",     ""),
-    "aftersales.delivery.month":            ("",    "",      "",      "",    "r",   "r",    "r",    "r",     ""),
-    "aftersales.complaint":                 ("",    "r",     "",      "",    "",    "rwcu", "rwcu", "rwcu",  ""),
-    "aftersales.sla.policy":                ("",    "",      "",      "",    "",    "r",    "r",    "rwcu",  ""),
-    "aftersales.sla.policy shared":         ("",    "",      "",      "",    "",    "r",    "r",    "r",     "r"),
-    "aftersales.corrective.action":         ("",    "",      "",      "",    "",    "rwc",  "rwc",  "rwcu",  ""),
-    "aftersales.return.visit":              ("",    "",      "",      "",    "",    "rwc",  "rwc",  "rwcu",  ""),
-    "aftersales.survey":                    ("",    "r",     "",      "",    "",    "rwc",  "rwc",  "rwcu",  ""),
-    "aftersales.survey.line":               ("",    "r",     "",      "",    "",    "rwc",  "rwc",  "rwcu",  ""),
-    "aftersales.survey.item":               ("",    "",      "",      "",    "",    "r",    "r",    "rwcu",  ""),
-    "aftersales.survey.item shared":        ("",    "",      "",      "",    "",    "r",    "r",    "r",     "r"),
-    "aftersales.satisfaction.level":        ("r",   "r",     "",      "",    "r",   "r",    "r",    "rwcu",  "rwcu"),
-    "aftersales.follow.up":                 ("",    "",      "",      "",    "",    "",     "",     "r",     "r"),
-    "aftersales.technician":                ("",    "",      "",      "",    "r",   "r",    "r",    "rwcu",  ""),
-    "aftersales.dispatch.order":            ("",    "r",     "",      "",    "rw",  "rw",   "rwcu", "rwcu",  ""),
-    "aftersales.dispatch.line":             ("",    "",      "",      "",    "rw",  "rw",   "rwcu", "rwcu",  ""),
-    "aftersales.dispatch.reschedule":       ("",    "r",     "",      "",    "r",   "r",    "r",    "r",     ""),
-    "aftersales.commissioning.check":       ("",    "r",     "",      "",    "rw",  "rw",   "rwcu", "rwcu",  ""),
-    "aftersales.vendor.repair":             ("",    "",      "",      "",    "",    "rw",   "rw",   "rw",    ""),
+    # subject                                portal customer internal stock  user    manager  other
+    "aftersales.delivery.record":           ("",    "r",     "",      "",    "rw",   "rwcu",  ""),
+    "aftersales.warranty.policy":           ("",    "",      "",      "",    "r",    "rwcu",  ""),
+    "aftersales.document.type":             ("",    "",      "",      "",    "r",    "rwcu",  "rwcu"),
+    "aftersales.department":                ("",    "",      "",      "",    "r",    "rwcu",  "rwcu"),
+    "aftersales.rma.reason":                ("r",   "r",     "",      "",    "r",    "rwcu",  "rwcu"),
+    "aftersales.rma":                       ("",    "r",     "",      "",    "rwcu", "rwcu",  ""),
+    "aftersales.rma.line":                  ("",    "r",     "",      "",    "rwcu", "rwcu",  ""),
+    "aftersales.return.rate.report":        ("",    "",      "",      "",    "r",    "r",     ""),
+    "aftersales.delivery.month":            ("",    "",      "",      "",    "r",    "r",     ""),
+    "aftersales.complaint":                 ("",    "r",     "",      "",    "rwcu", "rwcu",  ""),
+    "aftersales.sla.policy":                ("",    "",      "",      "",    "r",    "rwcu",  ""),
+    "aftersales.sla.policy shared":         ("",    "",      "",      "",    "r",    "r",     "r"),
+    "aftersales.corrective.action":         ("",    "",      "",      "",    "rwc",  "rwcu",  ""),
+    "aftersales.return.visit":              ("",    "",      "",      "",    "rwc",  "rwcu",  ""),
+    "aftersales.survey":                    ("",    "r",     "",      "",    "rwc",  "rwcu",  ""),
+    "aftersales.survey.line":               ("",    "r",     "",      "",    "rwc",  "rwcu",  ""),
+    "aftersales.survey.item":               ("",    "",      "",      "",    "r",    "rwcu",  ""),
+    "aftersales.survey.item shared":        ("",    "",      "",      "",    "r",    "r",     "r"),
+    "aftersales.satisfaction.level":        ("r",   "r",     "",      "",    "r",    "rwcu",  "rwcu"),
+    "aftersales.follow.up":                 ("",    "",      "",      "",    "",     "r",     "r"),
+    "aftersales.vendor.repair":             ("",    "",      "",      "",    "rw",   "rw",    ""),
 }
 
 # A record of the subject, the minimal values a client creates one with, and a harmless change to it.
@@ -69,14 +62,25 @@ def model_of(subject):
     return subject.partition(" ")[0]
 
 
-def guarded_models(env):
-    """Every model whose fields the protected-fields mixin guards."""
+def of_modules(model, modules):
+    """Whether ``model`` is defined by one of ``modules``, or is a core model (extended by any)."""
+    return model._original_module in modules or not model._original_module.startswith("aftersales_")
+
+
+def guarded_models(env, modules):
+    """Every model of ``modules`` (and core model) whose fields the protected-fields mixin guards."""
     mixin = env.registry["aftersales.protected.fields.mixin"]
-    return {name for name, model in env.registry.items() if issubclass(model, mixin) and not model._abstract}
+    return {name for name, model in env.registry.items()
+            if issubclass(model, mixin) and not model._abstract and of_modules(model, modules)}
 
 
-@tagged("post_install", "-at_install")
-class TestAccessRights(RmaCase):
+class AccessRightsCase(RmaCase):
+    """The access matrix of the models of :attr:`modules`: what each role of :attr:`role_groups` may do on a record
+    of each subject (``{subject: {role: operations}}``); addons extend it with their roles and models."""
+
+    modules = ("aftersales_service",)
+    role_groups = ROLE_GROUPS
+    matrix = {subject: dict(zip(ROLES, rights)) for subject, rights in MATRIX.items()}
 
     # Helpers ----------------------------------------------------------------------------------
 
@@ -108,8 +112,8 @@ class TestAccessRights(RmaCase):
         return list(record.fields_get(attributes=["type"]))
 
     def _check_matrix(self, op):
-        for subject, rights in MATRIX.items():
-            for role, ops in zip(ROLES, rights):
+        for subject, rights in self.matrix.items():
+            for role, ops in rights.items():
                 with self.subTest(subject=subject, role=role, operation=OPERATIONS[op]):
                     if op in ops:
                         with self._undone():
@@ -129,8 +133,8 @@ class TestAccessRights(RmaCase):
     def _may_write(self, role, record):
         """Whether ``role`` may write ``record``: as the matrix says for our models, as the core's rights say for
         the core models we extend."""
-        if record._name in MATRIX:
-            return "w" in MATRIX[record._name][ROLES.index(role)]
+        if role in self.matrix.get(record._name, {}):
+            return "w" in self.matrix[record._name][role]
         return record.with_user(self.users[role]).has_access("write")
 
     def _value_unlike(self, record, fname):
@@ -176,12 +180,17 @@ class TestAccessRights(RmaCase):
                 {"company_id": cls.other_company.id, "company_ids": [Command.set(cls.other_company.ids)]}
                 if role == "other" else {"partner_id": customer_contact.id} if role == "customer" else {}
             ))
-            for role, group in ROLE_GROUPS.items()
+            for role, group in cls.role_groups.items()
         }
+        cls._setup_records()
+        cls.subjects = cls._prepare_subjects()
+        cls.guarded = cls._prepare_guarded()
+
+    @classmethod
+    def _setup_records(cls):
+        """The documents the subjects are taken from."""
         cls._setup_rmas()
         cls._setup_complaint_and_satisfaction()
-        cls._setup_dispatch()
-        cls._setup_subjects()
 
     @classmethod
     def _setup_rmas(cls):
@@ -264,27 +273,8 @@ class TestAccessRights(RmaCase):
         cls.survey = cls.env["aftersales.survey"].with_user(as_user).create({"partner_id": cls.customer.id})
 
     @classmethod
-    def _setup_dispatch(cls):
-        """A technician profile of the technician role, a visit planned for them and cancelled (what a customer
-        sees), with its reschedule, and a draft visit of another unit."""
-        today = fields.Date.today()
-        cls.technician = cls.env["aftersales.technician"].create({
-            "user_id": cls.users["technician"].id, "certificate_expiry": today + timedelta(days=365),
-            "evaluation_date": today, "evaluation_passed": True,
-        })
-        orders = cls.env["aftersales.dispatch.order"].with_user(cls.users["dispatcher"])
-        start = fields.Datetime.now() + timedelta(days=1)
-        planned = {"partner_id": cls.customer.id, "technician_id": cls.technician.id, "appointment_start": start,
-                   "appointment_end": start + timedelta(hours=2), "service_type": "inspection"}
-        cls.cancelled_visit = orders.create(planned)
-        cls.cancelled_visit.action_schedule()
-        cls.cancelled_visit._workflow().write({"check_ids": [Command.create({"name": "Direction of rotation"})]})
-        cls.cancelled_visit._reschedule(start, start + timedelta(hours=3), "The customer asked for more time")
-        cls.cancelled_visit.action_cancel()
-        cls.draft_visit = orders.create({**planned, "line_ids": [Command.create({"delivery_record_id": cls.visit_record.id})]})
-
-    @classmethod
-    def _setup_subjects(cls):
+    def _prepare_subjects(cls):
+        """A record of each subject of the matrix, with the values to create one and a change to write."""
         env, company, customer = cls.env, cls.company.id, cls.customer.id
         category = env["product.category"].create
         today = fields.Date.today()
@@ -293,7 +283,7 @@ class TestAccessRights(RmaCase):
                                                            "active": False})
         company_item = env["aftersales.survey.item"].create({"name": "Plant 1 packaging", "weight": 10,
                                                              "company_id": company, "active": False})
-        cls.subjects = {
+        return {
             "aftersales.delivery.record": Subject(
                 cls.free_record,
                 {"company_id": company, "partner_id": customer, "product_id": cls.cable.id},
@@ -391,35 +381,10 @@ class TestAccessRights(RmaCase):
                 {"name": "Indifferent", "coefficient": 0.5},
                 {"sequence": 99},
             ),
-            "aftersales.technician": Subject(
-                cls.technician,
-                {"user_id": cls.users["dispatcher"].id, "company_id": company},
-                {"evaluation_note": "Good with gearboxes"},
-            ),
-            "aftersales.dispatch.order": Subject(
-                cls.cancelled_visit,
-                {"partner_id": customer, "company_id": company, "service_type": "training"},
-                {"internal_note": "Bring the new manual"},
-            ),
-            "aftersales.dispatch.line": Subject(
-                cls.draft_visit.line_ids,
-                {"order_id": cls.draft_visit.id, "delivery_record_id": cls.free_record.id},
-                {"note": "Behind the second press"},
-            ),
             "aftersales.vendor.repair": Subject(
                 cls.processed_rma.vendor_repair_ids,
                 cls.approved_rma.line_ids._prepare_vendor_repair_values(),
                 {"remaining_parts": "Terminal box cover"},
-            ),
-            "aftersales.commissioning.check": Subject(
-                cls.cancelled_visit.check_ids,
-                {"order_id": cls.draft_visit.id, "name": "Earthing"},
-                {"sequence": 5},
-            ),
-            "aftersales.dispatch.reschedule": Subject(
-                cls.cancelled_visit.reschedule_ids,
-                {"order_id": cls.cancelled_visit.id, "reason": "Forged"},
-                {"reason": "Rewritten"},
             ),
             # Queued by the workflow in sudo, sent by the scheduler: nobody writes the queue.
             "aftersales.follow.up": Subject(
@@ -429,10 +394,13 @@ class TestAccessRights(RmaCase):
                 {"res_id": cls.received_rma.id},
             ),
         }
+    @classmethod
+    def _prepare_guarded(cls):
+        """A record of every model of :attr:`modules` the protected-fields mixin guards, core models included."""
         receipt = cls.processed_rma.picking_ids.filtered(lambda picking: picking.aftersales_rma_role == "receipt")
-        # A record of every model the protected-fields mixin guards.
-        cls.guarded = {
-            **{model: cls.subjects[model].record for model in guarded_models(env) if model in MATRIX},
+        return {
+            **{model: cls.subjects[model].record for model in guarded_models(cls.env, cls.modules)
+               if model in cls.matrix},
             "stock.picking": receipt,
             "stock.move": receipt.move_ids[0],
             "stock.scrap": cls.processed_rma.line_ids.scrap_id,
@@ -440,6 +408,10 @@ class TestAccessRights(RmaCase):
             "account.move": cls.credit_note,
             "account.move.line": cls.credit_note.line_ids.filtered("aftersales_rma_line_id"),
         }
+
+
+@tagged("post_install", "-at_install")
+class TestAccessRights(AccessRightsCase):
 
     # Access rights and record rules -----------------------------------------------------------
 
@@ -450,23 +422,23 @@ class TestAccessRights(RmaCase):
         )
         ours = {
             name for name, model in self.env.registry.items()
-            if name.startswith("aftersales.") and not model._abstract and not model._transient
+            if model._original_module in self.modules and not model._abstract and not model._transient
         }
-        self.assertEqual({model_of(subject) for subject in MATRIX}, ours)
-        self.assertEqual(set(self.subjects), set(MATRIX))
+        self.assertLessEqual(ours, {model_of(subject) for subject in self.matrix})
+        self.assertEqual(set(self.subjects), set(self.matrix))
         for subject, fixture in self.subjects.items():
             self.assertEqual((fixture.record._name, len(fixture.record)), (model_of(subject), 1), subject)
             if "company_id" in fixture.record._fields:
                 company = self.env["res.company"] if subject.endswith(" shared") else self.company
                 self.assertEqual(fixture.record.company_id, company, subject)
-        self.assertEqual(set(self.guarded), guarded_models(self.env))
+        self.assertEqual(set(self.guarded), guarded_models(self.env, self.modules))
         for model, record in self.guarded.items():
             self.assertEqual((record._name, len(record)), (model, 1), model)
 
     def test_read(self):
         self._check_matrix("r")
-        for subject, rights in MATRIX.items():
-            for role, ops in zip(ROLES, rights):
+        for subject, rights in self.matrix.items():
+            for role, ops in rights.items():
                 with self.subTest(subject=subject, role=role, operation="search"):
                     self.assertEqual(self._finds(subject, self.users[role]), "r" in ops)
 
@@ -483,7 +455,9 @@ class TestAccessRights(RmaCase):
 
     def test_workflow_frozen_and_computed_fields_are_written_by_nobody(self):
         for model, record in self.guarded.items():
-            writers = [self.env] + [self.env(user=self.users[role]) for role in ROLES if self._may_write(role, record)]
+            writers = [self.env] + [
+                self.env(user=self.users[role]) for role in self.role_groups if self._may_write(role, record)
+            ]
             # Stored values computed from others (charge, warranty end, quantities received and returned...)
             # are the model's own, as much as its states.
             computed = {name for name in record._computed_fields() if record._fields[name].store}
@@ -496,13 +470,13 @@ class TestAccessRights(RmaCase):
                         self._assert_guarded(record.with_env(env).write, model, fname, value)
 
     def test_new_records_start_where_the_workflow_starts(self):
-        guarded = guarded_models(self.env)
-        for subject, rights in MATRIX.items():
+        guarded = guarded_models(self.env, self.modules)
+        for subject, rights in self.matrix.items():
             model = self.env[model_of(subject)]
             if model._name not in guarded or not model._protected("_workflow_fields"):
                 continue
             create_values = self.subjects[subject].create
-            creators = [self.env] + [self.env(user=self.users[role]) for role, ops in zip(ROLES, rights) if "c" in ops]
+            creators = [self.env] + [self.env(user=self.users[role]) for role, ops in rights.items() if "c" in ops]
             for fname in sorted(model._protected("_workflow_fields")):
                 # Unlike the default: the guard lets a create give the default, as a form sends it.
                 value = self._value_unlike(model.new(model.default_get([fname])), fname)
@@ -513,9 +487,8 @@ class TestAccessRights(RmaCase):
                                              model._name, fname, value)
 
     def test_manager_fields_are_set_by_managers_only(self):
-        # A record of each model with manager fields, in a state where those fields can be edited.
-        editable = {"aftersales.rma.line": self.received_rma.line_ids, "aftersales.dispatch.order": self.draft_visit}
-        self.assertEqual(set(editable), {name for name in guarded_models(self.env)
+        editable = self._manager_editable()
+        self.assertEqual(set(editable), {name for name in guarded_models(self.env, self.modules)
                                          if self.env[name]._protected("_manager_fields")})
         for model, record in editable.items():
             create_values = self.subjects[model].create
@@ -528,6 +501,10 @@ class TestAccessRights(RmaCase):
                         self.env[model].with_user(self.users["user"]).create({**create_values, fname: value})
                     record.with_user(self.users["manager"]).write({fname: value})
                     self.assertEqual(record[fname], value)
+
+    def _manager_editable(self):
+        """A record of each model with manager fields, in a state where those fields can be edited."""
+        return {"aftersales.rma.line": self.received_rma.line_ids}
 
     # Warehouse ---------------------------------------------------------------------------------
 

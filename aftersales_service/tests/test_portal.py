@@ -313,6 +313,20 @@ class TestPortalAccess(PortalCase):
         self.assertEqual(complaint.with_user(self.portal_user).read(["name"])[0]["name"], complaint.name)
         self.assertIn("root_cause", complaint.with_user(self.coordinator).fields_get())
 
+    def test_customers_read_the_listed_fields_only(self):
+        mixin = self.env.registry["aftersales.portal.fields.mixin"]
+        for name in mixin._inherit_children:
+            documents = self.env[name]
+            with self.subTest(model=name):
+                readable = set(documents.with_user(self.portal_user).fields_get())
+                listed = documents._portal_readable_names()
+                self.assertLessEqual(readable, listed, "the listed fields, no other")
+                self.assertTrue(readable, "the customer reads the listed fields")
+                hidden = set(documents._fields) - listed
+                self.assertTrue(hidden, "what is not listed is hidden")
+                self.assertLessEqual(hidden & readable, set())
+                self.assertTrue(hidden & set(documents.with_user(self.coordinator).fields_get()), "not from our users")
+
     def test_a_document_given_to_another_customer_gets_a_new_token(self):
         complaint = self.env["aftersales.complaint"].create({"partner_id": self.customer.id})
         token = complaint._portal_ensure_token()

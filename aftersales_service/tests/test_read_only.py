@@ -9,11 +9,11 @@ from contextlib import contextmanager
 
 from odoo.tests import HttpCase, tagged
 
-from .common import PNG, DispatchCase
+from .common import PNG, PortalCase
 
 
-@tagged("post_install", "-at_install")
-class TestReadOnlyEntryPoints(DispatchCase, HttpCase):
+class ReadOnlyCase(PortalCase, HttpCase):
+    """Requests of the after-sales users and customers that a replica may serve, and the documents they read."""
 
     def setUp(self):
         super().setUp()
@@ -28,7 +28,6 @@ class TestReadOnlyEntryPoints(DispatchCase, HttpCase):
         self.complaint.action_acknowledge()
         self.complaint.action_resolve()
         self.survey = self.env["aftersales.survey"].create({"partner_id": self.customer.id})
-        self.order = self._plan(self.other_unit)
 
     @contextmanager
     def _read_only(self, user):
@@ -53,6 +52,25 @@ class TestReadOnlyEntryPoints(DispatchCase, HttpCase):
         self.assertEqual(response.status_code, 200, url)
         return response
 
+    def _check_reports(self, module, documents, portal_documents):
+        """Every report of ``module`` on ``documents`` (model: record) printed by a manager, and the customer's
+        ``portal_documents`` printed from their pages, on read-only transactions."""
+        reports = self.env["ir.actions.report"].search([("model", "like", "aftersales.%"),
+                                                        ("report_name", "like", f"{module}.%")])
+        printed = set()
+        with self._read_only(self.manager):
+            for report in reports.filtered(lambda report: report.model in documents):
+                self._open(f"/report/html/{report.report_name}/{documents[report.model].id}")
+                printed.add(report.model)
+        self.assertEqual(printed, set(documents))
+        with self._read_only(self.portal_user):
+            for document in portal_documents:
+                self._open(f"{document.access_url}?report_type=html")
+
+
+@tagged("post_install", "-at_install")
+class TestReadOnlyEntryPoints(ReadOnlyCase):
+
     def test_the_warranty_check_is_read_only(self):
         with self._read_only(self.coordinator):
             answer = self._call("aftersales.delivery.record", "check_warranty", lot="RO-2")
@@ -73,12 +91,12 @@ class TestReadOnlyEntryPoints(DispatchCase, HttpCase):
         with self._read_only(self.portal_user):
             counters = self.make_jsonrpc_request("/my/counters", {"counters": [
                 "aftersales_unit_count", "aftersales_rma_count", "aftersales_complaint_count",
-                "aftersales_survey_count", "aftersales_visit_count",
+                "aftersales_survey_count",
             ]})
             self.assertEqual((counters["aftersales_unit_count"], counters["aftersales_rma_count"]), (2, 1))
             for url in ("/my/units", f"/my/units/{self.unit.id}", "/my/rmas", self.rma.access_url,
                         "/my/complaints", self.complaint.access_url, "/my/surveys", self.survey.access_url,
-                        "/my/visits", self.order.access_url, "/my/rmas/new", "/my/complaints/new",
+                        "/my/rmas/new", "/my/complaints/new",
                         f"/my/complaints/new?unit_id={self.unit.id}"):
                 self._open(url)
             self.assertEqual(self._open(self.rma.sudo()._portal_photo_url(photo)).content, PNG)
@@ -87,35 +105,7 @@ class TestReadOnlyEntryPoints(DispatchCase, HttpCase):
         with self._read_only(None):
             self.assertIn(self.complaint.name, self._open(f"{self.complaint.access_url}?access_token={token}").text)
 
-    def test_the_dispatchers_boards_are_read_only(self):
-        orders = "aftersales.dispatch.order"
-        views = self.env[orders].with_user(self.dispatcher).get_views([(False, "kanban"), (False, "calendar")])
-        specification = {
-            name: {"fields": {"display_name": {}}} if field["type"] in ("many2one", "one2many", "many2many") else {}
-            for name, field in views["models"][orders]["fields"].items()
-        }
-        with self._read_only(self.dispatcher):
-            for groupby in ("technician_id", "state"):
-                board = self._call(orders, "web_read_group", [], groupby=[groupby], aggregates=["__count"],
-                                   auto_unfold=True, unfold_read_specification=specification)
-                self.assertIn(self.order.id, [record["id"] for group in board["groups"]
-                                              for record in group.get("__records", [])])
-            calendar = self._call(orders, "web_search_read", [], specification)
-            self.assertIn(self.order.id, [record["id"] for record in calendar["records"]])
-        with self._read_only(self.tech_user):
-            self._call(orders, "web_search_read", [("technician_id.user_id", "=", self.tech_user.id)], specification)
-
     def test_our_reports_are_read_only(self):
-        reports = self.env["ir.actions.report"].search([("model", "like", "aftersales.%"),
-                                                        ("report_name", "like", "aftersales_service.%")])
-        documents = {"aftersales.rma": self.rma, "aftersales.complaint": self.complaint,
-                     "aftersales.survey": self.survey, "aftersales.dispatch.order": self.order}
-        printed = set()
-        with self._read_only(self.manager):
-            for report in reports.filtered(lambda report: report.model in documents):
-                self._open(f"/report/html/{report.report_name}/{documents[report.model].id}")
-                printed.add(report.model)
-        self.assertEqual(printed, set(documents))
-        with self._read_only(self.portal_user):
-            for document in (self.rma, self.order):
-                self._open(f"{document.access_url}?report_type=html")
+        self._check_reports("aftersales_service", {
+            "aftersales.rma": self.rma, "aftersales.complaint": self.complaint, "aftersales.survey": self.survey,
+        }, [self.rma])

@@ -5,4 +5,3 @@ from . import aftersales_complaint_close
 from . import aftersales_contact_log
 from . import aftersales_survey_campaign
 from . import aftersales_delivery_record_correction
-from . import aftersales_dispatch_reschedule_wizard

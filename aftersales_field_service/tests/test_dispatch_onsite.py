@@ -10,7 +10,11 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common import PNG, SVG, DispatchCase
+# Odoo mounts its addons on odoo.addons at run time, where pylint does not look for them.
+# pylint: disable=import-error,no-name-in-module
+from odoo.addons.aftersales_service.tests.common import PNG, SVG
+
+from .common import DispatchCase
 
 
 @tagged("post_install", "-at_install")
@@ -132,6 +136,30 @@ class TestDispatchOnSite(DispatchCase):
         order.with_user(self.dispatcher).action_close()
         self.assertEqual((order.invoice_ids.state, order.invoice_ids.amount_untaxed), ("posted", 350.0))
 
+    def test_the_fee_and_the_quotation_price_at_the_customers_pricelist(self):
+        self.env["res.config.settings"].create({"group_product_pricelist": True}).execute()
+        self.customer.property_product_pricelist = self.env["product.pricelist"].create({
+            "name": "Key accounts -10%", "currency_id": self.company.currency_id.id,
+            "item_ids": [(0, 0, {"compute_price": "percentage", "percent_price": 10.0, "applied_on": "3_global"})],
+        })
+        order = self._on_site(self._units(["OS-PL1"]))
+        self._repair(order.line_ids, [(self.spare_part, 1)])
+        with Form(order) as order_form:
+            with order_form.line_ids.edit(0) as line:
+                line.cause = "misuse"
+            order_form.labour_hours = 2.0
+        # Labour 60 and the part 150 at the customer's 10 % off; the travel fee as typed.
+        self.assertEqual((order.amount_labour, order.amount_travel, order.amount_parts), (108.0, 80.0, 135.0))
+        self._report(order)
+        order.action_check_out()
+        order.action_create_quotation()
+        quotation = order.sale_order_id
+        self.assertEqual(quotation.pricelist_id, self.customer.property_product_pricelist)
+        self.assertAlmostEqual(quotation.amount_untaxed, order.amount_total)
+        quotation.action_confirm()
+        order.with_user(self.dispatcher).action_close()
+        self.assertEqual(order.invoice_ids.amount_untaxed, 323.0)
+
     def test_a_quotation_that_bills_another_amount_than_the_fee_does_not_close(self):
         later = fields.Datetime.now() + timedelta(days=3 * 365)
         order = self._on_site(self._units(["OS-008"]), call_date=later)
@@ -207,6 +235,20 @@ class TestDispatchOnSite(DispatchCase):
         for fname in ("note", "cause"):
             with self.assertRaises(AccessError, msg=fname):
                 line.read([fname])
+
+    def test_what_field_service_adds_to_a_complaint_is_hidden_from_its_customer(self):
+        unit = self._units(["OS-HIDDEN"])
+        complaint = self.env["aftersales.complaint"].create({
+            "partner_id": self.customer.id, "onsite_required": True, "delivery_record_id": unit.id,
+            "product_id": unit.product_id.id, "lot_id": unit.lot_id.id,
+        })
+        self._plan_from(complaint)
+        added = {name for name, field in complaint._fields.items() if "aftersales_field_service" in field._modules}
+        self.assertEqual(added, {"dispatch_order_ids", "dispatch_count", "can_create_dispatch"})
+        for fname in sorted(added):
+            with self.subTest(field=fname), self.assertRaises(AccessError):
+                complaint.with_user(self.portal_user).read([fname])
+        self.assertEqual(complaint.with_user(self.portal_user).read(["subject"])[0]["id"], complaint.id)
 
     def test_a_signature_is_a_picture_not_a_drawing_file(self):
         order = self._on_site(self._units(["OS-013"]))

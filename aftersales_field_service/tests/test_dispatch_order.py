@@ -311,7 +311,7 @@ class TestDispatchOrder(DispatchCase):
         outsider = self.env["res.users"].create({
             "name": "Other plant dispatcher", "login": "fs_other_dispatcher", "company_id": other_company.id,
             "company_ids": [(6, 0, other_company.ids)],
-            "group_ids": [(6, 0, self.env.ref("aftersales_service.group_aftersales_dispatcher").ids)],
+            "group_ids": [(6, 0, self.env.ref("aftersales_field_service.group_aftersales_dispatcher").ids)],
         })
         self.assertFalse(Orders.with_user(outsider).search([]), "another company's dispatcher sees none")
 
@@ -332,7 +332,7 @@ class TestDispatchOrder(DispatchCase):
     def test_the_dispatch_order_prints_with_the_opinion_box_and_signature(self):
         order = self._visit(self._plan(self._units(["FS-020"])))
         html = self.env["ir.actions.report"]._render_qweb_html(
-            "aftersales_service.action_report_dispatch_order", order.ids
+            "aftersales_field_service.action_report_dispatch_order", order.ids
         )[0].decode()
         self.assertIn(order.name, html)
         self.assertIn("Customer&#39;s opinion", html.replace("'", "&#39;"))
@@ -390,13 +390,13 @@ class TestDispatchOrder(DispatchCase):
         order = self._visit(self._plan(self._units(["FS-033"])))
         self.customer.lang = "zh_CN"
         html = self.env["ir.actions.report"]._render_qweb_html(
-            "aftersales_service.action_report_dispatch_order", order.ids
+            "aftersales_field_service.action_report_dispatch_order", order.ids
         )[0].decode()
         self.assertIn("维护派工单", html, "the maintenance dispatch order, in the customer's language")
         self.assertIn("故障现象", html)
         self.customer.lang = "en_US"
         html = self.env["ir.actions.report"]._render_qweb_html(
-            "aftersales_service.action_report_dispatch_order", order.ids
+            "aftersales_field_service.action_report_dispatch_order", order.ids
         )[0].decode()
         self.assertIn("Maintenance Dispatch Order", html)
 

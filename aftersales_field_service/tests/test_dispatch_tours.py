@@ -32,7 +32,7 @@ class TestDispatchTours(DispatchCase, HttpCase):
         })
         order = self._plan_from(complaint)
         self.start_tour(
-            f"/odoo/action-aftersales_service.action_aftersales_dispatch_order/{order.id}", "aftersales_dispatch_visit",
+            f"/odoo/action-aftersales_field_service.action_aftersales_dispatch_order/{order.id}", "aftersales_dispatch_visit",
             login=self.tech_user.login,
         )
         self.assertEqual(order.state, "done")

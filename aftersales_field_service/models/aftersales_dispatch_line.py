@@ -1,10 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..selections import CAUSES, CHARGE_MODES, WARRANTY_STATES
-from .aftersales_rma_line import VOIDING_CAUSES
-
-# What the charge rule of a unit reads of the technician's findings (docs/field-service.md §5).
+# Odoo mounts its addons on odoo.addons at run time, where pylint does not look for them.
+# pylint: disable=import-error,no-name-in-module
+from odoo.addons.aftersales_service.models.aftersales_rma_line import VOIDING_CAUSES
+from odoo.addons.aftersales_service.selections import CAUSES, CHARGE_MODES, WARRANTY_STATES
 CHARGE_INPUTS = {"cause", "customer_processed_parts"}
 
 
@@ -17,7 +17,10 @@ class AftersalesDispatchLine(models.Model):
     _inherit = ["aftersales.protected.fields.mixin", "aftersales.portal.fields.mixin"]
     _order = "order_id, id"
     _check_company_auto = True
-    _portal_hidden_fields = ("cause", "note", "customer_processed_parts", "repair_id", "can_edit_unit", "can_diagnose")
+    _portal_readable_fields = (
+        "charge_mode", "company_id", "delivery_record_id", "lot_id", "order_id", "partner_id", "product_id",
+        "warranty_end_date", "warranty_reason", "warranty_state",
+    )
     _frozen_fields = ("order_id",)
     _workflow_fields = ("repair_id",)
     _locked_fields = {
@@ -73,7 +76,7 @@ class AftersalesDispatchLine(models.Model):
     @api.depends("warranty_state", "cause", "customer_processed_parts")
     def _compute_charge_mode(self):
         """The charge matrix of repairs; before the diagnosis a fault is taken as ours (docs/field-service.md §5)."""
-        charge = self.env["aftersales.rma.line"]._charge_mode_for
+        charge = self.env["aftersales.repair.charge"]._charge_mode_for
         for line in self:
             line.charge_mode = charge(line.warranty_state, line.cause or "manufacturing", line.customer_processed_parts)
 

@@ -7,9 +7,12 @@ from odoo.tools import format_amount
 from odoo.tools.mimetypes import guess_mimetype
 from odoo.exceptions import UserError, ValidationError
 
-from .aftersales_portal_mixin import PICTURE_TYPES
+# Odoo mounts its addons on odoo.addons at run time, where pylint does not look for them.
+# pylint: disable=import-error,no-name-in-module
+from odoo.addons.aftersales_service.models.aftersales_portal_mixin import PICTURE_TYPES
+from odoo.addons.aftersales_service.selections import CHARGE_MODES
+
 from ..selections import (
-    CHARGE_MODES,
     DISPATCH_ORIGINS,
     DISPATCH_OUTCOMES,
     DISPATCH_STATES,
@@ -19,7 +22,7 @@ from ..selections import (
     UNIT_SERVICE_TYPES,
 )
 
-DISPATCHER_GROUP = "aftersales_service.group_aftersales_dispatcher"
+DISPATCHER_GROUP = "aftersales_field_service.group_aftersales_dispatcher"
 # What a manager's dispatch override was given for: changing it asks for a new one (docs/field-service.md §2).
 PLAN_FIELDS = {"technician_id", "helper_ids", "line_ids", "appointment_start", "appointment_end"}
 # The document a visit comes from, per origin (docs/field-service.md §1).
@@ -38,14 +41,23 @@ class AftersalesDispatchOrder(models.Model):
         "aftersales.document.mixin", "aftersales.return.visit.source", "aftersales.portal.mixin",
         "aftersales.portal.fields.mixin", "mail.thread", "mail.activity.mixin",
     ]
+    _return_visit_field = "dispatch_order_id"
     _order = "appointment_start desc, id desc"
     _portal_path = "/my/visits"
-    _portal_hidden_fields = (
-        "override_reason", "overridden_by_id", "qualification_issue", "van_quant_ids", "internal_note", "helper_ids",
-        "repair_ids",
-        "onsite_met", "first_time_fix", "arrival_hours", "previous_order_id",
+    _portal_readable_fields = (
+        "accepted_on", "amount_labour", "amount_parts", "amount_total", "amount_travel", "appointment_confirmed",
+        "appointment_end", "appointment_start", "call_date", "call_subject", "caller_name", "charge_mode",
+        "check_ids", "checkin_date", "checkout_date", "closed_date", "company_id", "complaint_id", "contact_name",
+        "contact_phone", "currency_id", "customer_comment", "escort_until", "fault_found", "fee_collected",
+        "fee_receipt_number", "invoice_ids", "labour_hours", "line_ids", "name", "onsite_deadline", "origin",
+        "outcome", "partner_id", "reschedule_ids", "return_visit_count", "rma_id", "sale_order_id",
+        "satisfaction_level_id", "service_type", "signature", "signature_refusal", "signed_by", "signed_on",
+        "site_address", "site_partner_id", "source_visit_id", "state", "taken_back_rma_id", "technician_id",
+        "technician_phone", "technician_user_id", "training_given", "training_note", "travel_fee", "trial_end",
+        "trial_result", "trial_start", "user_id", "work_done",
     )
     _aftersales_sequence = ("aftersales.dispatch.order", "DSP/%(year)s/")
+    _aftersales_sequence_date_field = "call_date"
     _check_company_auto = True
     _folded_states = ("closed", "cancel")
     _workflow_fields = (
@@ -747,14 +759,20 @@ class AftersalesDispatchOrder(models.Model):
             if move.repair_line_type == "add" and move.state != "cancel"
         )
         return {
-            "labour": self.labour_hours * self._labour_rate() if full else 0.0,
+            "labour": self.labour_hours * self._labour_rate() if full and self.labour_hours else 0.0,
             "travel": self.travel_fee if full else 0.0,
             "parts": parts,
         }
 
     def _labour_rate(self):
-        """The price of an hour of work: the company's repair labour product (docs/field-service.md §5)."""
-        return self.company_id.aftersales_labour_product_id.lst_price
+        """The customer's price of an hour of work, as the quotation bills it (docs/field-service.md §5)."""
+        return self._prepare_labour_line_values().get("price_unit", 0.0)
+
+    def _prepare_labour_line_values(self):
+        """The quotation line of the visit's labour hours (docs/field-service.md §5)."""
+        return self.env["aftersales.repair.charge"]._prepare_labour_line_values(
+            self.partner_id, self.company_id, self.labour_hours
+        )
 
     def _prepare_quotation_values(self):
         """The visit's quotation: labour hours and travel when charged in full, the chargeable repairs' parts
@@ -763,11 +781,9 @@ class AftersalesDispatchOrder(models.Model):
         company = self.company_id
         lines = []
         if self.charge_mode == "full":
-            if self.labour_hours and company.aftersales_labour_product_id:
-                lines.append(Command.create({
-                    "product_id": company.aftersales_labour_product_id.id, "product_uom_qty": self.labour_hours,
-                    "price_unit": self._labour_rate(),
-                }))
+            labour = self._prepare_labour_line_values()
+            if labour:
+                lines.append(Command.create(labour))
             if self.travel_fee and company.aftersales_travel_product_id:
                 lines.append(Command.create({
                     "product_id": company.aftersales_travel_product_id.id, "product_uom_qty": 1,

@@ -3,7 +3,9 @@ from datetime import datetime, time, timedelta
 
 from odoo.tests import new_test_user, tagged
 
-from .common import PNG, TwoUsersCase
+# Odoo mounts its addons on odoo.addons at run time, where pylint does not look for them.
+# pylint: disable=import-error,no-name-in-module
+from odoo.addons.aftersales_service.tests.common import PNG, TwoUsersCase
 
 
 @tagged("post_install", "-at_install")
@@ -30,7 +32,7 @@ class TestDispatchConcurrency(TwoUsersCase):
         })
         env["stock.quant"]._update_available_quantity(seal, van, 2.0)
         technician_user = new_test_user(
-            env, f"cc_tech_{cls.tag}", groups="aftersales_service.group_aftersales_technician",
+            env, f"cc_tech_{cls.tag}", groups="aftersales_field_service.group_aftersales_technician",
             company_id=company.id, company_ids=[(6, 0, company.ids)],
         )
         today = company._aftersales_today()

@@ -1,0 +1,40 @@
+"""The selection lists of aftersales_field_service, in one place (docs/field-service.md)."""
+
+DISPATCH_STATES = [
+    ("draft", "Draft"),
+    ("scheduled", "Scheduled"),
+    ("dispatched", "Dispatched"),
+    ("on_site", "On Site"),
+    ("done", "Done"),
+    ("closed", "Closed"),
+    ("cancel", "Cancelled"),
+]
+# States of a visit still to be made: the technician's agenda and the customer's appointments.
+PLANNED_DISPATCH_STATES = ("scheduled", "dispatched")
+DISPATCH_ORIGINS = [
+    ("call", "Phone Call"),
+    ("complaint", "Complaint"),
+    ("rma", "RMA"),
+    ("return_visit", "Return Visit"),
+    ("installation", "Installation"),
+]
+SERVICE_TYPES = [
+    ("repair", "Repair"),
+    ("maintenance", "Maintenance"),
+    ("installation", "Installation and Commissioning"),
+    ("inspection", "Inspection"),
+    ("assessment", "Return/Exchange Assessment"),
+    ("training", "Training"),
+]
+# Service types that concern units of the customer: the order lists at least one.
+UNIT_SERVICE_TYPES = ("repair", "maintenance", "installation", "assessment")
+DISPATCH_OUTCOMES = [
+    ("fixed", "Fixed on Site"),
+    ("taken_back", "Taken Back"),
+    ("waiting_parts", "Waiting for Parts"),
+    ("another_visit", "Another Visit Needed"),
+    ("customer_absent", "Customer Absent"),
+    ("installed", "Installed and Accepted"),
+]
+CHECK_RESULTS = [("pass", "Passed"), ("fail", "Failed"), ("na", "Not Applicable")]
+TRIAL_RESULTS = [("passed", "Passed"), ("failed", "Failed")]

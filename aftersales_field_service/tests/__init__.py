@@ -1,0 +1,6 @@
+from . import test_dispatch_order
+from . import test_dispatch_portal
+from . import test_dispatch_tours
+from . import test_installation
+from . import test_dispatch_onsite
+from . import test_setup

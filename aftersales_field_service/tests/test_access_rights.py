@@ -1,0 +1,122 @@
+"""Who may read, write, create and delete each field-service record, and what technicians and dispatchers may do
+on the after-sales records.
+
+Every check goes through the ORM as a JSON-RPC client would, as in aftersales_service's own access tests.
+"""
+from datetime import timedelta
+
+from odoo import fields
+from odoo.fields import Command
+from odoo.tests import tagged
+
+# Odoo mounts its addons on odoo.addons at run time, where pylint does not look for them.
+# pylint: disable=import-error,no-name-in-module
+from odoo.addons.aftersales_service.tests import test_access_rights
+from odoo.addons.aftersales_service.tests.test_access_rights import ROLE_GROUPS, Subject
+
+FIELD_SERVICE_ROLES = {
+    "technician": "aftersales_field_service.group_aftersales_technician",  # sent on the visits below
+    "dispatcher": "aftersales_field_service.group_aftersales_dispatcher",
+}
+# What technicians and dispatchers may do on the after-sales records.
+BASE_MATRIX = {
+    # subject                                tech   disp
+    "aftersales.delivery.record":           ("r",   "rw"),
+    "aftersales.warranty.policy":           ("",    "r"),
+    "aftersales.document.type":             ("r",   "r"),
+    "aftersales.department":                ("",    "r"),
+    "aftersales.rma.reason":                ("",    "r"),
+    "aftersales.rma":                       ("",    "rwcu"),
+    "aftersales.rma.line":                  ("",    "rwcu"),
+    "aftersales.return.rate.report":        ("",    "r"),
+    "aftersales.delivery.month":            ("r",   "r"),
+    "aftersales.complaint":                 ("",    "rwcu"),
+    "aftersales.sla.policy":                ("",    "r"),
+    "aftersales.sla.policy shared":         ("",    "r"),
+    "aftersales.corrective.action":         ("",    "rwc"),
+    "aftersales.return.visit":              ("",    "rwc"),
+    "aftersales.survey":                    ("",    "rwc"),
+    "aftersales.survey.line":               ("",    "rwc"),
+    "aftersales.survey.item":               ("",    "r"),
+    "aftersales.survey.item shared":        ("",    "r"),
+    "aftersales.satisfaction.level":        ("r",   "r"),
+    "aftersales.follow.up":                 ("",    ""),
+    "aftersales.vendor.repair":             ("",    "rw"),
+}
+# The field-service records, for every role.
+MATRIX = {
+    # subject                                portal customer internal stock  tech   user    disp    manager  other
+    "aftersales.technician":                ("",    "",      "",      "",    "r",   "r",    "r",    "rwcu",  ""),
+    "aftersales.dispatch.order":            ("",    "r",     "",      "",    "rw",  "rw",   "rwcu", "rwcu",  ""),
+    "aftersales.dispatch.line":             ("",    "",      "",      "",    "rw",  "rw",   "rwcu", "rwcu",  ""),
+    "aftersales.dispatch.reschedule":       ("",    "r",     "",      "",    "r",   "r",    "r",    "r",     ""),
+    "aftersales.commissioning.check":       ("",    "r",     "",      "",    "rw",  "rw",   "rwcu", "rwcu",  ""),
+}
+ALL_ROLES = ("portal", "customer", "internal", "stock", "technician", "user", "dispatcher", "manager", "other")
+
+
+@tagged("post_install", "-at_install")
+class TestFieldServiceAccessRights(test_access_rights.TestAccessRights):
+
+    modules = ("aftersales_field_service",)
+    role_groups = {**ROLE_GROUPS, **FIELD_SERVICE_ROLES}
+    matrix = {
+        **{subject: dict(zip(FIELD_SERVICE_ROLES, rights)) for subject, rights in BASE_MATRIX.items()},
+        **{subject: dict(zip(ALL_ROLES, rights)) for subject, rights in MATRIX.items()},
+    }
+
+    @classmethod
+    def _setup_records(cls):
+        """A technician profile of the technician role, a visit planned for them and cancelled (what a customer
+        sees), with its reschedule, and a draft visit of another unit."""
+        super()._setup_records()  # pylint: disable=missing-return
+        today = fields.Date.today()
+        cls.technician = cls.env["aftersales.technician"].create({
+            "user_id": cls.users["technician"].id, "certificate_expiry": today + timedelta(days=365),
+            "evaluation_date": today, "evaluation_passed": True,
+        })
+        orders = cls.env["aftersales.dispatch.order"].with_user(cls.users["dispatcher"])
+        start = fields.Datetime.now() + timedelta(days=1)
+        planned = {"partner_id": cls.customer.id, "technician_id": cls.technician.id, "appointment_start": start,
+                   "appointment_end": start + timedelta(hours=2), "service_type": "inspection"}
+        cls.cancelled_visit = orders.create(planned)
+        cls.cancelled_visit.action_schedule()
+        cls.cancelled_visit._workflow().write({"check_ids": [Command.create({"name": "Direction of rotation"})]})
+        cls.cancelled_visit._reschedule(start, start + timedelta(hours=3), "The customer asked for more time")
+        cls.cancelled_visit.action_cancel()
+        cls.draft_visit = orders.create({**planned, "line_ids": [Command.create({"delivery_record_id": cls.visit_record.id})]})
+
+    @classmethod
+    def _prepare_subjects(cls):
+        company, customer = cls.company.id, cls.customer.id
+        return {
+            **super()._prepare_subjects(),
+            "aftersales.technician": Subject(
+                cls.technician,
+                {"user_id": cls.users["dispatcher"].id, "company_id": company},
+                {"evaluation_note": "Good with gearboxes"},
+            ),
+            "aftersales.dispatch.order": Subject(
+                cls.cancelled_visit,
+                {"partner_id": customer, "company_id": company, "service_type": "training"},
+                {"internal_note": "Bring the new manual"},
+            ),
+            "aftersales.dispatch.line": Subject(
+                cls.draft_visit.line_ids,
+                {"order_id": cls.draft_visit.id, "delivery_record_id": cls.free_record.id},
+                {"note": "Behind the second press"},
+            ),
+            "aftersales.commissioning.check": Subject(
+                cls.cancelled_visit.check_ids,
+                {"order_id": cls.draft_visit.id, "name": "Earthing"},
+                {"sequence": 5},
+            ),
+            "aftersales.dispatch.reschedule": Subject(
+                cls.cancelled_visit.reschedule_ids,
+                {"order_id": cls.cancelled_visit.id, "reason": "Forged"},
+                {"reason": "Rewritten"},
+            ),
+        }
+
+    def _manager_editable(self):
+        return {"aftersales.dispatch.order": self.draft_visit}
