@@ -32,4 +32,5 @@
         "web.assets_tests": ["aftersales_field_service/static/tests/tours/*.js"],
     },
     "application": True,
+    "uninstall_hook": "uninstall_hook",
 }

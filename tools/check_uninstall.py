@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Uninstall the after-sales addons from a database, one after the other, and check that nothing of them is left in
-PostgreSQL: after each, no table of a model it defined and no column of a field it added; after the last, no table,
+PostgreSQL: after each, no table of a model it defined and no column of a field it added, and every check and unique
+constraint of the addons still installed in place; after the last, no table,
 view, sequence or index, no function, no trigger and no column named after the addons (aftersales_*).
 
 Run by tools/test on a copy of its freshly installed database. The uninstall commits: never point it at a
@@ -20,6 +21,13 @@ from odoo.tools import config
 
 # The addons, extensions first: each is uninstalled while those it depends on stay.
 MODULES = ("aftersales_field_service", "aftersales_service")
+# The check and unique constraints the installed after-sales addons declare that PostgreSQL does not have.
+MISSING_CONSTRAINTS = """
+    SELECT c.name FROM ir_model_constraint c JOIN ir_module_module m ON m.id = c.module
+     WHERE m.name LIKE 'aftersales%%' AND m.state = 'installed' AND c.type = 'u'
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint p WHERE p.conname = c.name)
+       AND NOT EXISTS (SELECT 1 FROM pg_class i WHERE i.relname = c.name AND i.relkind = 'i')
+"""
 # The tables and columns of the models and fields a module defined (alone: not those other modules also define).
 OWN_COLUMNS = """
     WITH own AS (
@@ -93,6 +101,8 @@ def uninstall(database, module):
         tables = {table for table, _column in columns}
         left["tables"] = sorted(table for table, column in own if column is None and table in tables)
         left["columns"] = sorted(f"{table}.{column}" for table, column in own if (table, column) in columns)
+        cr.execute(MISSING_CONSTRAINTS)
+        left["constraints of the addons still installed, missing"] = sorted(name for name, in cr.fetchall())
     return left
 
 

@@ -766,13 +766,16 @@ class AftersalesDispatchOrder(models.Model):
 
     def _labour_rate(self):
         """The customer's price of an hour of work, as the quotation bills it (docs/field-service.md §5)."""
-        return self._prepare_labour_line_values().get("price_unit", 0.0)
+        labour = self.company_id.aftersales_labour_product_id
+        if not labour:
+            return 0.0
+        return self.env["aftersales.repair.charge"]._customer_price(
+            labour, self.partner_id, self.company_id, self.labour_hours
+        )
 
     def _prepare_labour_line_values(self):
         """The quotation line of the visit's labour hours (docs/field-service.md §5)."""
-        return self.env["aftersales.repair.charge"]._prepare_labour_line_values(
-            self.partner_id, self.company_id, self.labour_hours
-        )
+        return self.env["aftersales.repair.charge"]._prepare_labour_line_values(self.company_id, self.labour_hours)
 
     def _prepare_quotation_values(self):
         """The visit's quotation: labour hours and travel when charged in full, the chargeable repairs' parts
@@ -785,9 +788,10 @@ class AftersalesDispatchOrder(models.Model):
             if labour:
                 lines.append(Command.create(labour))
             if self.travel_fee and company.aftersales_travel_product_id:
+                # The travel fee as typed: no pricelist discount on top of it.
                 lines.append(Command.create({
                     "product_id": company.aftersales_travel_product_id.id, "product_uom_qty": 1,
-                    "price_unit": self.travel_fee,
+                    "price_unit": self.travel_fee, "discount": 0.0,
                 }))
         repairs = self.line_ids.filtered(lambda line: line.charge_mode != "free").repair_id
         return {

@@ -11,11 +11,11 @@ class StockMove(models.Model):
     # Business rules ---------------------------------------------------------------------------
 
     def _prepare_repair_so_line_vals(self):
-        """An on-site repair's charged parts are quoted at the quantity used and the price the visit's fee told
-        the customer (docs/field-service.md §5)."""
+        """An on-site repair's charged parts are quoted at the quantity used; the quotation prices them for its
+        customer, as the visit's fee did (docs/field-service.md §5)."""
         vals = super()._prepare_repair_so_line_vals()
         if self.repair_id.aftersales_dispatch_line_id and self._aftersales_charged():
-            vals.update(product_uom_qty=self._aftersales_used_quantity(), price_unit=self._aftersales_part_price())
+            vals["product_uom_qty"] = self._aftersales_used_quantity()
         return vals
 
     def _aftersales_part_price(self):

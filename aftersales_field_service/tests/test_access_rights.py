@@ -66,10 +66,10 @@ class TestFieldServiceAccessRights(test_access_rights.TestAccessRights):
     }
 
     @classmethod
-    def _setup_records(cls):
+    def _setup_records(cls):  # pylint: disable=missing-return
         """A technician profile of the technician role, a visit planned for them and cancelled (what a customer
         sees), with its reschedule, and a draft visit of another unit."""
-        super()._setup_records()  # pylint: disable=missing-return
+        super()._setup_records()
         today = fields.Date.today()
         cls.technician = cls.env["aftersales.technician"].create({
             "user_id": cls.users["technician"].id, "certificate_expiry": today + timedelta(days=365),

@@ -137,7 +137,8 @@ class TestDispatchOnSite(DispatchCase):
         self.assertEqual((order.invoice_ids.state, order.invoice_ids.amount_untaxed), ("posted", 350.0))
 
     def test_the_fee_and_the_quotation_price_at_the_customers_pricelist(self):
-        self.env["res.config.settings"].create({"group_product_pricelist": True}).execute()
+        # Pricelists and discounts shown on the lines: the quotation bills the list price less 10 %, once.
+        self.env["res.config.settings"].create({"group_product_pricelist": True, "group_discount_per_so_line": True}).execute()
         self.customer.property_product_pricelist = self.env["product.pricelist"].create({
             "name": "Key accounts -10%", "currency_id": self.company.currency_id.id,
             "item_ids": [(0, 0, {"compute_price": "percentage", "percent_price": 10.0, "applied_on": "3_global"})],
@@ -155,6 +156,7 @@ class TestDispatchOnSite(DispatchCase):
         order.action_create_quotation()
         quotation = order.sale_order_id
         self.assertEqual(quotation.pricelist_id, self.customer.property_product_pricelist)
+        self.assertEqual(set(quotation.order_line.filtered(lambda line: line.product_id != self.travel).mapped("discount")), {10.0})
         self.assertAlmostEqual(quotation.amount_untaxed, order.amount_total)
         quotation.action_confirm()
         order.with_user(self.dispatcher).action_close()

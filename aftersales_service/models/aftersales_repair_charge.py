@@ -30,23 +30,21 @@ class AftersalesRepairCharge(models.AbstractModel):
 
     @api.model
     def _customer_price(self, product, partner, company, quantity=1.0):
-        """What ``partner`` pays for ``quantity`` units of ``product``, per unit and in ``company``'s currency: the
-        price of the customer's pricelist, as their quotation prices it (docs/rma.md §8)."""
-        pricelist = partner.with_company(company).property_product_pricelist
-        if not pricelist:
-            return product.with_company(company).lst_price
-        price = pricelist._get_product_price(product.with_company(company), quantity)
-        return pricelist.currency_id._convert(price, company.currency_id, company, fields.Date.context_today(self))
+        """What ``partner`` pays for each of ``quantity`` units of ``product``, before taxes and in ``company``'s
+        currency: the net price a quotation of theirs gives the line, their pricelist and its discount applied,
+        as the quotation prices it (docs/rma.md §8)."""
+        env = self.with_company(company).env
+        order = env["sale.order"].new({"partner_id": partner.id, "company_id": company.id})
+        line = env["sale.order.line"].new({"order_id": order, "product_id": product.id, "product_uom_qty": quantity})
+        return order.currency_id._convert(
+            line.price_reduce_taxexcl, company.currency_id, company, fields.Date.context_today(self)
+        )
 
     @api.model
-    def _prepare_labour_line_values(self, partner, company, hours):
-        """The quotation line of ``hours`` of repair labour for ``partner``: the company's labour product at the
-        customer's price; nothing without hours or labour product (docs/rma.md §8)."""
+    def _prepare_labour_line_values(self, company, hours):
+        """The quotation line of ``hours`` of repair labour: the company's labour product, priced by the quotation
+        for its customer; nothing without hours or labour product (docs/rma.md §8)."""
         labour = company.aftersales_labour_product_id
         if not (hours and labour):
             return {}
-        return {
-            "product_id": labour.id,
-            "product_uom_qty": hours,
-            "price_unit": self._customer_price(labour, partner, company, hours),
-        }
+        return {"product_id": labour.id, "product_uom_qty": hours}

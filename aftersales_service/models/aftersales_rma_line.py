@@ -980,7 +980,7 @@ class AftersalesRmaLine(models.Model):
         # A quotation the customer already accepted on the portal is billed as quoted (docs/portal.md §4).
         if order.state in ("draft", "sent"):
             labour = self.env["aftersales.repair.charge"]._prepare_labour_line_values(
-                order.partner_id, self.company_id, self.repair_hours
+                self.company_id, self.repair_hours
             ) if self.charge_mode == "full" else {}
             if labour:
                 order.env["sale.order.line"].create({**labour, "order_id": order.id})

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from lxml import etree
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools.misc import format_date
 from odoo.tools.safe_eval import safe_eval
 
