@@ -1,4 +1,5 @@
-# Shared by tools/test and tools/demo: find Odoo 19 (or build an interpreter for an Odoo source folder), start PostgreSQL, write an Odoo config.
+# Shared by tools/test and tools/demo: find Odoo 19 (or build an interpreter for an Odoo source folder),
+# start PostgreSQL, write an Odoo config.
 # shellcheck shell=bash
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -49,7 +50,7 @@ PY
 # Builds (once; kept in the user's cache, outside the checkout) a virtualenv of $PYTHON with the
 # requirements.txt of the Odoo source folder ODOO_SRC installed and that folder on its path, then makes
 # it PYTHON and ODOO_VENV. Run as root on Debian or Ubuntu, first installs the packages that compiling
-# Odoo's requirements needs (psycopg2 and python-ldap have no wheels for every Python).
+# Odoo's requirements needs (psycopg2, python-ldap and rjsmin come as sources).
 build_odoo_venv() {
     local src info version headers ensurepip key
     src=$(cd "$ODOO_SRC" 2>/dev/null && pwd -P) || src=
@@ -118,8 +119,8 @@ ensure_packages() {
     [ ${#wanted[@]} -eq 0 ] || apt_install "${wanted[@]}"
 }
 
-# ensure_debian_packages PACKAGE ...: on Debian or Ubuntu (dpkg), each PACKAGE is installed, else it is
-# installed (apt_install). Elsewhere it does nothing.
+# ensure_debian_packages PACKAGE ...: installs (apt_install) those of the Debian PACKAGEs that dpkg does not
+# list as installed; does nothing where there is no dpkg.
 ensure_debian_packages() {
     command -v dpkg-query >/dev/null || return 0
     local wanted=() package
@@ -135,16 +136,19 @@ demo_dir() {
 }
 
 # ensure_demo_db CONFIG DB: creates DB when it does not exist, with the after-sales addons and their demo
-# data, admin opening on the After-Sales app.
+# data, admin opening on the After-Sales app. It is made under another name and renamed once complete, so
+# that a creation that failed or was interrupted is made again on the next run.
 ensure_demo_db() {
-    local config=$1 db=$2
+    local config=$1 db=$2 draft=${2}_draft
     [ "$(psql -d postgres -tAc "select 1 from pg_database where datname = '$db'")" = 1 ] && return 0
     echo "== creating $db with the after-sales addons and their demo data (a few minutes)"
-    "$PYTHON" -m odoo -c "$config" -d "$db" -i aftersales_service,aftersales_field_service --with-demo --stop-after-init
-    "$PYTHON" -m odoo shell -c "$config" -d "$db" --no-http --log-level=warn <<'PY'
-env.ref("base.user_admin").action_id = env.ref("aftersales_service.action_aftersales_overview")
+    "$PYTHON" -m odoo db -c "$config" drop "$draft" >/dev/null 2>&1 || true
+    "$PYTHON" -m odoo -c "$config" -d "$draft" -i aftersales_service,aftersales_field_service --with-demo --stop-after-init
+    "$PYTHON" -m odoo shell -c "$config" -d "$draft" --no-http --log-level=warn <<'PY'
+env.ref("base.user_admin").action_id = env.ref("aftersales_service.action_aftersales_overview").id
 env.cr.commit()
 PY
+    "$PYTHON" -m odoo db -c "$config" rename "$draft" "$db"
 }
 
 # Starts the local PostgreSQL cluster when it is not running, and makes sure the current
