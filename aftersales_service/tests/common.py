@@ -325,7 +325,7 @@ class CommittedCase(BaseCase):
 
 class TwoUsersCase(CommittedCase):
     """Two users acting on one document at the same moment (docs/security.md §5), in a company of the class's own made
-    by :meth:`_prepare`, whose two users are After-Sales managers (dispatchers too) and warehouse users."""
+    by :meth:`_prepare`, whose two users are After-Sales managers (and dispatchers, with field service) and warehouse users."""
 
     @classmethod
     def _prepare(cls, env):

@@ -226,7 +226,7 @@ class TestDeliveredUnitsReport(RmaCase):
         menu = self.env.ref("aftersales_service.menu_aftersales_delivery_month")
         self.assertEqual(menu.action, self.env.ref("aftersales_service.action_aftersales_delivery_month"))
         for user in self._report_readers():
-            # Odoo shows a menu whose action the user may read (a technician has no After-Sales app to find it in).
+            # Odoo shows a menu whose action the user may read.
             self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(user)._visible_menu_ids(), user.login)
             cells = self._open_report(user)[3]
             [motor] = [cell for cell in cells if cell["product_id"][0] == self.motor.id
