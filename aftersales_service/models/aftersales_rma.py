@@ -296,6 +296,14 @@ class AftersalesRma(models.Model):
         self.ensure_one()
         return self.env["stock.warehouse"].search([("company_id", "=", self.company_id.id)], limit=1)
 
+    def _replacement_reference(self):
+        """The stock reference that ties the RMA's replacements together, as a sale order's ties its deliveries: made
+        with the first replacement, kept by those made again (docs/rma.md §7)."""
+        self.ensure_one()
+        return self.line_ids._moves_of("replacement").reference_ids[:1] or self.env["stock.reference"].create(
+            {"name": self.name}
+        )
+
     def _per_company(self):
         """The RMAs of each company, in that company: its documents take their defaults from it (docs/security.md §3)."""
         return [rmas.with_company(company) for company, rmas in self.grouped("company_id").items()]
@@ -303,8 +311,7 @@ class AftersalesRma(models.Model):
     def _transfers_validated(self, pickings):
         """Hook of the transfers of these RMAs once validated: received when every unit is in, shipped units
         announced, done when settled (docs/rma.md §3, §7)."""
-        shipped = pickings.filtered(lambda picking: picking.aftersales_rma_role != "receipt")
-        shipped.aftersales_rma_id._notify_customer("shipped")
+        pickings._aftersales_deliveries().aftersales_rma_id._notify_customer("shipped")
         pickings.move_ids.aftersales_rma_line_id._close_short_receipts()
         self._receipts_progress()
 
@@ -447,7 +454,7 @@ class AftersalesRma(models.Model):
         )
         return {
             "receipts": pickings.filtered(lambda picking: picking.aftersales_rma_role == "receipt"),
-            "deliveries": pickings.filtered(lambda picking: picking.aftersales_rma_role != "receipt"),
+            "deliveries": pickings._aftersales_deliveries(),
             "credit_notes": moves.filtered(lambda move: move.move_type == "out_refund"),
             "invoices": moves.filtered(lambda move: move.move_type == "out_invoice"),
             "quotations": quotations,

@@ -246,8 +246,8 @@ class AftersalesRmaLine(models.Model):
             line.charge_mode = line._repair_charge()
 
     @api.depends(
-        "decision", "quantity", "move_ids.state", "move_ids.quantity", "move_ids.picking_id.aftersales_rma_role",
-        "repair_id.state", "scrap_id.state",
+        "decision", "quantity", "move_ids.state", "move_ids.quantity", "move_ids.location_dest_id",
+        "move_ids.picking_id.aftersales_rma_role", "repair_id.state", "scrap_id.state",
     )
     def _compute_is_settled(self):
         """Every document of the decision is done; a transfer cancelled counts for nothing, the one made again in its
@@ -268,7 +268,7 @@ class AftersalesRmaLine(models.Model):
 
     @api.depends(
         "rma_id.state", "decision", "quantity", "refund_allowed", "move_ids.state", "move_ids.quantity",
-        "move_ids.picking_id.aftersales_rma_role", "repair_id.state",
+        "move_ids.location_dest_id", "move_ids.picking_id.aftersales_rma_role", "repair_id.state",
     )
     @api.depends_context("uid")
     def _compute_can_settle_again(self):
@@ -601,8 +601,11 @@ class AftersalesRmaLine(models.Model):
         return bool(moves) and all(move.state in ("done", "cancel") for move in moves)
 
     def _shipped_quantity(self):
-        """What the settling transfers delivered to the customer, in the product's unit."""
-        moves = self._settling_moves().filtered(lambda move: move.state == "done")
+        """What the settling transfers delivered to the customer, in the product's unit: the earlier steps of a
+        replacement's route (pick, pack) only bring it nearer (docs/rma.md §7)."""
+        moves = self._settling_moves().filtered(
+            lambda move: move.state == "done" and move.location_dest_id.usage == "customer"
+        )
         return sum(move.product_uom._compute_quantity(move.quantity, self.product_uom_id) for move in moves)
 
     def _quantity_to_ship(self):
@@ -847,36 +850,38 @@ class AftersalesRmaLine(models.Model):
         )
 
     def _process_replacement(self):
-        """Replacement: a real delivery from stock, on the original sale line (docs/rma.md §7)."""
+        """Replacement: new units procured from the warehouse through its delivery route, on the original sale line;
+        every transfer of the route is the RMA's replacement (docs/rma.md §7)."""
+        procurements = []
         for rma, lines in self.grouped("rma_id").items():
             warehouse = lines.sale_line_id.order_id.warehouse_id[:1] or rma._warehouse()
-            delivery = self.env["stock.picking"].create(lines._prepare_replacement_values(rma, warehouse))
-            delivery.action_confirm()
-            delivery.action_assign()
+            partner = lines.delivery_record_id.delivery_partner_id[:1] or rma.partner_id
+            reference = rma._replacement_reference()
+            procurements += [
+                self.env["stock.rule"].Procurement(
+                    line.product_id, line._quantity_to_ship(), line.product_uom_id, partner.property_stock_customer,
+                    line.product_id.display_name, rma.name, rma.company_id,
+                    line._prepare_replacement_procurement_values(warehouse, partner, reference),
+                )
+                for line in lines
+            ]
+        earlier = self.move_ids
+        self.env["stock.rule"].run(procurements)
+        deliveries = (self.move_ids - earlier).picking_id
+        for rma, pickings in deliveries.grouped(lambda picking: picking.move_ids.aftersales_rma_line_id.rma_id).items():
+            pickings._aftersales_link_rma(rma, "replacement")
 
-    def _prepare_replacement_values(self, rma, warehouse):
-        """The delivery of new units replacing these, on their sale lines (docs/rma.md §7)."""
-        customers = self.env.ref("stock.stock_location_customers")
+    def _prepare_replacement_procurement_values(self, warehouse, partner, reference):
+        """What the procurement of this unit's replacement carries to its moves: the warehouse whose delivery route
+        it follows, the delivery address, the RMA's stock reference, the sale line and the unit (docs/rma.md §7)."""
+        self.ensure_one()
         return {
-            "picking_type_id": warehouse.out_type_id.id,
-            "partner_id": self.delivery_record_id.delivery_partner_id[:1].id or rma.partner_id.id,
-            "location_id": warehouse.lot_stock_id.id,
-            "location_dest_id": customers.id,
-            "origin": rma.name,
-            "aftersales_rma_id": rma.id,
-            "aftersales_rma_role": "replacement",
-            "move_ids": [
-                fields.Command.create({
-                    "product_id": line.product_id.id,
-                    "product_uom_qty": line._quantity_to_ship(),
-                    "product_uom": line.product_uom_id.id,
-                    "location_id": warehouse.lot_stock_id.id,
-                    "location_dest_id": customers.id,
-                    "sale_line_id": line.sale_line_id.id,
-                    "aftersales_rma_line_id": line.id,
-                })
-                for line in self
-            ],
+            "warehouse_id": warehouse,
+            "partner_id": partner.id,
+            "reference_ids": reference,
+            "company_id": self.company_id,
+            "sale_line_id": self.sale_line_id.id,
+            "aftersales_rma_line_id": self.id,
         }
 
     def _process_repair(self):

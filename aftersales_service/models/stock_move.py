@@ -52,9 +52,10 @@ class StockMove(models.Model):
 
     def _get_available_move_lines(self, assigned_moves_ids, partially_available_moves_ids):
         """The return of an RMA unit reserves that unit's own serial or lot, not the next one the delivery
-        shipped (docs/rma.md §3)."""
+        shipped (docs/rma.md §3); each step of its replacement takes the new unit the step before brought
+        (docs/rma.md §7)."""
         available = super()._get_available_move_lines(assigned_moves_ids, partially_available_moves_ids)
-        lot = self.aftersales_rma_line_id.lot_id
+        lot = self.origin_returned_move_id and self.aftersales_rma_line_id.lot_id
         if lot:
             available = {key: quantity for key, quantity in available.items() if key[1] == lot}
         return available

@@ -71,6 +71,27 @@ class StockPicking(models.Model):
         (rmas - rmas.browse(self.env.context.get("aftersales_locked_rma_ids", ())))._lock_for_transition()
         res = super()._action_done()
         if rmas:
+            self.sudo()._aftersales_link_next_steps()
             rmas._transfers_validated(self.sudo().filtered("aftersales_rma_id"))
         return res
+
+    def _aftersales_link_rma(self, rma, role):
+        """These transfers are ``rma``'s, in ``role``."""
+        self._workflow().write({"aftersales_rma_id": rma.id, "aftersales_rma_role": role})
+
+    def _aftersales_link_next_steps(self):
+        """The transfers the next step of a replacement's route made once this one was done (pack after pick, ship
+        after pack) are the RMA's replacement too (docs/rma.md §7)."""
+        for picking in self.filtered(lambda picking: picking.aftersales_rma_role == "replacement"):
+            picking.move_ids.move_dest_ids.picking_id.filtered(
+                lambda step: not step.aftersales_rma_id
+            )._aftersales_link_rma(picking.aftersales_rma_id, "replacement")
+
+    def _aftersales_deliveries(self):
+        """The RMA's transfers that take goods to the customer: its returns, and the last step of its replacements'
+        route (docs/rma.md §7)."""
+        return self.filtered(
+            lambda picking: picking.aftersales_rma_role in ("replacement", "return")
+            and picking.location_dest_id.usage == "customer"
+        )
 
