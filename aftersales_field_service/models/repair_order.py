@@ -3,7 +3,6 @@ from odoo import api, fields, models
 
 class RepairOrder(models.Model):
     _inherit = "repair.order"
-    _frozen_fields = ("aftersales_dispatch_line_id",)
 
     # Fields -----------------------------------------------------------------------------------
 
@@ -25,6 +24,10 @@ class RepairOrder(models.Model):
         return res
 
     # Business rules ---------------------------------------------------------------------------
+
+    def _aftersales_workflow_fields(self):
+        """An on-site repair's visit is set by the visit only (docs/security.md §2)."""
+        return super()._aftersales_workflow_fields() | {"aftersales_dispatch_line_id", "aftersales_dispatch_order_id"}
 
     def _aftersales_followed_alone(self):
         """An on-site repair is followed with its visit, when the dispatcher closes it (docs/field-service.md §7)."""

@@ -16,10 +16,16 @@ def in_workflow(env):
     return env.context.get(WORKFLOW_KEY) is WORKFLOW
 
 
+def as_workflow(records):
+    """``records`` as the module's own workflow sees them: the fields it protects may be written
+    (docs/security.md §2)."""
+    return records.with_context(**{WORKFLOW_KEY: WORKFLOW})
+
+
 def check_frozen(records, vals, fnames):
     """Refuse a write of ``fnames`` outside the workflow, with the fields' labels (docs/security.md §2).
 
-    Also used by the extensions of core models for the links only our workflow sets.
+    Also what the extensions of core models refuse their links to our documents with: only our workflow sets them.
     """
     written = sorted(name for name in fnames if name in vals)
     if written and not in_workflow(records.env):
@@ -123,7 +129,7 @@ class AftersalesProtectedFieldsMixin(models.AbstractModel):
 
     def _workflow(self):
         """These records as the module's own workflow sees them: protected fields may be written."""
-        return self.with_context(**{WORKFLOW_KEY: WORKFLOW})
+        return as_workflow(self)
 
     @api.model
     def _check_workflow_create(self, vals):
