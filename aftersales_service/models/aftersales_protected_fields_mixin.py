@@ -87,7 +87,8 @@ class AftersalesProtectedFieldsMixin(models.AbstractModel):
             )
             self._check_manager_fields(self._protected("_manager_fields").intersection(vals))
             self._check_field_locks(set(vals))
-        return super().write(vals)
+        # The stamps the values bring are written with them, once: the values given win.
+        return super().write({**self._prepare_write_stamps(vals), **vals})
 
     # Business rules ---------------------------------------------------------------------------
 
@@ -126,6 +127,11 @@ class AftersalesProtectedFieldsMixin(models.AbstractModel):
                     locks[can_field] = locks.get(can_field, frozenset()) | frozenset(names)
             return locks
         return self._declared("_locked_fields", merge)
+
+    def _prepare_write_stamps(self, vals):  # pylint: disable=unused-argument
+        """The workflow fields a write of ``vals`` sets along, whoever writes: who or when a value was given, a stamp
+        the new values void (docs/security.md §2)."""
+        return {}
 
     def _workflow(self):
         """These records as the module's own workflow sees them: protected fields may be written."""

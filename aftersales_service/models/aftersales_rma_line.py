@@ -415,12 +415,16 @@ class AftersalesRmaLine(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if RULE_INPUTS.intersection(vals):
-            # New findings call for a new override.
-            self.filtered("overridden_by_id")._workflow().write({"overridden_by_id": False})
         if "decision" in vals:
             self._record_overrides()
         return res
+
+    def _prepare_write_stamps(self, vals):
+        """New findings call for a new override (docs/rma.md §6)."""
+        stamps = super()._prepare_write_stamps(vals)
+        if RULE_INPUTS.intersection(vals):
+            stamps["overridden_by_id"] = False
+        return stamps
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_while_draft(self):

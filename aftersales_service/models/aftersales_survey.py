@@ -159,9 +159,10 @@ class AftersalesSurvey(models.Model):
         self._start_transition("can_validate")
         self._check_answers()
         self._refresh_deductions()
-        for survey in self.filtered(lambda survey: not survey.date):
-            survey.date = survey.company_id._aftersales_today()
-        self._workflow().write({"state": "done"})
+        undated = self.filtered(lambda survey: not survey.date)
+        (self - undated)._workflow().write({"state": "done"})
+        for company, surveys in undated.grouped("company_id").items():
+            surveys._workflow().write({"state": "done", "date": company._aftersales_today()})
         self.activity_feedback(["mail.mail_activity_data_todo"])
 
     def action_cancel(self):
