@@ -141,7 +141,8 @@ class AftersalesDispatchOrder(models.Model):
     )
     reschedule_ids = fields.One2many("aftersales.dispatch.reschedule", "order_id", string="Reschedules")
     state = fields.Selection(
-        DISPATCH_STATES, group_expand=True, default="draft", required=True, copy=False, tracking=True, index=True
+        DISPATCH_STATES, group_expand=True, default="draft", required=True, readonly=True, copy=False, tracking=True,
+        index=True,
     )
     van_quant_ids = fields.One2many(related="technician_id.van_quant_ids", string="Parts in the Van")
 

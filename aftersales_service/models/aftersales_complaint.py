@@ -87,7 +87,8 @@ class AftersalesComplaint(models.Model):
         help="The day the feedback came in, in the company's time zone: reports count by it.",
     )
     state = fields.Selection(
-        COMPLAINT_STATES, group_expand=True, default="new", required=True, copy=False, tracking=True, index=True
+        COMPLAINT_STATES, group_expand=True, default="new", required=True, readonly=True, copy=False, tracking=True,
+        index=True,
     )
 
     product_id = fields.Many2one("product.product", check_company=True)

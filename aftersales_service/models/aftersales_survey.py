@@ -65,7 +65,8 @@ class AftersalesSurvey(models.Model):
         help="Last day of the period whose complaints are deducted.",
     )
     state = fields.Selection(
-        SURVEY_STATES, group_expand=True, default="draft", required=True, copy=False, tracking=True, index=True
+        SURVEY_STATES, group_expand=True, default="draft", required=True, readonly=True, copy=False, tracking=True,
+        index=True,
     )
     line_ids = fields.One2many(
         "aftersales.survey.line", "survey_id", string="Answers", copy=True,
