@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class RepairOrder(models.Model):
@@ -22,6 +23,17 @@ class RepairOrder(models.Model):
         for repair in self.filtered("aftersales_dispatch_line_id"):
             repair.aftersales_charge_mode = repair.aftersales_dispatch_line_id.charge_mode
         return res
+
+    # CRUD -------------------------------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_aftersales_visit(self):
+        """The repair of a visit is part of the visit's record: it goes only with a cancelled visit
+        (docs/security.md §4)."""
+        if any(repair.aftersales_dispatch_order_id.state not in (False, "cancel") for repair in self.sudo()):
+            raise UserError(self.env._(
+                "The repair of a visit is kept with it: only the repairs of a cancelled visit can be deleted."
+            ))
 
     # Business rules ---------------------------------------------------------------------------
 
