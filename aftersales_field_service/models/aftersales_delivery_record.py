@@ -26,10 +26,9 @@ class AftersalesDeliveryRecord(models.Model):
         products that need installation starts then when the company says so (docs/field-service.md §10,
         docs/warranty.md §4)."""
         day = order.company_id._aftersales_date(order.accepted_on)
-        self._workflow().write({
-            "installed_on": day, "installed_by_id": order.technician_user_id.id, "installation_order_id": order.id,
-        })
-        if order.company_id.aftersales_warranty_from_installation:
-            self.filtered(lambda record: record.product_id.aftersales_needs_installation)._workflow().write(
-                {"warranty_start_date": day}
-            )
+        values = {"installed_on": day, "installed_by_id": order.technician_user_id.id, "installation_order_id": order.id}
+        starting = self.filtered(lambda record: record.product_id.aftersales_needs_installation) if (
+            order.company_id.aftersales_warranty_from_installation
+        ) else self.browse()
+        (self - starting)._workflow().write(values)
+        starting._workflow().write({**values, "warranty_start_date": day})

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 
 # Odoo mounts its addons on odoo.addons at run time, where pylint does not look for them.
 # pylint: disable=import-error,no-name-in-module
+from odoo.addons.aftersales_service.models.aftersales_protected_fields_mixin import as_workflow
 from odoo.addons.aftersales_service.models.aftersales_rma_line import VOIDING_CAUSES
 from odoo.addons.aftersales_service.selections import CAUSES, CHARGE_MODES, WARRANTY_STATES
 CHARGE_INPUTS = {"cause", "customer_processed_parts"}
@@ -201,7 +202,7 @@ class AftersalesDispatchLine(models.Model):
         for line in self.filtered("repair_id"):
             free = line.charge_mode == "free"
             if line.repair_id.under_warranty != free:
-                line.repair_id.sudo()._workflow().write({"under_warranty": free})
+                as_workflow(line.repair_id.sudo()).write({"under_warranty": free})
 
     def _finish_repairs(self):
         """At check-out the on-site repairs end: their parts leave the van, all of them or none

@@ -141,7 +141,8 @@ class AftersalesDispatchOrder(models.Model):
     )
     reschedule_ids = fields.One2many("aftersales.dispatch.reschedule", "order_id", string="Reschedules")
     state = fields.Selection(
-        DISPATCH_STATES, group_expand=True, default="draft", required=True, copy=False, tracking=True, index=True
+        DISPATCH_STATES, group_expand=True, default="draft", required=True, readonly=True, copy=False, tracking=True,
+        index=True,
     )
     van_quant_ids = fields.One2many(related="technician_id.van_quant_ids", string="Parts in the Van")
 
@@ -434,9 +435,14 @@ class AftersalesDispatchOrder(models.Model):
         if vals.get("override_reason") and "overridden_by_id" not in vals:
             # Given with a new plan, it covers that plan, units included.
             self._workflow().write({"override_reason": vals["override_reason"], "overridden_by_id": self.env.uid})
-        if vals.get("signature"):
-            self._workflow().write({"signed_on": fields.Datetime.now()})
         return result
+
+    def _prepare_write_stamps(self, vals):
+        """A signature is dated when it is given (docs/field-service.md §6)."""
+        stamps = super()._prepare_write_stamps(vals)
+        if vals.get("signature"):
+            stamps["signed_on"] = fields.Datetime.now()
+        return stamps
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft_or_cancelled(self):
@@ -508,9 +514,11 @@ class AftersalesDispatchOrder(models.Model):
         for order in self.filtered(lambda order: order.outcome == "taken_back"):
             order._take_back_units()
         now = fields.Datetime.now()
-        self._workflow().write({"state": "done", "checkout_date": now})
-        for order in self.filtered(lambda order: order.outcome == "installed"):
+        installed = self.filtered(lambda order: order.outcome == "installed")
+        (self - installed)._workflow().write({"state": "done", "checkout_date": now})
+        for order in installed:
             order._workflow().write({
+                "state": "done", "checkout_date": now,
                 "accepted_on": now, "escort_until": now + timedelta(hours=order.company_id.aftersales_escort_hours),
             })
             # The technician hands the units over; their records are the after-sales team's.

@@ -1,9 +1,9 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class RepairOrder(models.Model):
     _inherit = "repair.order"
-    _frozen_fields = ("aftersales_dispatch_line_id",)
 
     # Fields -----------------------------------------------------------------------------------
 
@@ -24,7 +24,22 @@ class RepairOrder(models.Model):
             repair.aftersales_charge_mode = repair.aftersales_dispatch_line_id.charge_mode
         return res
 
+    # CRUD -------------------------------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_aftersales_visit(self):
+        """The repair of a visit is part of the visit's record: it goes only with a cancelled visit
+        (docs/security.md §4)."""
+        if any(repair.aftersales_dispatch_order_id.state not in (False, "cancel") for repair in self.sudo()):
+            raise UserError(self.env._(
+                "The repair of a visit is kept with it: only the repairs of a cancelled visit can be deleted."
+            ))
+
     # Business rules ---------------------------------------------------------------------------
+
+    def _aftersales_workflow_fields(self):
+        """An on-site repair's visit is set by the visit only (docs/security.md §2)."""
+        return super()._aftersales_workflow_fields() | {"aftersales_dispatch_line_id", "aftersales_dispatch_order_id"}
 
     def _aftersales_followed_alone(self):
         """An on-site repair is followed with its visit, when the dispatcher closes it (docs/field-service.md §7)."""

@@ -4,3 +4,4 @@ from . import test_dispatch_tours
 from . import test_installation
 from . import test_dispatch_onsite
 from . import test_setup
+from . import test_view_locks

@@ -118,5 +118,13 @@ class TestFieldServiceAccessRights(test_access_rights.TestAccessRights):
             ),
         }
 
+    @classmethod
+    def _prepare_core_links(cls):
+        """An on-site repair's visit is a link as well, refused on every repair."""
+        links = super()._prepare_core_links()
+        repair, fnames = links["repair.order"]
+        links["repair.order"] = (repair, (*fnames, "aftersales_dispatch_line_id", "aftersales_dispatch_order_id"))
+        return links
+
     def _manager_editable(self):
         return {"aftersales.dispatch.order": self.draft_visit}

@@ -60,6 +60,16 @@ class TestDispatchOnSite(DispatchCase):
 
     # The van --------------------------------------------------------------------------------------
 
+    def test_the_repair_of_a_visit_is_deleted_with_a_cancelled_visit_only(self):
+        order = self._on_site(self._units(["OS-015"]))
+        repair = self._repair(order.line_ids, [(self.seal, 1)])
+        self._report(order, outcome="waiting_parts")
+        order.action_check_out()
+        self.assertEqual((order.state, repair.state), ("done", "cancel"))
+        with self.assertRaisesRegex(UserError, "only the repairs of a cancelled visit"):
+            repair.with_user(self.stock_user).unlink()
+        self.assertEqual(order.line_ids.repair_id, repair)
+
     def test_a_used_quantity_beyond_what_the_van_holds_stops_the_check_out(self):
         order = self._on_site(self._units(["OS-001"]))
         repair = self._repair(order.line_ids, [(self.seal, 1, 3)])

@@ -1,13 +1,18 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .aftersales_protected_fields_mixin import check_frozen
+
 
 class AccountMove(models.Model):
-    _name = "account.move"
-    _inherit = ["account.move", "aftersales.protected.fields.mixin"]
-    _frozen_fields = ("aftersales_rma_id",)
+    _inherit = "account.move"
 
+    # Set by the RMA's workflow only (docs/security.md §2).
     aftersales_rma_id = fields.Many2one("aftersales.rma", string="RMA", index="btree_not_null", readonly=True, copy=False)
+
+    def write(self, vals):
+        check_frozen(self, vals, ("aftersales_rma_id",))
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_aftersales_rma(self):

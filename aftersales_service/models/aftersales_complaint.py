@@ -87,7 +87,8 @@ class AftersalesComplaint(models.Model):
         help="The day the feedback came in, in the company's time zone: reports count by it.",
     )
     state = fields.Selection(
-        COMPLAINT_STATES, group_expand=True, default="new", required=True, copy=False, tracking=True, index=True
+        COMPLAINT_STATES, group_expand=True, default="new", required=True, readonly=True, copy=False, tracking=True,
+        index=True,
     )
 
     product_id = fields.Many2one("product.product", check_company=True)
@@ -296,19 +297,16 @@ class AftersalesComplaint(models.Model):
 
     def action_acknowledge(self):
         """First answer to the customer: the response target is met now (docs/complaints.md §2)."""
-        self._start_transition("can_acknowledge").write({"state": "acknowledged"})
-        self._stamp_response()
+        self._start_transition("can_acknowledge")._write_with_response({"state": "acknowledged"})
         self._notify_customer("acknowledged")
 
     def action_investigate(self):
         """Start the investigation of cause and responsibility (docs/complaints.md §3)."""
-        self._start_transition("can_investigate").write({"state": "investigating"})
-        self._stamp_response()
+        self._start_transition("can_investigate")._write_with_response({"state": "investigating"})
 
     def action_register_onsite(self):
         """Our technician is on the customer's site: the on-site target is met now (docs/sla.md §2)."""
-        self._start_transition("can_register_onsite").write({"onsite_date": fields.Datetime.now()})
-        self._stamp_response()
+        self._start_transition("can_register_onsite")._write_with_response({"onsite_date": fields.Datetime.now()})
 
     def action_resolve(self):
         """Resolved: what was done is recorded, corrective actions exist when due (docs/complaints.md §2)."""
@@ -320,8 +318,7 @@ class AftersalesComplaint(models.Model):
             ))
         self._check_corrective_actions()
         self.filtered("waiting_customer").action_resume()
-        self._stamp_response()
-        self._workflow().write({"state": "resolved", "resolved_date": fields.Datetime.now()})
+        self._write_with_response({"state": "resolved", "resolved_date": fields.Datetime.now()})
         self._notify_customer("resolved")
 
     def action_close(self):
@@ -564,5 +561,4 @@ class AftersalesComplaint(models.Model):
         """Hook of a technician's check-in: the on-site target is met at the arrival, once
         (docs/field-service.md §4, docs/sla.md §2)."""
         waiting = self.filtered(lambda complaint: complaint.can_register_onsite)
-        waiting._workflow().write({"onsite_date": arrived})
-        waiting._stamp_response()
+        waiting._write_with_response({"onsite_date": arrived})

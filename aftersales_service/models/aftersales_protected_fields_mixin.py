@@ -16,10 +16,16 @@ def in_workflow(env):
     return env.context.get(WORKFLOW_KEY) is WORKFLOW
 
 
+def as_workflow(records):
+    """``records`` as the module's own workflow sees them: the fields it protects may be written
+    (docs/security.md §2)."""
+    return records.with_context(**{WORKFLOW_KEY: WORKFLOW})
+
+
 def check_frozen(records, vals, fnames):
     """Refuse a write of ``fnames`` outside the workflow, with the fields' labels (docs/security.md §2).
 
-    Also used by the extensions of core models for the links only our workflow sets.
+    Also what the extensions of core models refuse their links to our documents with: only our workflow sets them.
     """
     written = sorted(name for name in fnames if name in vals)
     if written and not in_workflow(records.env):
@@ -81,7 +87,8 @@ class AftersalesProtectedFieldsMixin(models.AbstractModel):
             )
             self._check_manager_fields(self._protected("_manager_fields").intersection(vals))
             self._check_field_locks(set(vals))
-        return super().write(vals)
+        # The stamps the values bring are written with them, once: the values given win.
+        return super().write({**self._prepare_write_stamps(vals), **vals})
 
     # Business rules ---------------------------------------------------------------------------
 
@@ -121,9 +128,14 @@ class AftersalesProtectedFieldsMixin(models.AbstractModel):
             return locks
         return self._declared("_locked_fields", merge)
 
+    def _prepare_write_stamps(self, vals):  # pylint: disable=unused-argument
+        """The workflow fields a write of ``vals`` sets along, whoever writes: who or when a value was given, a stamp
+        the new values void (docs/security.md §2)."""
+        return {}
+
     def _workflow(self):
         """These records as the module's own workflow sees them: protected fields may be written."""
-        return self.with_context(**{WORKFLOW_KEY: WORKFLOW})
+        return as_workflow(self)
 
     @api.model
     def _check_workflow_create(self, vals):

@@ -51,7 +51,8 @@ class AftersalesReturnVisit(models.Model):
         "stock.lot", string="Lot/Serial Number", check_company=True, domain="[('product_id', '=?', product_id)]"
     )
     state = fields.Selection(
-        VISIT_STATES, group_expand=True, default="planned", required=True, copy=False, tracking=True, index=True
+        VISIT_STATES, group_expand=True, default="planned", required=True, readonly=True, copy=False, tracking=True,
+        index=True,
     )
     outcome = fields.Text(help="What the customer said, in their words.")
     satisfaction_level_id = fields.Many2one("aftersales.satisfaction.level", string="Satisfaction", tracking=True)

@@ -62,7 +62,8 @@ class AftersalesRma(models.Model):
         help="The day the customer claimed, in the company's time zone.",
     )
     state = fields.Selection(
-        RMA_STATES, group_expand=True, default="draft", required=True, copy=False, tracking=True, index=True
+        RMA_STATES, group_expand=True, default="draft", required=True, readonly=True, copy=False, tracking=True,
+        index=True,
     )
     priority = fields.Selection(RMA_PRIORITIES, default="0")
     line_ids = fields.One2many("aftersales.rma.line", "rma_id", string="Units", copy=True)

@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.float_utils import float_compare
 
 from ..selections import CAUSES, CHARGE_MODES, DECISIONS, WARRANTY_STATES
-from .aftersales_protected_fields_mixin import MANAGER_GROUP, in_workflow
+from .aftersales_protected_fields_mixin import MANAGER_GROUP, as_workflow, in_workflow
 
 # Inspection findings that void the warranty, as check_warranty keys (docs/warranty.md §6).
 VOIDING_CAUSES = {"misuse": "misuse", "external_damage": "external_damage"}
@@ -415,12 +415,16 @@ class AftersalesRmaLine(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if RULE_INPUTS.intersection(vals):
-            # New findings call for a new override.
-            self.filtered("overridden_by_id")._workflow().write({"overridden_by_id": False})
         if "decision" in vals:
             self._record_overrides()
         return res
+
+    def _prepare_write_stamps(self, vals):
+        """New findings call for a new override (docs/rma.md §6)."""
+        stamps = super()._prepare_write_stamps(vals)
+        if RULE_INPUTS.intersection(vals):
+            stamps["overridden_by_id"] = False
+        return stamps
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_while_draft(self):
@@ -636,7 +640,7 @@ class AftersalesRmaLine(models.Model):
                 receipt = self.env["stock.picking"].create(lines._prepare_receipt_values(rma._warehouse(), rma_location))
                 receipt.action_confirm()
                 lines._reset_move_lines()
-            receipt._workflow().write({"aftersales_rma_id": rma.id, "aftersales_rma_role": "receipt", "origin": rma.name})
+            as_workflow(receipt).write({"aftersales_rma_id": rma.id, "aftersales_rma_role": "receipt", "origin": rma.name})
 
     def _return_through_wizard(self, picking, origin_moves, quantities=None):
         """A return of ``picking`` with one move per unit (``origin_moves`` lists the move each unit
@@ -941,7 +945,7 @@ class AftersalesRmaLine(models.Model):
         for receipt, lines in self.grouped(lambda line: line._received_move().picking_id).items():
             receipt_moves = [line._received_move() for line in lines]
             delivery = lines._return_through_wizard(receipt, receipt_moves, [line._quantity_to_ship() for line in lines])
-            delivery._workflow().write({"aftersales_rma_id": receipt.aftersales_rma_id.id, "aftersales_rma_role": "return"})
+            as_workflow(delivery).write({"aftersales_rma_id": receipt.aftersales_rma_id.id, "aftersales_rma_role": "return"})
 
     def _process_scrap(self):
         """Scrap with the customer's consent: Odoo's scrap of the received unit, which stays sold
@@ -996,7 +1000,7 @@ class AftersalesRmaLine(models.Model):
         if not any(order.order_line.mapped("qty_to_invoice")):
             return
         invoice = order._create_invoices(final=True)
-        invoice._workflow().write({"aftersales_rma_id": self.rma_id.id})
+        as_workflow(invoice).write({"aftersales_rma_id": self.rma_id.id})
         invoice.action_post()
 
     # Business rules: cancellation -------------------------------------------------------------

@@ -254,11 +254,12 @@ class AftersalesSlaMixin(models.AbstractModel):
             })
         self._plan_sla()
 
-    def _stamp_response(self):
-        """The first action towards the customer is the response (docs/sla.md §2)."""
-        self.filtered(lambda document: not document.first_response_date)._workflow().write(
-            {"first_response_date": fields.Datetime.now()}
-        )
+    def _write_with_response(self, values):
+        """Write ``values`` of an action towards the customer: the first one is the response, stamped in the same
+        write (docs/sla.md §2)."""
+        unanswered = self.filtered(lambda document: not document.first_response_date)
+        (self - unanswered)._workflow().write(values)
+        unanswered._workflow().write({**values, "first_response_date": fields.Datetime.now()})
 
     # Business rules: state --------------------------------------------------------------------
 

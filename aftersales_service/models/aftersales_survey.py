@@ -65,7 +65,8 @@ class AftersalesSurvey(models.Model):
         help="Last day of the period whose complaints are deducted.",
     )
     state = fields.Selection(
-        SURVEY_STATES, group_expand=True, default="draft", required=True, copy=False, tracking=True, index=True
+        SURVEY_STATES, group_expand=True, default="draft", required=True, readonly=True, copy=False, tracking=True,
+        index=True,
     )
     line_ids = fields.One2many(
         "aftersales.survey.line", "survey_id", string="Answers", copy=True,
@@ -159,9 +160,10 @@ class AftersalesSurvey(models.Model):
         self._start_transition("can_validate")
         self._check_answers()
         self._refresh_deductions()
-        for survey in self.filtered(lambda survey: not survey.date):
-            survey.date = survey.company_id._aftersales_today()
-        self._workflow().write({"state": "done"})
+        undated = self.filtered(lambda survey: not survey.date)
+        (self - undated)._workflow().write({"state": "done"})
+        for company, surveys in undated.grouped("company_id").items():
+            surveys._workflow().write({"state": "done", "date": company._aftersales_today()})
         self.activity_feedback(["mail.mail_activity_data_todo"])
 
     def action_cancel(self):

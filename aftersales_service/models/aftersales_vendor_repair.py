@@ -59,7 +59,8 @@ class AftersalesVendorRepair(models.Model):
     )
     parts_label = fields.Char(compute="_compute_parts_label", help="Written on the parts kept here.")
     state = fields.Selection(
-        VENDOR_REPAIR_STATES, group_expand=True, default="draft", required=True, copy=False, tracking=True, index=True
+        VENDOR_REPAIR_STATES, group_expand=True, default="draft", required=True, readonly=True, copy=False, tracking=True,
+        index=True,
     )
     sent_on = fields.Date(readonly=True, copy=False, tracking=True)
     received_on = fields.Date(string="Back On", readonly=True, copy=False, tracking=True)

@@ -9,9 +9,8 @@ from .aftersales_protected_fields_mixin import check_frozen
 
 class RepairOrder(models.Model):
     _name = "repair.order"
-    _inherit = ["repair.order", "aftersales.return.visit.source", "aftersales.protected.fields.mixin"]
+    _inherit = ["repair.order", "aftersales.return.visit.source"]
     _return_visit_field = "repair_id"
-    _frozen_fields = ("aftersales_rma_line_id",)
 
     # Fields -----------------------------------------------------------------------------------
 
@@ -118,6 +117,7 @@ class RepairOrder(models.Model):
     # CRUD -------------------------------------------------------------------------------------
 
     def write(self, vals):
+        check_frozen(self, vals, self._aftersales_workflow_fields())
         # The warranty of an after-sales repair is its unit's charge rule, not a tick of whoever edits it.
         charged = self.filtered("aftersales_charge_mode")
         if charged:
@@ -144,6 +144,14 @@ class RepairOrder(models.Model):
         return res
 
     # Business rules ---------------------------------------------------------------------------
+
+    def _aftersales_workflow_fields(self):
+        """What only the after-sales workflow writes on a repair: its links to our documents and the turnaround
+        computed from them (docs/security.md §2)."""
+        return {
+            "aftersales_rma_line_id", "aftersales_rma_id", "aftersales_deadline", "aftersales_returned_date",
+            "aftersales_returned_late",
+        }
 
     def _aftersales_followed_alone(self):
         """The repairs a return visit follows by themselves: not those of an RMA, which is followed as a whole

@@ -1,14 +1,16 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .aftersales_protected_fields_mixin import check_frozen
+
 
 class StockMove(models.Model):
-    _name = "stock.move"
-    _inherit = ["stock.move", "aftersales.protected.fields.mixin"]
-    _frozen_fields = ("aftersales_rma_line_id",)
+    _inherit = "stock.move"
 
     # Fields -----------------------------------------------------------------------------------
 
+    # Set by the RMA's workflow only (docs/security.md §2); the backorder or split of a unit's move, Odoo's copy of it,
+    # carries it on.
     aftersales_rma_line_id = fields.Many2one(
         "aftersales.rma.line", string="RMA Line", index="btree_not_null", copy=True, readonly=True
     )
@@ -32,6 +34,12 @@ class StockMove(models.Model):
         parts = self.filtered(lambda move: move.repair_id.aftersales_charge_mode)
         if any(move.product_uom_qty < 0 or move.quantity < 0 for move in parts):
             raise ValidationError(self.env._("The quantity of a part is zero or more."))
+
+    # CRUD -------------------------------------------------------------------------------------
+
+    def write(self, vals):
+        check_frozen(self, vals, ("aftersales_rma_line_id",))
+        return super().write(vals)
 
     # Business rules ---------------------------------------------------------------------------
 

@@ -2,17 +2,17 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 from ..selections import RMA_PICKING_ROLES
+from .aftersales_protected_fields_mixin import check_frozen
 
 
 class StockPicking(models.Model):
     _name = "stock.picking"
-    _inherit = ["stock.picking", "aftersales.delivery.mixin", "aftersales.rma.mixin", "aftersales.protected.fields.mixin"]
+    _inherit = ["stock.picking", "aftersales.delivery.mixin", "aftersales.rma.mixin"]
     _aftersales_delivery_field = "picking_id"
     _aftersales_rma_links = (
         ("stock.picking", "id", "aftersales_rma_id"),
         ("aftersales.rma.line", "delivery_record_id.picking_id", "rma_id"),
     )
-    _frozen_fields = ("aftersales_rma_id", "aftersales_rma_role")
 
     # Fields -----------------------------------------------------------------------------------
 
@@ -22,10 +22,16 @@ class StockPicking(models.Model):
         string="Delivery Records",
         groups="aftersales_service.group_aftersales_user",
     )
-    aftersales_rma_id = fields.Many2one("aftersales.rma", string="RMA", index="btree_not_null", readonly=True)
-    aftersales_rma_role = fields.Selection(RMA_PICKING_ROLES, string="RMA Role", readonly=True)
+    # Set by the RMA's workflow only (docs/security.md §2); a backorder, Odoo's copy of the transfer, stays on the RMA
+    # in the same role.
+    aftersales_rma_id = fields.Many2one("aftersales.rma", string="RMA", index="btree_not_null", readonly=True, copy=True)
+    aftersales_rma_role = fields.Selection(RMA_PICKING_ROLES, string="RMA Role", readonly=True, copy=True)
 
     # CRUD -------------------------------------------------------------------------------------
+
+    def write(self, vals):
+        check_frozen(self, vals, ("aftersales_rma_id", "aftersales_rma_role"))
+        return super().write(vals)
 
     def unlink(self):
         # Checked before Odoo cancels the transfer's moves, which would cancel the RMA first.

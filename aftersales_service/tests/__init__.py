@@ -20,3 +20,4 @@ from . import test_tours
 from . import test_portal
 from . import test_portal_routes
 from . import test_vendor_repair
+from . import test_view_locks

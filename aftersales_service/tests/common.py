@@ -242,6 +242,26 @@ class RmaCase(AftersalesCase):
         return pickings
 
 
+def guarded_models(env, modules):
+    """Every model of ``modules`` whose fields the protected-fields mixin guards: our documents, never a core model."""
+    mixin = env.registry["aftersales.protected.fields.mixin"]
+    return {name for name, model in env.registry.items()
+            if issubclass(model, mixin) and not model._abstract and model._original_module in modules}
+
+
+def core_links(env, modules):
+    """The links ``modules`` add to core models: their stored read-only fields that no compute sets, or that follow
+    such a link (a related field). {(model, field name)}"""
+    return {
+        (name, fname)
+        for name, model in env.registry.items()
+        if not model._abstract and not model._transient and not model._original_module.startswith("aftersales_")
+        for fname, field in model._fields.items()
+        if field.store and field.readonly and (field.related or not field.compute)
+        and set(field._modules).intersection(modules)
+    }
+
+
 # A photo and a document as a customer's browser would upload them, and a file that is neither.
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="

@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
-from .common import RmaCase
+from .common import RmaCase, core_links, guarded_models
 
 ROLES = ("portal", "customer", "internal", "stock", "user", "manager", "other")
 ROLE_GROUPS = {
@@ -60,18 +60,6 @@ Subject = namedtuple("Subject", "record create write")
 
 def model_of(subject):
     return subject.partition(" ")[0]
-
-
-def of_modules(model, modules):
-    """Whether ``model`` is defined by one of ``modules``, or is a core model (extended by any)."""
-    return model._original_module in modules or not model._original_module.startswith("aftersales_")
-
-
-def guarded_models(env, modules):
-    """Every model of ``modules`` (and core model) whose fields the protected-fields mixin guards."""
-    mixin = env.registry["aftersales.protected.fields.mixin"]
-    return {name for name, model in env.registry.items()
-            if issubclass(model, mixin) and not model._abstract and of_modules(model, modules)}
 
 
 class AccessRightsCase(RmaCase):
@@ -185,6 +173,7 @@ class AccessRightsCase(RmaCase):
         cls._setup_records()
         cls.subjects = cls._prepare_subjects()
         cls.guarded = cls._prepare_guarded()
+        cls.core_links = cls._prepare_core_links()
 
     @classmethod
     def _setup_records(cls):
@@ -396,17 +385,24 @@ class AccessRightsCase(RmaCase):
         }
     @classmethod
     def _prepare_guarded(cls):
-        """A record of every model of :attr:`modules` the protected-fields mixin guards, core models included."""
+        """A record of every model of :attr:`modules` the protected-fields mixin guards."""
+        return {model: cls.subjects[model].record for model in guarded_models(cls.env, cls.modules) if model in cls.matrix}
+
+    @classmethod
+    def _prepare_core_links(cls):
+        """A record of each core model linked to our documents, with the fields only our workflow writes on it:
+        the links, and the turnaround of a repair computed from them. {model: (record, field names)}"""
         receipt = cls.processed_rma.picking_ids.filtered(lambda picking: picking.aftersales_rma_role == "receipt")
         return {
-            **{model: cls.subjects[model].record for model in guarded_models(cls.env, cls.modules)
-               if model in cls.matrix},
-            "stock.picking": receipt,
-            "stock.move": receipt.move_ids[0],
-            "stock.scrap": cls.processed_rma.line_ids.scrap_id,
-            "repair.order": cls.repair,
-            "account.move": cls.credit_note,
-            "account.move.line": cls.credit_note.line_ids.filtered("aftersales_rma_line_id"),
+            "stock.picking": (receipt, ("aftersales_rma_id", "aftersales_rma_role")),
+            "stock.move": (receipt.move_ids[0], ("aftersales_rma_line_id",)),
+            "stock.scrap": (cls.processed_rma.line_ids.scrap_id, ("aftersales_rma_line_id",)),
+            "repair.order": (cls.repair, (
+                "aftersales_rma_line_id", "aftersales_rma_id", "aftersales_deadline", "aftersales_returned_date",
+                "aftersales_returned_late",
+            )),
+            "account.move": (cls.credit_note, ("aftersales_rma_id",)),
+            "account.move.line": (cls.credit_note.line_ids.filtered("aftersales_rma_line_id"), ("aftersales_rma_line_id",)),
         }
 
 
@@ -433,6 +429,8 @@ class TestAccessRights(AccessRightsCase):
                 self.assertEqual(fixture.record.company_id, company, subject)
         self.assertEqual(set(self.guarded), guarded_models(self.env, self.modules))
         for model, record in self.guarded.items():
+            self.assertEqual((record._name, len(record)), (model, 1), model)
+        for model, (record, _fnames) in self.core_links.items():
             self.assertEqual((record._name, len(record)), (model, 1), model)
 
     def test_read(self):
@@ -465,6 +463,31 @@ class TestAccessRights(AccessRightsCase):
             self.assertTrue(protected, model)
             for env in writers:
                 for fname in sorted(protected):
+                    with self.subTest(model=model, user=env.user.login, field=fname):
+                        value = self._value_unlike(record, fname)
+                        self._assert_guarded(record.with_env(env).write, model, fname, value)
+
+    def test_links_of_core_models_are_written_by_the_workflow_only(self):
+        """A read-only field is read-only in the forms only: a link of a core model to our documents is refused to a
+        write by RPC, whoever sends it, even who may write the record; a copy leaves it behind but for transfers and
+        their moves, whose backorders stay on the RMA."""
+        declared = {(model, fname) for model, (_record, fnames) in self.core_links.items() for fname in fnames}
+        self.assertLessEqual(core_links(self.env, self.modules), declared)
+        for model, (record, fnames) in self.core_links.items():
+            self.assertNotIsInstance(record, type(self.env["aftersales.protected.fields.mixin"]), model)
+            writers = [self.env] + [
+                self.env(user=self.users[role]) for role in self.role_groups if self._may_write(role, record)
+            ]
+            copied = record.copy_data()[0]
+            for fname in fnames:
+                with self.subTest(model=model, field=fname, operation="copy"):
+                    field = record._fields[fname]
+                    self.assertTrue(field.readonly)
+                    kept = bool(copied.get(fname))
+                    self.assertEqual(kept, model in ("stock.picking", "stock.move") and not field.compute)
+                    if kept:
+                        self.assertEqual(copied[fname], field.convert_to_write(record[fname], record))
+                for env in writers:
                     with self.subTest(model=model, user=env.user.login, field=fname):
                         value = self._value_unlike(record, fname)
                         self._assert_guarded(record.with_env(env).write, model, fname, value)
