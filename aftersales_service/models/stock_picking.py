@@ -2,7 +2,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 from ..selections import RMA_PICKING_ROLES
-from .aftersales_protected_fields_mixin import check_frozen
+from .aftersales_protected_fields_mixin import as_workflow, check_frozen
 
 
 class StockPicking(models.Model):
@@ -83,7 +83,7 @@ class StockPicking(models.Model):
 
     def _aftersales_link_rma(self, rma, role):
         """These transfers are ``rma``'s, in ``role``."""
-        self._workflow().write({"aftersales_rma_id": rma.id, "aftersales_rma_role": role})
+        as_workflow(self).write({"aftersales_rma_id": rma.id, "aftersales_rma_role": role})
 
     def _aftersales_link_next_steps(self):
         """The transfers the next step of a replacement's route made once this one was done (pack after pick, ship
