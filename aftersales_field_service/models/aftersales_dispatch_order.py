@@ -500,7 +500,7 @@ class AftersalesDispatchOrder(models.Model):
         now = fields.Datetime.now()
         self._start_locked_transition("can_check_in").write({"state": "on_site", "checkin_date": now})
         # The technician's arrival meets the complaint's deadline, whatever the technician may do on complaints.
-        self.complaint_id.sudo()._dispatch_checked_in(now)
+        self.complaint_id.sudo()._register_onsite_arrival(now)
 
     def action_check_out(self):
         """Left: the work reported, the customer's signature or why not, parts consumed from the van, units taken

@@ -555,10 +555,10 @@ class AftersalesComplaint(models.Model):
         self.action_reopen()
         self._portal_assign(self.env._("The customer says the problem is not solved"))
 
-    # Business rules: field service ------------------------------------------------------------
+    # Business rules: on site ------------------------------------------------------------------
 
-    def _dispatch_checked_in(self, arrived):
-        """Hook of a technician's check-in: the on-site target is met at the arrival, once
-        (docs/field-service.md §4, docs/sla.md §2)."""
+    def _register_onsite_arrival(self, arrived):
+        """Hook of our people's arrival on the customer's site (a technician's check-in, with field service): the
+        on-site target is met at the arrival, once (docs/sla.md §2)."""
         waiting = self.filtered(lambda complaint: complaint.can_register_onsite)
         waiting._write_with_response({"onsite_date": arrived})
