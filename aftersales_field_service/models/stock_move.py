@@ -18,24 +18,21 @@ class StockMove(models.Model):
             vals["product_uom_qty"] = self._aftersales_used_quantity()
         return vals
 
-    def _aftersales_part_price(self):
-        """The customer's price of the part, as the visit's fee and quotation count it (docs/field-service.md §5)."""
-        self.ensure_one()
-        repair = self.repair_id
-        return self.env["aftersales.repair.charge"]._customer_price(
-            self.product_id, repair.partner_id, repair.company_id, self._aftersales_used_quantity()
-        )
-
     def _aftersales_used_quantity(self):
         """What the part consumes: the quantity used the technician typed, else at least the demand."""
         self.ensure_one()
         return self.quantity if self.state == "done" else max(self.quantity, self.product_uom_qty)
 
     def _aftersales_part_fee(self):
-        """The part on the visit's fee: the quantity used at the sales price, when charged
-        (docs/field-service.md §5)."""
+        """The part on the visit's fee: the quantity used at the customer's price, as the quotation prices it, when
+        charged (docs/field-service.md §5)."""
         self.ensure_one()
-        return self._aftersales_used_quantity() * self._aftersales_part_price() if self._aftersales_charged() else 0.0
+        if not self._aftersales_charged():
+            return 0.0
+        quantity = self._aftersales_used_quantity()
+        return quantity * self.env["aftersales.repair.charge"]._customer_price(
+            self.product_id, self.repair_id.partner_id, self.repair_id.company_id, quantity
+        )
 
     def _aftersales_check_van_stock(self):
         """Parts used on site come out of the van: what the technician used, or at least asked for, is all there
