@@ -158,11 +158,11 @@ class AftersalesDispatchLine(models.Model):
             raise UserError(self.env._("%(technician)s has no van stock: set it on the technician's profile.",
                                        technician=order.technician_id.name))
         # The technician starts the repair, whatever the technician may do on repairs of the warehouse.
-        repair = self.env["repair.order"].sudo().create(self._prepare_onsite_repair_values())
-        repair._action_repair_confirm()
-        self._workflow().write({"repair_id": repair.id})
+        repair_sudo = self.env["repair.order"].sudo().create(self._prepare_onsite_repair_values())
+        repair_sudo._action_repair_confirm()
+        self._workflow().write({"repair_id": repair_sudo.id})
         return {
-            "type": "ir.actions.act_window", "res_model": "repair.order", "res_id": repair.id, "view_mode": "form",
+            "type": "ir.actions.act_window", "res_model": "repair.order", "res_id": repair_sudo.id, "view_mode": "form",
             "name": self.env._("On-Site Repair"),
         }
 
@@ -207,12 +207,12 @@ class AftersalesDispatchLine(models.Model):
     def _finish_repairs(self):
         """At check-out the on-site repairs end: their parts leave the van, all of them or none
         (docs/field-service.md §5)."""
-        repairs = self.repair_id.filtered(lambda repair: repair.state not in ("done", "cancel")).sudo()
-        repairs.move_ids.filtered(
+        repairs_sudo = self.repair_id.filtered(lambda repair: repair.state not in ("done", "cancel")).sudo()
+        repairs_sudo.move_ids.filtered(
             lambda move: move.repair_line_type == "add" and move.state != "cancel"
         )._aftersales_check_van_stock()
-        repairs.filtered(lambda repair: repair.state == "confirmed").action_repair_start()
-        repairs.action_repair_end()
+        repairs_sudo.filtered(lambda repair: repair.state == "confirmed").action_repair_start()
+        repairs_sudo.action_repair_end()
 
     def _cancel_open_repairs(self):
         """A visit that did not fix the unit leaves its parts in the van: its on-site repairs are cancelled

@@ -530,9 +530,9 @@ class AftersalesDispatchOrder(models.Model):
         self._start_locked_transition("can_quote")
         for order in self:
             # Prices come from the pricelist and the company's products, not from the user.
-            sale_order = self.env["sale.order"].sudo().create(order._prepare_quotation_values())
+            sale_order_sudo = self.env["sale.order"].sudo().create(order._prepare_quotation_values())
             order.line_ids.repair_id.sudo().move_ids._create_repair_sale_order_line()
-            order._workflow().write({"sale_order_id": sale_order.id})
+            order._workflow().write({"sale_order_id": sale_order_sudo.id})
         return self.action_view_quotation() if len(self) == 1 else True
 
     def action_view_quotation(self):
@@ -699,24 +699,24 @@ class AftersalesDispatchOrder(models.Model):
         """Units taken back go on an RMA of the customer, for the coordinator to approve (docs/field-service.md §4)."""
         self.ensure_one()
         # The technician hands the units over; the RMA is the after-sales team's, whatever the technician may do.
-        rma = self.env["aftersales.rma"].sudo().create(self._prepare_take_back_rma_values())
-        rma.activity_schedule(
-            "mail.mail_activity_data_todo", user_id=rma.user_id.id,
+        rma_sudo = self.env["aftersales.rma"].sudo().create(self._prepare_take_back_rma_values())
+        rma_sudo.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=rma_sudo.user_id.id,
             summary=self.env._("Approve the return of the units taken back on %(order)s", order=self.name),
         )
-        self._workflow().write({"taken_back_rma_id": rma.id})
+        self._workflow().write({"taken_back_rma_id": rma_sudo.id})
 
     def _prepare_take_back_rma_values(self):
         self.ensure_one()
         # What the units' returns allow is read whatever the technician may see of RMAs.
-        records = self.sudo().line_ids.delivery_record_id
+        records_sudo = self.sudo().line_ids.delivery_record_id
         return {
             "partner_id": self.partner_id.id,
             "company_id": self.company_id.id,
             "complaint_id": self.complaint_id.id,
             "user_id": self.company_id._aftersales_assignee(self.user_id).id,
             "description": self.fault_found,
-            "line_ids": records._rma_line_commands(),
+            "line_ids": records_sudo._rma_line_commands(),
         }
 
     def _settle_fee(self):
@@ -733,27 +733,27 @@ class AftersalesDispatchOrder(models.Model):
             if self.sale_order_id.state in ("draft", "sent"):
                 self.sale_order_id.sudo()._action_cancel()
             return
-        order = self.sale_order_id.sudo()
-        if not order or order.state != "sale":
+        order_sudo = self.sale_order_id.sudo()
+        if not order_sudo or order_sudo.state != "sale":
             raise UserError(self.env._(
                 "%(order)s: the customer accepts the quotation of %(amount)s, or pays it on site, before closing.",
                 order=self.name, amount=format_amount(self.env, self.amount_total, self.currency_id),
             ))
-        self._check_billed(order, order.amount_untaxed)
-        invoices = order.invoice_ids.filtered(lambda move: move.state != "cancel")
-        if not invoices:
-            invoices = order._create_invoices(final=True)
-        self._check_billed(invoices, sum(invoices.mapped("amount_untaxed_signed")))
-        invoices.filtered(lambda move: move.state == "draft").action_post()
+        self._check_billed(order_sudo, order_sudo.amount_untaxed)
+        invoices_sudo = order_sudo.invoice_ids.filtered(lambda move: move.state != "cancel")
+        if not invoices_sudo:
+            invoices_sudo = order_sudo._create_invoices(final=True)
+        self._check_billed(invoices_sudo, sum(invoices_sudo.mapped("amount_untaxed_signed")))
+        invoices_sudo.filtered(lambda move: move.state == "draft").action_post()
 
-    def _check_billed(self, documents, billed):
+    def _check_billed(self, documents_sudo, billed):
         """What the quotation and the invoice bill is the visit's fee, neither more nor less
         (docs/field-service.md §5, §7)."""
         self.ensure_one()
         if self.currency_id.compare_amounts(billed, self.amount_total):
             raise UserError(self.env._(
                 "%(order)s: %(documents)s bills %(billed)s for a fee of %(amount)s; make them agree before closing.",
-                order=self.name, documents=", ".join(documents.mapped("name")),
+                order=self.name, documents=", ".join(documents_sudo.mapped("name")),
                 billed=format_amount(self.env, billed, self.currency_id),
                 amount=format_amount(self.env, self.amount_total, self.currency_id),
             ))

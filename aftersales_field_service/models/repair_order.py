@@ -30,7 +30,7 @@ class RepairOrder(models.Model):
     def _unlink_except_aftersales_visit(self):
         """The repair of a visit is part of the visit's record: it goes only with a cancelled visit
         (docs/security.md §4)."""
-        if any(repair.aftersales_dispatch_order_id.state not in (False, "cancel") for repair in self.sudo()):
+        if any(repair_sudo.aftersales_dispatch_order_id.state not in (False, "cancel") for repair_sudo in self.sudo()):
             raise UserError(self.env._(
                 "The repair of a visit is kept with it: only the repairs of a cancelled visit can be deleted."
             ))

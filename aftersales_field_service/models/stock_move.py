@@ -47,16 +47,18 @@ class StockMove(models.Model):
             products = parts.product_id
             domain = [("location_id", "child_of", location.id), ("product_id", "in", products.ids)]
             # The van's stock of these parts, locked: two visits finishing from one van take turns.
-            quants = self.env["stock.quant"].sudo().search(domain, order="id")
-            if quants:
+            quants_sudo = self.env["stock.quant"].sudo().search(domain, order="id")
+            if quants_sudo:
                 self.env.cr.execute(SQL("SELECT id FROM stock_quant WHERE id IN %s ORDER BY id FOR UPDATE",
-                                        tuple(quants.ids)))
-            held_elsewhere = self.env["stock.move.line"].sudo().search([
+                                        tuple(quants_sudo.ids)))
+            held_elsewhere_sudo = self.env["stock.move.line"].sudo().search([
                 *domain, ("state", "not in", ("done", "cancel")), ("move_id", "not in", self.ids),
             ])
             for product in products:
-                held = sum(quants.filtered(lambda quant, product=product: quant.product_id == product).mapped("quantity"))
-                held -= sum(held_elsewhere.filtered(
+                held = sum(quants_sudo.filtered(
+                    lambda quant, product=product: quant.product_id == product
+                ).mapped("quantity"))
+                held -= sum(held_elsewhere_sudo.filtered(
                     lambda line, product=product: line.product_id == product
                 ).mapped("quantity_product_uom"))
                 if product.uom_id.compare(asked[location, product], held) > 0:

@@ -94,12 +94,12 @@ class AftersalesCustomerPortal(CustomerPortal):
         request.session[f"my_{page_name}_history"] = values["documents"].ids[:100]
         return request.render(template, values)
 
-    def _aftersales_page(self, document, access_token, history_key, values, **params):
+    def _aftersales_page(self, document_sudo, access_token, history_key, values, **params):
         """Values of a document's page, with its chatter (and the e-mail link's signature of the customer,
         ``pid`` and ``hash``), the pager through the customer's list and the message of a request just refused."""
         values = {**self._prepare_portal_layout_values(), **values, "error": request.session.pop(ERROR_KEY, None)}
         signature = {key: params[key] for key in ("pid", "hash") if params.get(key)}
-        return self._get_page_view_values(document, access_token, values, history_key, False, **signature)
+        return self._get_page_view_values(document_sudo, access_token, values, history_key, False, **signature)
 
     def _aftersales_redirect(self, document, access_token, message=None, error=None):
         """Back to the document's page, with the visitor's token and what to tell them."""
@@ -108,11 +108,11 @@ class AftersalesCustomerPortal(CustomerPortal):
         params = {key: value for key, value in (("access_token", access_token), ("message", message)) if value}
         return request.redirect(f"{document.access_url}?{url_encode(params)}")
 
-    def _aftersales_report(self, document, report_type, report_ref, download):
-        """The customer's copy of ``document``, printed in the language the visitor reads the portal in
+    def _aftersales_report(self, document_sudo, report_type, report_ref, download):
+        """The customer's copy of ``document_sudo``, printed in the language the visitor reads the portal in
         (docs/portal.md §4)."""
         request.update_context(aftersales_report_lang=request.env.lang)
-        return self._show_report(model=document, report_type=report_type, report_ref=report_ref, download=download)
+        return self._show_report(model=document_sudo, report_type=report_type, report_ref=report_ref, download=download)
 
     def _aftersales_units(self, ids):
         """The signed-in customer's units among ``ids``."""
@@ -154,16 +154,16 @@ class AftersalesCustomerPortal(CustomerPortal):
 
     @http.route(["/my/units/<int:record_id>"], type="http", auth="user", website=True, readonly=True)
     def portal_my_unit(self, record_id, **_kw):
-        record = self._aftersales_document("aftersales.delivery.record", record_id)
-        if not record:
+        record_sudo = self._aftersales_document("aftersales.delivery.record", record_id)
+        if not record_sudo:
             return request.redirect("/my")
         values = self._prepare_portal_layout_values()
         values.update({
             "page_name": "aftersales_unit",
-            "record": record,
-            "warranty": record._portal_warranty(),
-            "history": record._portal_history(),
-            "returnable": record._returnable_quantity(),
+            "record": record_sudo,
+            "warranty": record_sudo._portal_warranty(),
+            "history": record_sudo._portal_history(),
+            "returnable": record_sudo._returnable_quantity(),
         })
         return request.render("aftersales_service.portal_my_unit", values)
 
@@ -185,18 +185,18 @@ class AftersalesCustomerPortal(CustomerPortal):
 
     @http.route(["/my/rmas/<int:rma_id>"], type="http", auth="public", website=True, readonly=True)
     def portal_my_rma(self, rma_id, access_token=None, report_type=None, download=False, message=None, **kwargs):
-        rma = self._aftersales_document("aftersales.rma", rma_id, access_token)
-        if not rma:
+        rma_sudo = self._aftersales_document("aftersales.rma", rma_id, access_token)
+        if not rma_sudo:
             return request.redirect("/my")
         if report_type in ("html", "pdf", "text"):
-            if not rma.can_print_authorization:
-                return self._aftersales_redirect(rma, access_token, error=request.env._(
+            if not rma_sudo.can_print_authorization:
+                return self._aftersales_redirect(rma_sudo, access_token, error=request.env._(
                     "The return authorization is printed once the return is approved."
                 ))
-            return self._aftersales_report(rma, report_type, "aftersales_service.action_report_rma_authorization", download)
-        values = self._aftersales_page(rma, access_token, "my_aftersales_rmas_history", {
-            "page_name": "aftersales_rma", "rma": rma, "documents": rma._portal_documents(),
-            "photos": rma._portal_photos(), "message": message,
+            return self._aftersales_report(rma_sudo, report_type, "aftersales_service.action_report_rma_authorization", download)
+        values = self._aftersales_page(rma_sudo, access_token, "my_aftersales_rmas_history", {
+            "page_name": "aftersales_rma", "rma": rma_sudo, "documents": rma_sudo._portal_documents(),
+            "photos": rma_sudo._portal_photos(), "message": message,
         }, **kwargs)
         return request.render("aftersales_service.portal_my_rma", values)
 
@@ -204,19 +204,19 @@ class AftersalesCustomerPortal(CustomerPortal):
                 readonly=True)
     def portal_my_rma_transfer(self, rma_id, picking_id, access_token=None, **_kw):
         """The slip of a receipt or delivery of the RMA: the transfer must be one the RMA shows."""
-        rma = self._aftersales_document("aftersales.rma", rma_id, access_token)
-        if not rma:
+        rma_sudo = self._aftersales_document("aftersales.rma", rma_id, access_token)
+        if not rma_sudo:
             return request.redirect("/my")
-        documents = rma._portal_documents()
-        picking = (documents["receipts"] | documents["deliveries"]).filtered(lambda p: p.id == picking_id)
-        if not picking:
+        documents = rma_sudo._portal_documents()
+        picking_sudo = (documents["receipts"] | documents["deliveries"]).filtered(lambda p: p.id == picking_id)
+        if not picking_sudo:
             return request.redirect("/my")
-        pdf = request.env["ir.actions.report"].sudo().with_company(picking.company_id)._render_qweb_pdf(
-            "stock.action_report_delivery", picking.ids
+        pdf = request.env["ir.actions.report"].sudo().with_company(picking_sudo.company_id)._render_qweb_pdf(
+            "stock.action_report_delivery", picking_sudo.ids
         )[0]
         return request.make_response(pdf, headers=[
             ("Content-Type", "application/pdf"), ("Content-Length", len(pdf)),
-            ("Content-Disposition", content_disposition(f"{picking.name.replace('/', '_')}.pdf")),
+            ("Content-Disposition", content_disposition(f"{picking_sudo.name.replace('/', '_')}.pdf")),
         ])
 
     @http.route(["/my/rmas/new"], type="http", auth="user", website=True, methods=["GET"], readonly=True)
@@ -225,11 +225,11 @@ class AftersalesCustomerPortal(CustomerPortal):
         return request.render("aftersales_service.portal_rma_new", self._aftersales_rma_form_values(records))
 
     def _aftersales_rma_form_values(self, records, error=None, posted=None):
-        records = records.sudo()
+        records_sudo = records.sudo()
         values = self._prepare_portal_layout_values()
         values.update({
             "page_name": "aftersales_rma_new",
-            "units": [(record, record._returnable_quantity()) for record in records],
+            "units": [(record_sudo, record_sudo._returnable_quantity()) for record_sudo in records_sudo],
             "reasons": request.env["aftersales.rma.reason"].search([]),
             "products": request.env["product.product"].sudo().search(
                 [("sale_ok", "=", True), ("type", "=", "consu"),
@@ -282,11 +282,11 @@ class AftersalesCustomerPortal(CustomerPortal):
 
     @http.route(["/my/complaints/<int:complaint_id>"], type="http", auth="public", website=True, readonly=True)
     def portal_my_complaint(self, complaint_id, access_token=None, message=None, **kwargs):
-        complaint = self._aftersales_document("aftersales.complaint", complaint_id, access_token)
-        if not complaint:
+        complaint_sudo = self._aftersales_document("aftersales.complaint", complaint_id, access_token)
+        if not complaint_sudo:
             return request.redirect("/my")
-        values = self._aftersales_page(complaint, access_token, "my_aftersales_complaints_history", {
-            "page_name": "aftersales_complaint", "complaint": complaint, "photos": complaint._portal_photos(),
+        values = self._aftersales_page(complaint_sudo, access_token, "my_aftersales_complaints_history", {
+            "page_name": "aftersales_complaint", "complaint": complaint_sudo, "photos": complaint_sudo._portal_photos(),
             "message": message,
         }, **kwargs)
         return request.render("aftersales_service.portal_my_complaint", values)
@@ -329,29 +329,30 @@ class AftersalesCustomerPortal(CustomerPortal):
     def _aftersales_respond(self, model, document_id, access_token, respond):
         """A customer's answer on a document's page (a resolution, an appointment, a visit's order), checked
         against the document's state by the model; back to the page with the model's refusal, if any."""
-        document = self._aftersales_document(model, document_id, access_token)
-        if not document:
+        document_sudo = self._aftersales_document(model, document_id, access_token)
+        if not document_sudo:
             return request.redirect("/my")
         try:
             with request.env.cr.savepoint():
-                respond(document)
+                respond(document_sudo)
         except (UserError, AccessError) as error:
-            return self._aftersales_redirect(document, access_token, error=self._aftersales_error(error))
-        return self._aftersales_redirect(document, access_token, message="answered")
+            return self._aftersales_redirect(document_sudo, access_token, error=self._aftersales_error(error))
+        return self._aftersales_redirect(document_sudo, access_token, message="answered")
 
     @http.route(["/my/complaints/<int:complaint_id>/confirm"], type="http", auth="public", website=True,
                 methods=["POST"])
     def portal_complaint_confirm(self, complaint_id, access_token=None, note=None, **_kw):
         return self._aftersales_respond(
             "aftersales.complaint", complaint_id, access_token,
-            lambda complaint: complaint._portal_confirm_resolved((note or "").strip()),
+            lambda complaint_sudo: complaint_sudo._portal_confirm_resolved((note or "").strip()),
         )
 
     @http.route(["/my/complaints/<int:complaint_id>/reopen"], type="http", auth="public", website=True,
                 methods=["POST"])
     def portal_complaint_reopen(self, complaint_id, access_token=None, comment=None, **_kw):
         return self._aftersales_respond(
-            "aftersales.complaint", complaint_id, access_token, lambda complaint: complaint._portal_not_solved(comment),
+            "aftersales.complaint", complaint_id, access_token,
+            lambda complaint_sudo: complaint_sudo._portal_not_solved(comment),
         )
 
     # Surveys ----------------------------------------------------------------------------------
@@ -369,27 +370,27 @@ class AftersalesCustomerPortal(CustomerPortal):
 
     @http.route(["/my/surveys/<int:survey_id>"], type="http", auth="public", website=True, readonly=True)
     def portal_my_survey(self, survey_id, access_token=None, message=None, **kwargs):
-        survey = self._aftersales_document("aftersales.survey", survey_id, access_token)
-        if not survey:
+        survey_sudo = self._aftersales_document("aftersales.survey", survey_id, access_token)
+        if not survey_sudo:
             return request.redirect("/my")
-        values = self._aftersales_page(survey, access_token, "my_aftersales_surveys_history", {
-            "page_name": "aftersales_survey", "survey": survey, "message": message,
+        values = self._aftersales_page(survey_sudo, access_token, "my_aftersales_surveys_history", {
+            "page_name": "aftersales_survey", "survey": survey_sudo, "message": message,
             "levels": request.env["aftersales.satisfaction.level"].sudo().search([]),
         }, **kwargs)
         return request.render("aftersales_service.portal_my_survey", values)
 
     @http.route(["/my/surveys/<int:survey_id>/answer"], type="http", auth="public", website=True, methods=["POST"])
     def portal_survey_answer(self, survey_id, access_token=None, comments=None, **post):
-        survey = self._aftersales_document("aftersales.survey", survey_id, access_token)
-        if not survey:
+        survey_sudo = self._aftersales_document("aftersales.survey", survey_id, access_token)
+        if not survey_sudo:
             return request.redirect("/my")
         answers = {key[6:]: value for key, value in post.items() if key.startswith("level_")}
         try:
             with request.env.cr.savepoint():
-                survey._portal_answer(answers, comments)
+                survey_sudo._portal_answer(answers, comments)
         except UserError as error:
-            return self._aftersales_redirect(survey, access_token, error=self._aftersales_error(error))
-        return self._aftersales_redirect(survey, access_token, message="answered")
+            return self._aftersales_redirect(survey_sudo, access_token, error=self._aftersales_error(error))
+        return self._aftersales_redirect(survey_sudo, access_token, message="answered")
 
     # Photos -----------------------------------------------------------------------------------
 
@@ -399,9 +400,9 @@ class AftersalesCustomerPortal(CustomerPortal):
         """A photo of a document, through the signed and expiring link its page gave (docs/portal.md §7)."""
         if model not in PHOTO_MODELS:
             raise request.not_found()
-        attachment = request.env[model]._portal_photo_check(attachment_id, expiry, signature)
-        if not attachment:
+        attachment_sudo = request.env[model]._portal_photo_check(attachment_id, expiry, signature)
+        if not attachment_sudo:
             raise request.not_found()
-        return request.env["ir.binary"]._get_stream_from(attachment).get_response(
-            as_attachment=attachment.mimetype == "application/pdf"
+        return request.env["ir.binary"]._get_stream_from(attachment_sudo).get_response(
+            as_attachment=attachment_sudo.mimetype == "application/pdf"
         )

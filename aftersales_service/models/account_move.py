@@ -17,5 +17,5 @@ class AccountMove(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_aftersales_rma(self):
         """The credit notes and invoices of an RMA go with the RMA: cancel the RMA instead (docs/security.md §4)."""
-        if any(move.aftersales_rma_id.state not in (False, "cancel") for move in self.sudo()):
+        if any(move_sudo.aftersales_rma_id.state not in (False, "cancel") for move_sudo in self.sudo()):
             raise UserError(self.env._("A credit note or invoice of an open RMA cannot be deleted; cancel the RMA instead."))

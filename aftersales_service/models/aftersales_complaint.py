@@ -499,16 +499,16 @@ class AftersalesComplaint(models.Model):
         subject = (values.get("subject") or "").strip()
         if not subject:
             raise UserError(self.env._("Say in a few words what it is about."))
-        record = self._portal_reread(
+        record_sudo = self._portal_reread(
             "aftersales.delivery.record", [values.get("record_id")], [("partner_id", "=", customer.id)]
         ).sudo()
         kind = self._portal_choice("kind", values.get("kind") or "complaint")
         dimension = self._portal_choice("dimension", values.get("dimension"))
-        company = record.company_id or self.env.company
+        company = record_sudo.company_id or self.env.company
         uploads = self._portal_check_uploads(photos, company)
         window = [self._portal_local_datetime(values.get(name), company)
                   for name in ("preferred_onsite_start", "preferred_onsite_end")]
-        complaint = self.sudo().with_company(company).create({
+        complaint_sudo = self.sudo().with_company(company).create({
             "partner_id": customer.id,
             "company_id": company.id,
             "channel": "portal",
@@ -520,12 +520,12 @@ class AftersalesComplaint(models.Model):
             "preferred_contact": (values.get("preferred_contact") or "").strip() or False,
             "preferred_onsite_start": window[0],
             "preferred_onsite_end": window[1],
-            "delivery_record_id": record.id,
-            "product_id": record.product_id.id,
-            "lot_id": record.lot_id.id,
-            "sale_order_id": record.sale_order_id.id,
+            "delivery_record_id": record_sudo.id,
+            "product_id": record_sudo.product_id.id,
+            "lot_id": record_sudo.lot_id.id,
+            "sale_order_id": record_sudo.sale_order_id.id,
         })
-        complaint = self.browse(complaint.id)
+        complaint = self.browse(complaint_sudo.id)
         complaint._portal_attach(uploads)
         complaint._portal_assign(self.env._("Feedback sent on the portal"))
         return complaint

@@ -161,8 +161,8 @@ class AftersalesDeliveryRecord(models.Model):
     @api.depends("lot_id", "picking_id", "product_id")
     def _compute_display_name(self):
         # The names of the delivery, product and lot, also for a customer who reads none of them (portal).
-        for record, names in zip(self, self.sudo()):
-            parts = [names.picking_id.name, names.product_id.display_name, names.lot_id.name]
+        for record, record_sudo in zip(self, self.sudo()):
+            parts = [record_sudo.picking_id.name, record_sudo.product_id.display_name, record_sudo.lot_id.name]
             record.display_name = " / ".join(part for part in parts if part)
 
     @api.depends(
@@ -220,17 +220,17 @@ class AftersalesDeliveryRecord(models.Model):
                 continue
             # A lot's returns go to the move's records of that lot in creation order, those of other batches too.
             computing = set(back.ids)
-            siblings = self.sudo().search_fetch(
+            siblings_sudo = self.sudo().search_fetch(
                 [("move_id", "=", move.id), ("lot_id", "in", list({record.lot_id.id for record in back}))],
                 ["lot_id", "quantity"], order="id",
             )
-            for lot, lot_records in siblings.grouped("lot_id").items():
-                left = returned[lot]
-                for record in lot_records:
-                    quantity = min(max(left, 0.0), record.quantity)
+            for lot_sudo, lot_records_sudo in siblings_sudo.grouped("lot_id").items():
+                left = returned[lot_sudo]
+                for record_sudo in lot_records_sudo:
+                    quantity = min(max(left, 0.0), record_sudo.quantity)
                     left -= quantity
-                    if record.id in computing:
-                        result[record.id] = quantity
+                    if record_sudo.id in computing:
+                        result[record_sudo.id] = quantity
         return result
 
     @api.model
@@ -433,10 +433,10 @@ class AftersalesDeliveryRecord(models.Model):
             vals["warranty_start_date"] = vals.get("warranty_start_date") or vals["delivery_date"]
 
     @api.model
-    def _create_from_move_lines(self, move_lines):
+    def _create_from_move_lines(self, move_lines_sudo):
         """One delivery record per done move line that left for a customer, in one INSERT
         (docs/delivery-records.md §1)."""
-        vals_list = self._prepare_values_from_move_lines(move_lines)
+        vals_list = self._prepare_values_from_move_lines(move_lines_sudo)
         return self._insert_rows(vals_list) if vals_list else self.browse()
 
     @api.model
@@ -582,11 +582,13 @@ class AftersalesDeliveryRecord(models.Model):
         ]
         for company, records in self.grouped("company_id").items():
             for name in names:
-                linked = records.sudo()[name].with_context(active_test=False)
-                domain = linked and linked._check_company_domain(company)
-                if domain and linked != linked.filtered_domain(domain):
-                    wrong = linked - linked.filtered_domain(domain)
-                    records.filtered(lambda record, name=name, wrong=wrong: record.sudo()[name] & wrong)._check_company(
+                linked_sudo = records.sudo()[name].with_context(active_test=False)
+                domain = linked_sudo and linked_sudo._check_company_domain(company)
+                if domain and linked_sudo != linked_sudo.filtered_domain(domain):
+                    wrong_sudo = linked_sudo - linked_sudo.filtered_domain(domain)
+                    records.filtered(
+                        lambda record, name=name, wrong_sudo=wrong_sudo: record.sudo()[name] & wrong_sudo
+                    )._check_company(
                         [name]
                     )
 
@@ -703,54 +705,61 @@ class AftersalesDeliveryRecord(models.Model):
         (docs/portal.md §2): ``{record: (RMAs, complaints)}``."""
         # The unit's customer's own: a unit given to another customer by a correction keeps its past to itself.
         customers = self.sudo().partner_id.ids
-        lines = self.env["aftersales.rma.line"].sudo().search_fetch([
+        lines_sudo = self.env["aftersales.rma.line"].sudo().search_fetch([
             ("delivery_record_id", "in", self.ids), ("rma_id.partner_id", "in", customers),
             ("rma_id.state", "not in", ("done", "cancel")),
         ], ["delivery_record_id", "rma_id"])
-        complaints = self.env["aftersales.complaint"].sudo().search_fetch([
+        complaints_sudo = self.env["aftersales.complaint"].sudo().search_fetch([
             ("delivery_record_id", "in", self.ids), ("partner_id", "in", customers),
             ("state", "in", ("new", "acknowledged", "investigating", "resolved")),
         ], ["delivery_record_id", "name"])
-        rmas = lines.grouped("delivery_record_id")
-        feedback = complaints.grouped("delivery_record_id")
-        empty_lines, empty_complaints = lines.browse(), complaints.browse()
+        rmas = lines_sudo.grouped("delivery_record_id")
+        feedback = complaints_sudo.grouped("delivery_record_id")
+        empty_lines_sudo, empty_complaints_sudo = lines_sudo.browse(), complaints_sudo.browse()
         return {
-            record: (rmas.get(record, empty_lines).rma_id, feedback.get(record, empty_complaints))
-            for record in self.sudo()
+            record_sudo: (
+                rmas.get(record_sudo, empty_lines_sudo).rma_id, feedback.get(record_sudo, empty_complaints_sudo)
+            )
+            for record_sudo in self.sudo()
         }
 
     def _portal_history(self):
         """What happened to the unit, as the customer may see it: returns, repairs, replacements, complaints,
         oldest first (docs/portal.md §2)."""
         self.ensure_one()
-        record = self.sudo()
-        lines = record.rma_line_ids.filtered(
-            lambda line: line.rma_id.state != "cancel" and line.rma_id.partner_id == record.partner_id
+        record_sudo = self.sudo()
+        lines_sudo = record_sudo.rma_line_ids.filtered(
+            lambda line: line.rma_id.state != "cancel" and line.rma_id.partner_id == record_sudo.partner_id
         )
-        complaints = self.env["aftersales.complaint"].sudo().search([
-            ("partner_id", "=", record.partner_id.id), ("state", "!=", "cancel"),
-            "|", ("delivery_record_id", "=", record.id),
-            "&", ("lot_id", "!=", False), ("lot_id", "=", record.lot_id.id),
+        complaints_sudo = self.env["aftersales.complaint"].sudo().search([
+            ("partner_id", "=", record_sudo.partner_id.id), ("state", "!=", "cancel"),
+            "|", ("delivery_record_id", "=", record_sudo.id),
+            "&", ("lot_id", "!=", False), ("lot_id", "=", record_sudo.lot_id.id),
         ])
-        replacements = self.sudo().search(
-            [("replaced_record_id", "=", record.id), ("partner_id", "=", record.partner_id.id)]
+        replacements_sudo = self.sudo().search(
+            [("replaced_record_id", "=", record_sudo.id), ("partner_id", "=", record_sudo.partner_id.id)]
         )
-        events = [(line.rma_id.date, "rma", line.rma_id) for line in lines]
-        events += [(line.repair_id.create_date.date(), "repair", line.repair_id) for line in lines if line.repair_id]
-        events += [(replacement.delivery_date, "replacement", replacement) for replacement in replacements]
-        events += [(complaint.received_day, "complaint", complaint) for complaint in complaints]
+        events = [(line_sudo.rma_id.date, "rma", line_sudo.rma_id) for line_sudo in lines_sudo]
+        events += [
+            (line_sudo.repair_id.create_date.date(), "repair", line_sudo.repair_id)
+            for line_sudo in lines_sudo if line_sudo.repair_id
+        ]
+        events += [
+            (replacement_sudo.delivery_date, "replacement", replacement_sudo) for replacement_sudo in replacements_sudo
+        ]
+        events += [(complaint_sudo.received_day, "complaint", complaint_sudo) for complaint_sudo in complaints_sudo]
         return sorted(events, key=lambda event: (event[0], event[1]))
 
     def _portal_warranty(self):
         """The unit's warranty today, in words; a unit that came back to us for good has none left
         (docs/portal.md §2)."""
         self.ensure_one()
-        record = self.sudo()
-        if not record.qty_with_customer:
+        record_sudo = self.sudo()
+        if not record_sudo.qty_with_customer:
             return {"state": "returned", "reason": self.env._(
                 "This unit came back to us for good: it is no longer covered for you. Its history stays below."
             )}
-        return record._warranty_verdict(record.company_id._aftersales_today())
+        return record_sudo._warranty_verdict(record_sudo.company_id._aftersales_today())
 
     # Business rules: warranty check -----------------------------------------------------------
 
@@ -867,8 +876,8 @@ class AftersalesDeliveryRecord(models.Model):
     def _proof_warranty_period(self, product, partner, proof_date, company=None):
         """A proof of purchase stands in for the delivery date, under the company's policies (docs/warranty.md §7)."""
         policy_model = self.env["aftersales.warranty.policy"]
-        policy = policy_model._match_products(product, company or self.env.company)[product]
-        months, extension = policy._months_for(partner or self.env["res.partner"])
+        policy_sudo = policy_model._match_products(product, company or self.env.company)[product]
+        months, extension = policy_sudo._months_for(partner or self.env["res.partner"])
         return proof_date, policy_model._warranty_end_date(proof_date, months + extension)
 
     @api.model

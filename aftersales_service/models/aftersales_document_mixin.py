@@ -133,8 +133,8 @@ class AftersalesDocumentMixin(models.AbstractModel):
         neither the document nor the customer, which users may be editing (docs/README.md, follow-ups)."""
         if not isinstance(self, self.env.registry["portal.mixin"]):
             return
-        for document in self.sudo():
-            document._portal_ensure_token()
+        for document_sudo in self.sudo():
+            document_sudo._portal_ensure_token()
         customers = self._mail_get_partners(introspect_fields=False)
         self.env["res.partner"].union(*customers.values()).sudo().signup_get_auth_param()
 

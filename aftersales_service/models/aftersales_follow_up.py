@@ -52,7 +52,7 @@ class AftersalesFollowUp(models.Model):
     @api.model
     def _enqueue(self, kind, documents, template_id=False, dates=None):
         """Queue ``kind`` for each of ``documents``; run once the transaction commits."""
-        follow_ups = self.sudo().create([{
+        follow_ups_sudo = self.sudo().create([{
             "kind": kind,
             "res_model": documents._name,
             "res_id": document.id,
@@ -67,7 +67,7 @@ class AftersalesFollowUp(models.Model):
         if AFTER_COMMIT_KEY not in cr.postcommit.data:
             cr.postcommit.data[AFTER_COMMIT_KEY] = []
             cr.postcommit.add(partial(self._run_after_commit, cr.postcommit.data[AFTER_COMMIT_KEY]))
-        cr.postcommit.data[AFTER_COMMIT_KEY].extend(follow_ups.ids)
+        cr.postcommit.data[AFTER_COMMIT_KEY].extend(follow_ups_sudo.ids)
 
     @api.model
     def _acting_user(self, document):
@@ -76,8 +76,8 @@ class AftersalesFollowUp(models.Model):
         user = self.env.user
         if not user.share:
             return user
-        company = document.sudo().company_id
-        return company._aftersales_assignee(document.sudo()["user_id"]) or self.env.ref("base.user_root")
+        company_sudo = document.sudo().company_id
+        return company_sudo._aftersales_assignee(document.sudo()["user_id"]) or self.env.ref("base.user_root")
 
     @api.model
     def _trigger_run(self, at=None):
@@ -94,9 +94,9 @@ class AftersalesFollowUp(models.Model):
             return  # installing or updating: the job runs them
         try:
             with registry.cursor() as cr:
-                queue = self.env(cr=cr, su=True)["aftersales.follow.up"]
+                queue_sudo = self.env(cr=cr, su=True)["aftersales.follow.up"]
                 # Claimed by the job meanwhile (None): the job runs them.
-                (queue._claim(BATCH_SIZE, Domain("id", "in", ids)) or queue)._run_claimed(MAX_ATTEMPTS)
+                (queue_sudo._claim(BATCH_SIZE, Domain("id", "in", ids)) or queue_sudo)._run_claimed(MAX_ATTEMPTS)
         except Exception:  # noqa: BLE001  # the transition is committed: its follow-ups wait for the job
             _logger.warning("Follow-ups %s left to the scheduled job", ids, exc_info=True)
 
@@ -108,21 +108,21 @@ class AftersalesFollowUp(models.Model):
         run them and commit each batch, until none is left or the scheduler's time for the run is up
         (docs/README.md, follow-ups)."""
         # The queue is the module's own bookkeeping, whoever runs the job.
-        queue = self.sudo()
+        queue_sudo = self.sudo()
         cron = self.env["ir.cron"]
-        time_left = cron._commit_progress(remaining=queue.search_count(queue._due_domain()))
+        time_left = cron._commit_progress(remaining=queue_sudo.search_count(queue_sudo._due_domain()))
         while time_left:
-            batch = queue._claim(batch_size)
-            if batch is None:
+            batch_sudo = queue_sudo._claim(batch_size)
+            if batch_sudo is None:
                 # Another worker ran some of them meanwhile: look again from a new transaction.
                 time_left = cron._commit_progress()
                 continue
-            if not batch:
+            if not batch_sudo:
                 # What is still due is being run by other workers: nothing is left for this run.
                 cron._commit_progress(remaining=0)
                 break
-            batch._run_claimed(max_attempts)
-            time_left = cron._commit_progress(len(batch))
+            batch_sudo._run_claimed(max_attempts)
+            time_left = cron._commit_progress(len(batch_sudo))
 
     @api.model
     def _run_now(self):
@@ -178,17 +178,17 @@ class AftersalesFollowUp(models.Model):
         first = self[0]
         # As the user who made the transition, with the rights the transition had (a warehouse user's receipt
         # queues the RMA's e-mail). E-mails are sent by Odoo's mail queue once committed, not inside the job.
-        documents = self.env[first.res_model].with_user(first.user_id).sudo().with_context(
+        documents_sudo = self.env[first.res_model].with_user(first.user_id).sudo().with_context(
             mail_notify_force_send=False
         ).browse(dict.fromkeys(self.mapped("res_id"))).exists()
         if first.kind == "email":
-            documents._post_customer_email(first.template_id)
-            if documents:
+            documents_sudo._post_customer_email(first.template_id)
+            if documents_sudo:
                 self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
         else:
             dates = {follow_up.res_id: follow_up.date for follow_up in self}
             self.env["aftersales.return.visit"].with_user(first.user_id).sudo()._schedule_for(
-                documents, {document: dates[document.id] for document in documents}
+                documents_sudo, {document_sudo: dates[document_sudo.id] for document_sudo in documents_sudo}
             )
         self.unlink()
 

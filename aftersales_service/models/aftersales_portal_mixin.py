@@ -98,9 +98,9 @@ class AftersalesPortalMixin(models.AbstractModel):
 
     def _portal_assign(self, summary):
         """The coordinator hears of what the customer did on the portal with a to-do (docs/portal.md §3, §5)."""
-        for document in self.sudo():
-            document.activity_schedule(
-                "mail.mail_activity_data_todo", user_id=document.user_id.id, summary=summary,
+        for document_sudo in self.sudo():
+            document_sudo.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=document_sudo.user_id.id, summary=summary,
             )
 
     # Business rules: uploads ------------------------------------------------------------------
@@ -174,15 +174,15 @@ class AftersalesPortalMixin(models.AbstractModel):
     def _portal_photo_check(self, attachment_id, expiry, signature):
         """The photo a signed link names, if the link is genuine and unexpired and the photo is still one the
         customer sent to the document the link was made for; else nothing."""
-        attachment = self.env["ir.attachment"].sudo().browse(attachment_id).exists()
-        if expiry < time.time() or not attachment or attachment.res_model != self._name:
+        attachment_sudo = self.env["ir.attachment"].sudo().browse(attachment_id).exists()
+        if expiry < time.time() or not attachment_sudo or attachment_sudo.res_model != self._name:
             return self.env["ir.attachment"]
-        document = self.browse(attachment.res_id).exists()
-        if not document or attachment not in document._portal_photos():
+        document = self.browse(attachment_sudo.res_id).exists()
+        if not document or attachment_sudo not in document._portal_photos():
             return self.env["ir.attachment"]
         if not consteq(document._portal_photo_signature(attachment_id, expiry), signature):
             return self.env["ir.attachment"]
-        return attachment
+        return attachment_sudo
 
     # Business rules: state changes ------------------------------------------------------------
 

@@ -172,19 +172,20 @@ class AftersalesReturnVisit(models.Model):
     # Business rules ---------------------------------------------------------------------------
 
     @api.model
-    def _schedule_for(self, sources, closed_on):
+    def _schedule_for(self, sources_sudo, closed_on):
         """Return visits follow closed RMAs, repairs and complaints, after the company's delay from the day each
         closed (``closed_on``: source → date), never twice while one is planned (docs/satisfaction.md §1)."""
         # A warehouse or repair user may close the source without after-sales rights.
-        visits = self.sudo()
-        source_field = sources._return_visit_field
-        planned = visits.search([(source_field, "in", sources.ids), ("state", "=", "planned")])
+        visits_sudo = self.sudo()
+        source_field = sources_sudo._return_visit_field
+        planned_sudo = visits_sudo.search([(source_field, "in", sources_sudo.ids), ("state", "=", "planned")])
         # Planned by the workflow: no creation note, and the assigned user follows through the to-do.
-        visits = visits._workflow().with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
-            [source._prepare_return_visit_values(closed_on[source]) for source in sources - planned[source_field]]
-        )
-        visits._schedule_activities()
-        return visits.sudo(False)
+        visits_sudo = visits_sudo._workflow().with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create([
+            source_sudo._prepare_return_visit_values(closed_on[source_sudo])
+            for source_sudo in sources_sudo - planned_sudo[source_field]
+        ])
+        visits_sudo._schedule_activities()
+        return visits_sudo.sudo(False)
 
     def _schedule_activities(self):
         """The assigned user gets a to-do on the planned date (docs/satisfaction.md §1)."""

@@ -309,11 +309,11 @@ class AftersalesRma(models.Model):
         """The RMAs of each company, in that company: its documents take their defaults from it (docs/security.md §3)."""
         return [rmas.with_company(company) for company, rmas in self.grouped("company_id").items()]
 
-    def _transfers_validated(self, pickings):
+    def _transfers_validated(self, pickings_sudo):
         """Hook of the transfers of these RMAs once validated: received when every unit is in, shipped units
         announced, done when settled (docs/rma.md §3, §7)."""
-        pickings._aftersales_deliveries().aftersales_rma_id._notify_customer("shipped")
-        pickings.move_ids.aftersales_rma_line_id._close_short_receipts()
+        pickings_sudo._aftersales_deliveries().aftersales_rma_id._notify_customer("shipped")
+        pickings_sudo.move_ids.aftersales_rma_line_id._close_short_receipts()
         self._receipts_progress()
 
     def _receipts_progress(self):
@@ -371,7 +371,7 @@ class AftersalesRma(models.Model):
         if any(not line.get("delivery_record_id") for line in lines) and not any(data for _name, data in proofs):
             raise UserError(self.env._("A unit we have no delivery record of needs a proof of purchase: attach it."))
         orders = records.sale_order_id
-        rma = self.sudo().with_company(company).create({
+        rma_sudo = self.sudo().with_company(company).create({
             "partner_id": customer.id,
             "company_id": company.id,
             "channel": "portal",
@@ -380,7 +380,7 @@ class AftersalesRma(models.Model):
             "sale_order_id": orders.id if len(orders) == 1 else False,
             "line_ids": [fields.Command.create(line) for line in lines],
         })
-        rma = self.browse(rma.id)
+        rma = self.browse(rma_sudo.id)
         rma._portal_attach(uploads)
         rma._portal_assign(self.env._("Return asked for on the portal"))
         return rma
@@ -398,74 +398,76 @@ class AftersalesRma(models.Model):
         if not math.isfinite(quantity):
             raise UserError(self.env._("Give quantities as numbers and dates as on the form."))
         if unit.get("record_id"):
-            record = records.filtered(lambda record: record.id == int(unit["record_id"])).sudo()
-            return self.env["aftersales.rma.line"]._prepare_values_from_record(record, quantity)
-        product = self.env["product.product"].sudo().search([
+            record_sudo = records.filtered(lambda record: record.id == int(unit["record_id"])).sudo()
+            return self.env["aftersales.rma.line"]._prepare_values_from_record(record_sudo, quantity)
+        product_sudo = self.env["product.product"].sudo().search([
             ("id", "=", product_id), ("sale_ok", "=", True), ("type", "=", "consu"),
             ("company_id", "in", [False, company.id]),
         ])
-        if not product:
+        if not product_sudo:
             raise UserError(self.env._("Choose the product of the unit to return."))
         if not proof_date:
-            raise UserError(self.env._("Give the date on the proof of purchase of %(product)s.", product=product.name))
-        return {"product_id": product.id, "lot_id": self._portal_unrecorded_lot(product, unit, company).id,
+            raise UserError(self.env._(
+                "Give the date on the proof of purchase of %(product)s.", product=product_sudo.name
+            ))
+        return {"product_id": product_sudo.id, "lot_id": self._portal_unrecorded_lot(product_sudo, unit, company).id,
                 "quantity": quantity, "proof_date": proof_date}
 
     @api.model
-    def _portal_unrecorded_lot(self, product, unit, company):
+    def _portal_unrecorded_lot(self, product_sudo, unit, company):
         """The serial or lot of a unit we have no delivery record of, named by the customer: required when the
         product has them, and neither delivered to anybody nor claimed already. One answer for every refusal, so
         that nobody learns from the portal which numbers exist (docs/portal.md §3)."""
         serial = (unit.get("serial") or "").strip()
-        if product.tracking == "none":
+        if product_sudo.tracking == "none":
             return self.env["stock.lot"]
         if not serial:
-            raise UserError(self.env._("Give the serial or lot number of %(product)s.", product=product.name))
-        lots = self.env["stock.lot"].sudo()
-        lot = lots.search(lots._aftersales_serial_domain(serial) & Domain([
-            ("product_id", "=", product.id), ("company_id", "in", [False, company.id]),
+            raise UserError(self.env._("Give the serial or lot number of %(product)s.", product=product_sudo.name))
+        lots_sudo = self.env["stock.lot"].sudo()
+        lot_sudo = lots_sudo.search(lots_sudo._aftersales_serial_domain(serial) & Domain([
+            ("product_id", "=", product_sudo.id), ("company_id", "in", [False, company.id]),
         ]), limit=1)
-        claimed = lot and (
-            self.env["aftersales.delivery.record"].sudo().search_count([("lot_id", "=", lot.id)], limit=1)
+        claimed = lot_sudo and (
+            self.env["aftersales.delivery.record"].sudo().search_count([("lot_id", "=", lot_sudo.id)], limit=1)
             or self.env["aftersales.rma.line"].sudo().search_count(
-                [("lot_id", "=", lot.id), ("rma_id.state", "not in", ("done", "cancel"))], limit=1
+                [("lot_id", "=", lot_sudo.id), ("rma_id.state", "not in", ("done", "cancel"))], limit=1
             )
         )
-        if not lot or claimed:
+        if not lot_sudo or claimed:
             raise UserError(self.env._(
                 "%(serial)s cannot be returned from here. If we delivered it to you, choose it in My Units; "
                 "otherwise write to us with its proof of purchase.", serial=serial,
             ))
-        return lot
+        return lot_sudo
 
     def _portal_documents(self):
         """What the customer sees of the RMA's documents, each checked to be this RMA's and the customer's
         (docs/portal.md §4): receipts, deliveries, posted credit notes and invoices, repair quotations."""
         self.ensure_one()
-        rma = self.sudo()
-        customer = rma.partner_id.commercial_partner_id
-        pickings = rma.picking_ids.filtered(
-            lambda picking: picking.partner_id.commercial_partner_id == customer and picking.state != "cancel"
+        rma_sudo = self.sudo()
+        customer_sudo = rma_sudo.partner_id.commercial_partner_id
+        pickings_sudo = rma_sudo.picking_ids.filtered(
+            lambda picking: picking.partner_id.commercial_partner_id == customer_sudo and picking.state != "cancel"
         )
-        moves = rma.account_move_ids.filtered(
-            lambda move: move.state == "posted" and move.commercial_partner_id == customer
+        moves_sudo = rma_sudo.account_move_ids.filtered(
+            lambda move: move.state == "posted" and move.commercial_partner_id == customer_sudo
         )
-        quotations = rma.line_ids.repair_id.sale_order_id.filtered(
-            lambda order: order.partner_id.commercial_partner_id == customer and order.state != "cancel"
+        quotations_sudo = rma_sudo.line_ids.repair_id.sale_order_id.filtered(
+            lambda order: order.partner_id.commercial_partner_id == customer_sudo and order.state != "cancel"
         )
         return {
-            "receipts": pickings.filtered(lambda picking: picking.aftersales_rma_role == "receipt"),
-            "deliveries": pickings._aftersales_deliveries(),
-            "credit_notes": moves.filtered(lambda move: move.move_type == "out_refund"),
-            "invoices": moves.filtered(lambda move: move.move_type == "out_invoice"),
-            "quotations": quotations,
+            "receipts": pickings_sudo.filtered(lambda picking: picking.aftersales_rma_role == "receipt"),
+            "deliveries": pickings_sudo._aftersales_deliveries(),
+            "credit_notes": moves_sudo.filtered(lambda move: move.move_type == "out_refund"),
+            "invoices": moves_sudo.filtered(lambda move: move.move_type == "out_invoice"),
+            "quotations": quotations_sudo,
         }
 
     def _return_address(self):
         """Where the customer sends the units: the warehouse of the RMA's receipts, else the company."""
         self.ensure_one()
-        receipts = self.sudo().picking_ids.filtered(lambda picking: picking.aftersales_rma_role == "receipt")
-        return receipts[:1].picking_type_id.warehouse_id.partner_id or self.company_id.partner_id
+        receipts_sudo = self.sudo().picking_ids.filtered(lambda picking: picking.aftersales_rma_role == "receipt")
+        return receipts_sudo[:1].picking_type_id.warehouse_id.partner_id or self.company_id.partner_id
 
     def _get_report_base_filename(self):
         self.ensure_one()

@@ -161,8 +161,8 @@ class AftersalesRmaLine(models.Model):
     @api.depends("product_id", "lot_id", "delivery_record_id")
     def _compute_display_name(self):
         # The names of the product and lot, also for a customer who reads neither (portal).
-        for line, names in zip(self, self.sudo()):
-            line.display_name = " ".join(filter(None, [names.product_id.display_name, names.lot_id.name]))
+        for line, line_sudo in zip(self, self.sudo()):
+            line.display_name = " ".join(filter(None, [line_sudo.product_id.display_name, line_sudo.lot_id.name]))
 
     @api.depends("rma_id.state", "repair_id.state")
     def _compute_can(self):
@@ -768,10 +768,11 @@ class AftersalesRmaLine(models.Model):
         refunded = taken_back.filtered(
             lambda line: line.decision == "refund" and line.sale_line_id.product_id.invoice_policy == "order"
         )
-        for sale_line, lines in refunded.sudo().grouped("sale_line_id").items():
-            sale_line._aftersales_lower_ordered_quantity(
-                sum(line.product_uom_id._compute_quantity(line.quantity, sale_line.product_uom_id) for line in lines)
-            )
+        for sale_line_sudo, lines_sudo in refunded.sudo().grouped("sale_line_id").items():
+            sale_line_sudo._aftersales_lower_ordered_quantity(sum(
+                line_sudo.product_uom_id._compute_quantity(line_sudo.quantity, sale_line_sudo.product_uom_id)
+                for line_sudo in lines_sudo
+            ))
 
     def _process_refund(self):
         """Refund: a credit note at the sale line's price, discount and taxes, reversing the invoice that
@@ -779,23 +780,25 @@ class AftersalesRmaLine(models.Model):
         if self.sudo().credit_line_ids.filtered(lambda aml: aml.parent_state != "cancel"):
             raise UserError(self.env._("These units were already credited: a refund is never made twice."))
         # Amounts come from the sale order, not from the user: invoicing rights are not needed.
-        lines = self.sudo()
-        invoices = lines._billing_invoices()
-        credit_lines = lines._prepare_credit_note_lines()
-        for (rma, order), rma_lines in lines.grouped(lambda line: (line.rma_id, line.sale_line_id.order_id)).items():
-            if not any(line in credit_lines for line in rma_lines):
-                rma.message_post(body=self.env._(
+        lines_sudo = self.sudo()
+        invoices = lines_sudo._billing_invoices()
+        credit_lines = lines_sudo._prepare_credit_note_lines()
+        for (rma_sudo, order_sudo), rma_lines_sudo in lines_sudo.grouped(
+            lambda line: (line.rma_id, line.sale_line_id.order_id)
+        ).items():
+            if not any(line_sudo in credit_lines for line_sudo in rma_lines_sudo):
+                rma_sudo.message_post(body=self.env._(
                     "%(order)s was not invoiced for these units: no credit note, the order has less to invoice.",
-                    order=order.name,
+                    order=order_sudo.name,
                 ))
                 continue
-            for invoice, invoice_lines in rma_lines.filtered(lambda line: line in credit_lines).grouped(
+            for invoice_sudo, invoice_lines_sudo in rma_lines_sudo.filtered(lambda line: line in credit_lines).grouped(
                 lambda line: invoices[line]
             ).items():
-                credit_note = self.env["account.move"].sudo().create(
-                    invoice_lines._prepare_credit_note_values(rma, order, invoice, credit_lines)
+                credit_note_sudo = self.env["account.move"].sudo().create(
+                    invoice_lines_sudo._prepare_credit_note_values(rma_sudo, order_sudo, invoice_sudo, credit_lines)
                 )
-                credit_note.action_post()
+                credit_note_sudo.action_post()
 
     def _billing_invoices(self):
         """The posted invoice that billed each unit: the sale line's delivered units, in delivery order, against
@@ -842,14 +845,14 @@ class AftersalesRmaLine(models.Model):
                     credit_lines[line] = sale_line._prepare_invoice_line(quantity=quantity, aftersales_rma_line_id=line.id)
         return credit_lines
 
-    def _prepare_credit_note_values(self, rma, order, invoice, credit_lines):
-        """The credit note of these units of ``order``, reversing ``invoice`` (docs/rma.md §7)."""
+    def _prepare_credit_note_values(self, rma_sudo, order_sudo, invoice_sudo, credit_lines):
+        """The credit note of these units of ``order_sudo``, reversing ``invoice_sudo`` (docs/rma.md §7)."""
         return dict(
-            order._prepare_invoice(),
+            order_sudo._prepare_invoice(),
             move_type="out_refund",
-            ref=self.env._("%(rma)s: return of %(order)s", rma=rma.name, order=order.name),
-            reversed_entry_id=invoice.id,
-            aftersales_rma_id=rma.id,
+            ref=self.env._("%(rma)s: return of %(order)s", rma=rma_sudo.name, order=order_sudo.name),
+            reversed_entry_id=invoice_sudo.id,
+            aftersales_rma_id=rma_sudo.id,
             invoice_line_ids=[fields.Command.create(credit_lines[line]) for line in self],
         )
 
@@ -982,26 +985,26 @@ class AftersalesRmaLine(models.Model):
         (docs/rma.md §8); a quotation the customer accepted is billed as accepted (docs/portal.md §4)."""
         self.ensure_one()
         # Prices come from the pricelist and the labour rate, not from the user: sales rights are not needed.
-        repair = self.sudo().repair_id
-        if not repair.sale_order_id:
-            repair._create_sale_order()
-        order = repair.sale_order_id
+        repair_sudo = self.sudo().repair_id
+        if not repair_sudo.sale_order_id:
+            repair_sudo._create_sale_order()
+        order_sudo = repair_sudo.sale_order_id
         # A quotation the customer already accepted on the portal is billed as quoted (docs/portal.md §4).
-        if order.state in ("draft", "sent"):
+        if order_sudo.state in ("draft", "sent"):
             labour = self.env["aftersales.repair.charge"]._prepare_labour_line_values(
                 self.company_id, self.repair_hours
             ) if self.charge_mode == "full" else {}
             if labour:
-                order.env["sale.order.line"].create({**labour, "order_id": order.id})
-            if order.currency_id.is_zero(order.amount_total):
-                order._action_cancel()
+                order_sudo.env["sale.order.line"].create({**labour, "order_id": order_sudo.id})
+            if order_sudo.currency_id.is_zero(order_sudo.amount_total):
+                order_sudo._action_cancel()
                 return
-            order.action_confirm()
-        if not any(order.order_line.mapped("qty_to_invoice")):
+            order_sudo.action_confirm()
+        if not any(order_sudo.order_line.mapped("qty_to_invoice")):
             return
-        invoice = order._create_invoices(final=True)
-        as_workflow(invoice).write({"aftersales_rma_id": self.rma_id.id})
-        invoice.action_post()
+        invoice_sudo = order_sudo._create_invoices(final=True)
+        as_workflow(invoice_sudo).write({"aftersales_rma_id": self.rma_id.id})
+        invoice_sudo.action_post()
 
     # Business rules: cancellation -------------------------------------------------------------
 

@@ -202,7 +202,7 @@ class AftersalesSurvey(models.Model):
         bounds = {survey: survey._period_bounds() for survey in drafts}
         # One search for the whole batch (a campaign creates many surveys of one period); coordinators of one
         # company may see complaints of others: the survey's company decides.
-        complaints = self.env["aftersales.complaint"].sudo().search([
+        complaints_sudo = self.env["aftersales.complaint"].sudo().search([
             ("company_id", "in", drafts.company_id.ids),
             ("partner_id", "child_of", drafts.partner_id.commercial_partner_id.ids),
             ("company_caused", "=", True),
@@ -211,13 +211,15 @@ class AftersalesSurvey(models.Model):
             ("date_received", "<", max(end for _start, end in bounds.values())),
         ])
         for survey, (start, end) in bounds.items():
-            deducted = complaints.filtered(
+            deducted_sudo = complaints_sudo.filtered(
                 lambda c, survey=survey, start=start, end=end: c.company_id == survey.company_id
                 and belongs_to(c.partner_id, survey.partner_id.commercial_partner_id) and start <= c.date_received < end
             )
-            values = {"deduction": sum(survey._complaint_deduction(complaint) for complaint in deducted)}
-            if deducted != survey.complaint_ids:
-                values["complaint_ids"] = [fields.Command.set(deducted.ids)]
+            values = {
+                "deduction": sum(survey._complaint_deduction(complaint_sudo) for complaint_sudo in deducted_sudo)
+            }
+            if deducted_sudo != survey.complaint_ids:
+                values["complaint_ids"] = [fields.Command.set(deducted_sudo.ids)]
             if survey.deduction != values["deduction"] or "complaint_ids" in values:
                 survey._workflow().write(values)
 
@@ -230,11 +232,11 @@ class AftersalesSurvey(models.Model):
             company._aftersales_utc(datetime.combine(self.period_end + timedelta(days=1), time.min)),
         )
 
-    def _complaint_deduction(self, complaint):
+    def _complaint_deduction(self, complaint_sudo):
         """Points one complaint costs: the serious deduction for quality, delivery time or service, else the
         ordinary one (company settings, docs/satisfaction.md §3)."""
         company = self.company_id
-        if complaint.dimension in SERIOUS_DIMENSIONS:
+        if complaint_sudo.dimension in SERIOUS_DIMENSIONS:
             return company.aftersales_serious_complaint_deduction
         return company.aftersales_complaint_deduction
 
@@ -262,27 +264,27 @@ class AftersalesSurvey(models.Model):
         """
         self.ensure_one()
         self._check_can("can_edit_answers", self.env._("This survey is already answered: thank you."))
-        survey = self.sudo()
+        survey_sudo = self.sudo()
         try:
             answers = {int(line_id): int(level_id) for line_id, level_id in answers.items() if level_id}
         except (TypeError, ValueError):
             raise UserError(self.env._("Choose a level from the list for every item.")) from None
-        if set(answers) - set(survey.line_ids.ids):
+        if set(answers) - set(survey_sudo.line_ids.ids):
             raise UserError(self.env._("The answers name an item that is not on this survey."))
-        unanswered = survey.line_ids.filtered(lambda line: line.id not in answers)
-        if unanswered:
+        unanswered_sudo = survey_sudo.line_ids.filtered(lambda line: line.id not in answers)
+        if unanswered_sudo:
             raise UserError(self.env._(
-                "Choose a level for every item: %(items)s.", items=", ".join(unanswered.mapped("name"))
+                "Choose a level for every item: %(items)s.", items=", ".join(unanswered_sudo.mapped("name"))
             ))
-        survey._portal_reread("aftersales.satisfaction.level", answers.values())
-        survey.write({
+        survey_sudo._portal_reread("aftersales.satisfaction.level", answers.values())
+        survey_sudo.write({
             "comments": (comments or "").strip() or False,
             "line_ids": [
                 fields.Command.update(line_id, {"level_id": level_id}) for line_id, level_id in answers.items()
             ],
         })
-        survey.action_done()
-        survey._portal_post(self.env._("Answered on the portal."))
+        survey_sudo.action_done()
+        survey_sudo._portal_post(self.env._("Answered on the portal."))
 
     # Business rules: campaign -----------------------------------------------------------------
 
@@ -302,8 +304,8 @@ class AftersalesSurvey(models.Model):
         if not MINYEAR <= year <= company._aftersales_today().year:
             raise UserError(self.env._("%(year)s is not a campaign year: it lies in the future.", year=year))
         # Surveys of the year count whoever can see them: a campaign never doubles a customer's survey.
-        surveyed = self.sudo().search([("company_id", "=", company.id), ("campaign_year", "=", year)]).partner_id
-        customers = self._main_customers(company) - surveyed
+        surveyed_sudo = self.sudo().search([("company_id", "=", company.id), ("campaign_year", "=", year)]).partner_id
+        customers = self._main_customers(company) - surveyed_sudo
         if not customers:
             return self.browse()
         lines = self.env["aftersales.survey.item"]._survey_line_commands(company)

@@ -175,9 +175,9 @@ class AftersalesVendorRepair(models.Model):
         self._start_locked_transition(
             "can_scrap", self.env._("A unit is scrapped only when the vendor could not repair it and the customer agreed.")
         ).write({"state": "scrapped"})
-        lines = self.sudo().rma_line_id
-        lines._process_scrap()
-        lines.rma_id._complete_settled()
+        lines_sudo = self.sudo().rma_line_id
+        lines_sudo._process_scrap()
+        lines_sudo.rma_id._complete_settled()
 
     def action_view_transfers(self):
         self.ensure_one()

@@ -130,24 +130,24 @@ class AftersalesWarrantyPolicy(models.Model):
     @api.model
     def _match_products(self, products, company):
         """Policy precedence: product, then nearest category, then company default (docs/warranty.md §1)."""
-        policies = self.sudo().search([("company_id", "=", company.id)])
-        by_template = {p.product_tmpl_id.id: p for p in policies if p.scope == "product"}
-        by_category = {p.categ_id.id: p for p in policies if p.scope == "category"}
-        default = next((p for p in policies if p.scope == "company"), None)
+        policies_sudo = self.sudo().search([("company_id", "=", company.id)])
+        by_template = {p_sudo.product_tmpl_id.id: p_sudo for p_sudo in policies_sudo if p_sudo.scope == "product"}
+        by_category = {p_sudo.categ_id.id: p_sudo for p_sudo in policies_sudo if p_sudo.scope == "category"}
+        default_sudo = next((p_sudo for p_sudo in policies_sudo if p_sudo.scope == "company"), None)
         matched = {}
         for product in products:
-            policy = by_template.get(product.product_tmpl_id.id)
-            if not policy:
+            policy_sudo = by_template.get(product.product_tmpl_id.id)
+            if not policy_sudo:
                 category_ids = [int(cid) for cid in (product.categ_id.parent_path or "").split("/") if cid]
-                policy = next((by_category[cid] for cid in reversed(category_ids) if cid in by_category), None)
-            if not policy:
-                if default is None:
+                policy_sudo = next((by_category[cid] for cid in reversed(category_ids) if cid in by_category), None)
+            if not policy_sudo:
+                if default_sudo is None:
                     raise UserError(self.env._(
                         "%(company)s has no default warranty policy: update the After-Sales module to create it.",
                         company=company.name,
                     ))
-                policy = default
-            matched[product] = policy
+                policy_sudo = default_sudo
+            matched[product] = policy_sudo
         return matched
 
     @api.model

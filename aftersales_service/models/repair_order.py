@@ -127,7 +127,7 @@ class RepairOrder(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_aftersales_rma(self):
         """The repair of an RMA goes with the RMA: cancel the RMA instead (docs/security.md §4)."""
-        if any(repair.aftersales_rma_id.state not in (False, "cancel") for repair in self.sudo()):
+        if any(repair_sudo.aftersales_rma_id.state not in (False, "cancel") for repair_sudo in self.sudo()):
             raise UserError(self.env._("The repair of an open RMA cannot be deleted; cancel the RMA instead."))
 
     # Actions ----------------------------------------------------------------------------------

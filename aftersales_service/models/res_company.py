@@ -181,16 +181,16 @@ class ResCompany(models.Model):
         for document in documents:
             for template in document._aftersales_mail_templates:
                 document._mail_template(template)
-        sequences = self.env["ir.sequence"].sudo()
-        policies = self.env["aftersales.warranty.policy"].sudo()
+        sequences_sudo = self.env["ir.sequence"].sudo()
+        policies_sudo = self.env["aftersales.warranty.policy"].sudo()
         labour = self.env.ref("aftersales_service.product_repair_labour")
         for company in self:
             for document in documents:
                 code = document._aftersales_sequence[0]
-                if not sequences.search_count([("code", "=", code), ("company_id", "=", company.id)], limit=1):
-                    sequences.create(document._prepare_sequence_values(company))
-            if not policies.search_count([("company_id", "=", company.id), ("scope", "=", "company")], limit=1):
-                policies.create(policies._prepare_company_default_values(company))
+                if not sequences_sudo.search_count([("code", "=", code), ("company_id", "=", company.id)], limit=1):
+                    sequences_sudo.create(document._prepare_sequence_values(company))
+            if not policies_sudo.search_count([("company_id", "=", company.id), ("scope", "=", "company")], limit=1):
+                policies_sudo.create(policies_sudo._prepare_company_default_values(company))
             if not company.aftersales_labour_product_id:
                 company.aftersales_labour_product_id = labour
 
@@ -207,8 +207,8 @@ class ResCompany(models.Model):
     def _aftersales_tz(self):
         """The company's time zone, its working calendar's, else its partner's: the day of every datetime is read in
         it (docs/security.md §6)."""
-        company = self[:1].sudo()
-        return pytz.timezone(company.resource_calendar_id.tz or company.partner_id.tz or "UTC")
+        company_sudo = self[:1].sudo()
+        return pytz.timezone(company_sudo.resource_calendar_id.tz or company_sudo.partner_id.tz or "UTC")
 
     def _aftersales_date(self, utc_datetime):
         """The day of a UTC datetime in the company's time zone."""

@@ -35,5 +35,5 @@ class SaleOrderLine(models.Model):
         """Refunded units of a product invoiced on order leave the order, even a locked one, which stays locked
         (docs/rma.md §11)."""
         self.ensure_one()
-        line = self.sudo().with_context(aftersales_refund_settlement=True)
-        line.product_uom_qty -= quantity
+        line_sudo = self.sudo().with_context(aftersales_refund_settlement=True)
+        line_sudo.product_uom_qty -= quantity

@@ -75,11 +75,11 @@ class StockMove(models.Model):
     def _action_cancel(self):
         res = super()._action_cancel()
         # Whoever cancels a receipt closes it for the RMA, whatever they may do on RMAs.
-        lines = self.sudo().aftersales_rma_line_id
-        if lines:
-            rmas = lines.rma_id
-            lines._close_short_receipts()
-            rmas._receipts_progress()
+        lines_sudo = self.sudo().aftersales_rma_line_id
+        if lines_sudo:
+            rmas_sudo = lines_sudo.rma_id
+            lines_sudo._close_short_receipts()
+            rmas_sudo._receipts_progress()
         return res
 
     def _action_done(self, cancel_backorder=False):

@@ -40,7 +40,7 @@ class StockPicking(models.Model):
 
     def _check_aftersales_rma_unlink(self):
         """The transfers of an RMA go with the RMA: cancel the RMA instead (docs/security.md §4)."""
-        if any(picking.aftersales_rma_id.state not in (False, "cancel") for picking in self.sudo()):
+        if any(picking_sudo.aftersales_rma_id.state not in (False, "cancel") for picking_sudo in self.sudo()):
             raise UserError(self.env._("A transfer of an open RMA cannot be deleted; cancel the RMA instead."))
 
     # Actions ----------------------------------------------------------------------------------
@@ -64,21 +64,21 @@ class StockPicking(models.Model):
 
     def button_validate(self):
         # Two users validating transfers of one RMA at once: the second is told before anything is written.
-        rmas = self.sudo().aftersales_rma_id
-        rmas._lock_for_transition()
-        return super(StockPicking, self.with_context(aftersales_locked_rma_ids=rmas.ids)).button_validate()
+        rmas_sudo = self.sudo().aftersales_rma_id
+        rmas_sudo._lock_for_transition()
+        return super(StockPicking, self.with_context(aftersales_locked_rma_ids=rmas_sudo.ids)).button_validate()
 
     # Business rules ---------------------------------------------------------------------------
 
     def _action_done(self):
         # The warehouse validates; the RMA moves on whatever the warehouse user may do on RMAs. Its rows are
         # locked first, unless the button did already: no other transaction changes it meanwhile.
-        rmas = self.sudo().aftersales_rma_id
-        (rmas - rmas.browse(self.env.context.get("aftersales_locked_rma_ids", ())))._lock_for_transition()
+        rmas_sudo = self.sudo().aftersales_rma_id
+        (rmas_sudo - rmas_sudo.browse(self.env.context.get("aftersales_locked_rma_ids", ())))._lock_for_transition()
         res = super()._action_done()
-        if rmas:
+        if rmas_sudo:
             self.sudo()._aftersales_link_next_steps()
-            rmas._transfers_validated(self.sudo().filtered("aftersales_rma_id"))
+            rmas_sudo._transfers_validated(self.sudo().filtered("aftersales_rma_id"))
         return res
 
     def _aftersales_link_rma(self, rma, role):
