@@ -1,10 +1,14 @@
 import base64
+import shutil
 import uuid
 from contextlib import closing, contextmanager
 
 from odoo import api, sql_db
+from odoo.modules.registry import Registry
+from odoo.service import db
 from odoo.exceptions import UserError
 from odoo.tests import BaseCase, Form, TransactionCase, get_db_name, new_test_user
+from odoo.tools import SQL, config
 from odoo.tools.safe_eval import safe_eval
 
 
@@ -131,6 +135,12 @@ class AftersalesCase(TransactionCase):
         with self.enter_registry_test_mode(), self.registry.cursor() as cr:
             self.env(cr=cr, user=self.env.ref("base.user_admin"))["aftersales.follow.up"]._cron_run()
 
+    def _speak(self, lang):
+        """Activate ``lang`` with the after-sales addons' translations into it."""
+        self.env["res.lang"]._activate_lang(lang)
+        addons = self.env["ir.module.module"].search([("name", "like", "aftersales_%"), ("state", "=", "installed")])
+        self.env["ir.module.module"]._load_module_terms(addons.mapped("name"), [lang], overwrite=True)
+
     def _records(self, **domain):
         return self.env["aftersales.delivery.record"].search([(key, "=", value) for key, value in domain.items()])
 
@@ -163,13 +173,18 @@ class RmaCase(AftersalesCase):
             cls.env, "as_rma_manager", groups="aftersales_service.group_aftersales_manager,account.group_account_readonly",
         )
         cls.coordinator = new_test_user(cls.env, "as_rma_user", groups="aftersales_service.group_aftersales_user")
-        cls.tax = cls.env["account.tax"].create({"name": "VAT 13%", "amount": 13.0, "type_tax_use": "sale"})
-        cls.motor.write({"list_price": 1000.0, "taxes_id": [(6, 0, cls.tax.ids)], "invoice_policy": "delivery"})
-        cls.bearing.write({"list_price": 40.0, "taxes_id": [(6, 0, cls.tax.ids)], "invoice_policy": "delivery"})
+        cls.motor.write({"list_price": 1000.0, "invoice_policy": "delivery"})
+        cls.bearing.write({"list_price": 40.0, "invoice_policy": "delivery"})
         cls.spare_part = cls._create_product("Winding Kit", "none", cls.categ_motors)
-        cls.spare_part.write({"list_price": 150.0, "taxes_id": [(6, 0, cls.tax.ids)]})
+        cls.spare_part.list_price = 150.0
         cls.labour = cls.env.ref("aftersales_service.product_repair_labour")
-        cls.labour.write({"list_price": 60.0, "taxes_id": [(6, 0, cls.tax.ids)]})
+        cls.labour.list_price = 60.0
+
+    def _sales_tax(self, products, percent=13.0):
+        """A sales tax of ``percent`` on ``products``, in place of the company's default one."""
+        tax = self.env["account.tax"].create({"name": f"VAT {percent:g}%", "amount": percent, "type_tax_use": "sale"})
+        products.taxes_id = tax
+        return tax
 
     def _sell_and_deliver(self, serials, discount=0.0, invoice=True, partner=None):
         """An order of one serial-tracked motor per serial, delivered and (by default) invoiced."""
@@ -180,6 +195,11 @@ class RmaCase(AftersalesCase):
         if invoice:
             order._create_invoices().action_post()
         return order, lots
+
+    def _units(self, serials, partner=None):
+        """Delivered and invoiced motors of ``partner`` (the customer by default): their delivery records."""
+        order, _lots = self._sell_and_deliver(serials, partner=partner)
+        return self._records(sale_order_id=order.id).sorted(lambda record: record.lot_id.name)
 
     def _stock_serial_in(self, lot):
         return self.env["stock.quant"]._get_available_quantity(self.motor, self.stock_location, lot_id=lot, strict=True)
@@ -290,30 +310,38 @@ class PortalCase(RmaCase):
         cls.customer.email = "service@acme.example.com"
         cls.reason = cls.env.ref("aftersales_service.rma_reason_defect")
 
-    def _speak(self, lang):
-        """Activate ``lang`` with the after-sales addons' translations into it."""
-        self.env["res.lang"]._activate_lang(lang)
-        addons = self.env["ir.module.module"].search([("name", "like", "aftersales_%"), ("state", "=", "installed")])
-        self.env["ir.module.module"]._load_module_terms(addons.mapped("name"), [lang], overwrite=True)
-
-    def _units(self, serials, partner=None):
-        """Delivered and invoiced motors of ``partner`` (the customer by default): their delivery records."""
-        order, _lots = self._sell_and_deliver(serials, partner=partner)
-        return self._records(sale_order_id=order.id).sorted(lambda record: record.lot_id.name)
-
 
 class CommittedCase(BaseCase):
     """Users working in real database transactions of their own, as two browser tabs, RPC clients or workers would:
-    what one has done but not committed yet is invisible to the other. The data is committed, under a tag of the
-    class's own."""
+    what one has done but not committed yet is invisible to the other. They work in a copy of the test database made
+    for the class and dropped after it: nothing the class commits stays."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.dbname = get_db_name()
         cls.tag = uuid.uuid4().hex[:8]
+        cls.dbname = f"{get_db_name()}_committed_{cls.tag}"
+        # Loading the copy's registry would run every module's at-install tests while the suite's flag is on.
+        test_enable = config["test_enable"]
+        config["test_enable"] = False
+        try:
+            db.exp_duplicate_database(get_db_name(), cls.dbname)
+        finally:
+            config["test_enable"] = test_enable
+        cls.addClassCleanup(cls._drop_database)
         with cls._transaction() as env:
             cls.ids = cls._prepare(env)
+
+    @classmethod
+    def _drop_database(cls):
+        """Drop the class's copy of the test database and its files."""
+        Registry.delete(cls.dbname)
+        sql_db.close_db(cls.dbname)
+        with closing(sql_db.db_connect("postgres").cursor()) as cr:
+            # A database is dropped outside a transaction, as Odoo's own database manager does.
+            cr._cnx.autocommit = True  # pylint: disable=protected-access
+            cr.execute(SQL("DROP DATABASE %s", SQL.identifier(cls.dbname)))
+        shutil.rmtree(config.filestore(cls.dbname), ignore_errors=True)
 
     @classmethod
     def _prepare(cls, env):
@@ -344,14 +372,15 @@ class CommittedCase(BaseCase):
 
 
 class TwoUsersCase(CommittedCase):
-    """Two users acting on one document at the same moment (docs/security.md §5), in a company of the class's own made
-    by :meth:`_prepare`, whose two users are After-Sales managers (and dispatchers, with field service) and warehouse users."""
+    """Two users acting on one document at the same moment (docs/security.md §5), in the main company of the class's
+    database, whose two users are After-Sales managers (and dispatchers, with field service) and warehouse users."""
 
     @classmethod
     def _prepare(cls, env):
         cls.logins = (f"cc_first_{cls.tag}", f"cc_second_{cls.tag}")
-        company = env["res.company"].create({"name": f"Concurrency Plant {cls.tag}"})
-        env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+        company = env.company
+        if not company.chart_template:
+            env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
         env = env(context={"allowed_company_ids": company.ids})
         group = "aftersales_service.group_aftersales_manager,stock.group_stock_user,account.group_account_readonly"
         for login in cls.logins:
