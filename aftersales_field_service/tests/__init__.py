@@ -5,3 +5,7 @@ from . import test_installation
 from . import test_dispatch_onsite
 from . import test_setup
 from . import test_view_locks
+from . import test_access_rights
+from . import test_dispatch_concurrency
+from . import test_read_only
+from . import test_screens

@@ -5,10 +5,10 @@ from odoo.tests import Form, new_test_user
 
 # Odoo mounts its addons on odoo.addons at run time, where pylint does not look for them.
 # pylint: disable=import-error,no-name-in-module
-from odoo.addons.aftersales_service.tests.common import PNG, PortalCase
+from odoo.addons.aftersales_service.tests.common import PNG, RmaCase
 
 
-class DispatchCase(PortalCase):
+class DispatchCase(RmaCase):
     """A dispatcher, two technicians with their vans, and units of the customer to visit."""
 
     @classmethod
@@ -37,7 +37,7 @@ class DispatchCase(PortalCase):
         )
         cls.env["stock.quant"]._update_available_quantity(cls.spare_part, cls.van, 5.0)
         cls.travel = cls.env.ref("aftersales_field_service.product_travel_fee")
-        cls.travel.write({"list_price": 80.0, "taxes_id": [(6, 0, cls.tax.ids)]})
+        cls.travel.list_price = 80.0
 
     def _plan(self, units, start=None, technician=None, **values):
         """A visit to ``units`` typed in by the dispatcher, scheduled and dispatched."""
@@ -70,6 +70,12 @@ class DispatchCase(PortalCase):
         order.action_schedule()
         order.action_dispatch()
         return order.with_env(self.env)
+
+    def _on_site(self, units, **plan):
+        """A visit to ``units`` planned for tomorrow, its technician arrived."""
+        order = self._plan(units, **plan).with_user(self.tech_user)
+        order.action_check_in()
+        return order
 
     def _tomorrow_at(self, hour):
         return datetime.combine(self.company._aftersales_today() + timedelta(days=1), time(hour))

@@ -4,18 +4,18 @@ import base64
 import json
 
 from odoo import http
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
 # Odoo mounts its addons on odoo.addons at run time, where pylint does not look for them.
 # pylint: disable=import-error,no-name-in-module
-from odoo.addons.aftersales_service.tests.common import PNG, SVG
+from odoo.addons.aftersales_service.tests.common import PNG, SVG, PortalCase
 
 from .common import DispatchCase
 
 
 @tagged("post_install", "-at_install")
-class TestDispatchPortal(DispatchCase):
+class TestDispatchPortal(DispatchCase, PortalCase):
     """The model's portal rules, as the portal user the routes act for."""
 
     def test_the_customer_sees_their_planned_visits_only(self):
@@ -87,9 +87,43 @@ class TestDispatchPortal(DispatchCase):
         with self.assertRaisesRegex(UserError, "already recorded"):
             portal_order._portal_opinion(level.id)
 
+    def test_a_visit_lines_remark_and_cause_are_hidden_from_the_customer(self):
+        order = self._on_site(self._units(["OS-012"]))
+        order.line_ids.write({"note": "Customer runs it overloaded", "cause": "misuse"})
+        line = order.line_ids.with_user(self.portal_user)
+        self.assertEqual(line.read(["warranty_state"])[0]["warranty_state"], "void")
+        for fname in ("note", "cause"):
+            with self.assertRaises(AccessError, msg=fname):
+                line.read([fname])
+
+    def test_what_field_service_adds_to_a_complaint_is_hidden_from_its_customer(self):
+        unit = self._units(["OS-HIDDEN"])
+        complaint = self.env["aftersales.complaint"].create({
+            "partner_id": self.customer.id, "onsite_required": True, "delivery_record_id": unit.id,
+            "product_id": unit.product_id.id, "lot_id": unit.lot_id.id,
+        })
+        self._plan_from(complaint)
+        added = {name for name, field in complaint._fields.items() if "aftersales_field_service" in field._modules}
+        self.assertEqual(added, {"dispatch_order_ids", "dispatch_count", "can_create_dispatch"})
+        for fname in sorted(added):
+            with self.subTest(field=fname), self.assertRaises(AccessError):
+                complaint.with_user(self.portal_user).read([fname])
+        self.assertEqual(complaint.with_user(self.portal_user).read(["subject"])[0]["id"], complaint.id)
+
+    def test_a_signature_is_a_picture_not_a_drawing_file(self):
+        order = self._on_site(self._units(["OS-013"]))
+        with self.assertRaisesRegex(UserError, "picture"), self.env.cr.savepoint():
+            order.with_user(self.portal_user).sudo()._portal_sign("Wang Fang", base64.b64encode(SVG))
+        with self.assertRaisesRegex(ValidationError, "picture"), self.env.cr.savepoint():
+            order.signature = base64.b64encode(SVG)
+        order.invalidate_recordset()
+        self.assertFalse(order.signature)
+        order.with_user(self.portal_user).sudo()._portal_sign("Wang Fang", base64.b64encode(PNG))
+        self.assertTrue(order.signature)
+
 
 @tagged("post_install", "-at_install")
-class TestDispatchPortalRoutes(DispatchCase, HttpCase):
+class TestDispatchPortalRoutes(DispatchCase, PortalCase, HttpCase):
     """The visit pages over HTTP and in Chromium (static/tests/tours/aftersales_dispatch_tour.js)."""
 
     def _as(self, user):

@@ -21,3 +21,6 @@ from . import test_portal
 from . import test_portal_routes
 from . import test_vendor_repair
 from . import test_view_locks
+from . import test_follow_up
+from . import test_read_only
+from . import test_rma_replacement_route

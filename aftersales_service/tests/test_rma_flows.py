@@ -107,6 +107,7 @@ class TestRmaFlows(RmaCase):
         self.assertEqual(len(rma.line_ids), 2)
 
     def test_refund_posts_a_credit_note_at_the_sale_price_discount_and_taxes(self):
+        self._sales_tax(self.motor)
         order, lots = self._sell_and_deliver(["R-F1", "R-F2"], discount=10.0)
         invoice = order.invoice_ids
         rma = self._new_rma(order, lots[:1])
@@ -254,6 +255,7 @@ class TestRmaFlows(RmaCase):
         self.assertEqual(len(self._records(sale_order_id=order.id)), 1, "no new delivery record for the same unit")
 
     def test_chargeable_repair_invoices_parts_at_sale_price_and_labour_hours(self):
+        self._sales_tax(self.spare_part | self.labour)
         order, lots = self._sell_and_deliver(["R-R2"])
         self._stock_quantity(self.spare_part, 5.0)
         rma = self._new_rma(order, lots)

@@ -210,7 +210,8 @@ class TestRmaRules(RmaCase):
 
     def test_refund_in_the_sale_unit_on_a_locked_order_invoiced_on_order(self):
         dozen = self.env.ref("uom.product_uom_dozen")
-        self.cable.write({"invoice_policy": "order", "taxes_id": [(6, 0, self.tax.ids)]})
+        self.cable.invoice_policy = "order"
+        self._sales_tax(self.cable)
         self._stock_quantity(self.cable, 24.0)
         order = self.env["sale.order"].create({
             "partner_id": self.customer.id,
