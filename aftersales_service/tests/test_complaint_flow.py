@@ -3,11 +3,12 @@ from datetime import date, timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, new_test_user
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import RmaCase
 
 
+@tagged("post_install", "-at_install")
 class TestComplaintFlow(RmaCase):
     """Intake, investigation, corrective actions, closing with the customer, RMA and repair from a complaint."""
 
@@ -300,6 +301,7 @@ class TestComplaintFlow(RmaCase):
         self.assertFalse(complaint.exists())
 
 
+@tagged("post_install", "-at_install")
 class TestComplaintSecurity(RmaCase):
 
     def test_access_matrix(self):
@@ -328,6 +330,7 @@ class TestComplaintSecurity(RmaCase):
             action.with_user(self.coordinator).unlink()
 
 
+@tagged("post_install", "-at_install")
 class TestComplaintReports(RmaCase):
 
     def test_handling_form_and_contact_log_of_a_period(self):
