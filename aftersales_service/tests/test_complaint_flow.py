@@ -91,13 +91,14 @@ class TestComplaintFlow(RmaCase):
     def test_a_serial_typed_in_the_rma_and_complaint_forms_is_found_in_any_case(self):
         _order, lots = self._sell_and_deliver(["CPL-SN-Case"])
         for typed in ("cpl-sn-case", "  CPL-SN-CASE  "):
-            self.assertEqual(self._picker(
-                "aftersales.complaint", "lot_id", typed, user=self.coordinator,
-                partner_id=self.customer.id, product_id=False,
-            ), lots, typed)
-            self.assertEqual(self._picker(
-                "aftersales.rma.line", "lot_id", typed, user=self.coordinator, product_id=self.motor.id,
-            ), lots, typed)
+            with self.subTest(typed=typed):
+                self.assertEqual(self._picker(
+                    "aftersales.complaint", "lot_id", typed, user=self.coordinator,
+                    partner_id=self.customer.id, product_id=False,
+                ), lots, typed)
+                self.assertEqual(self._picker(
+                    "aftersales.rma.line", "lot_id", typed, user=self.coordinator, product_id=self.motor.id,
+                ), lots, typed)
 
     def test_delivery_record_of_another_customer_is_refused(self):
         _order, lots = self._sell_and_deliver(["CPL-SN-02"], partner=self.distributor)
@@ -167,11 +168,12 @@ class TestComplaintFlow(RmaCase):
 
     def test_customer_caused_or_unverified_complaints_need_no_corrective_action(self):
         for values in ({"responsibility": "customer", "verified": True}, {"responsibility": "department"}):
-            complaint = self._complaint()
-            complaint.write(dict(values, department_id=self.quality.id))
-            complaint.action_investigate()
-            self._resolve(complaint)
-            self.assertEqual(complaint.state, "resolved")
+            with self.subTest(values=values):
+                complaint = self._complaint()
+                complaint.write(dict(values, department_id=self.quality.id))
+                complaint.action_investigate()
+                self._resolve(complaint)
+                self.assertEqual(complaint.state, "resolved")
 
     def test_corrective_action_is_done_then_verified_by_someone_else(self):
         complaint = self._complaint(date_received=fields.Datetime.now() - timedelta(days=10))
