@@ -173,7 +173,7 @@ class TestDispatchOrder(DispatchCase):
         order = self._plan(unit)
         for vals in ({"state": "done"}, {"checkin_date": fields.Datetime.now()}, {"appointment_confirmed": True},
                      {"signed_on": fields.Datetime.now()}):
-            with self.assertRaisesRegex(UserError, "cannot be written directly"):
+            with self.subTest(values=vals), self.assertRaisesRegex(UserError, "cannot be written directly"):
                 order.with_user(self.dispatcher).write(vals)
         with self.assertRaisesRegex(UserError, "can no longer be changed"):
             order.with_user(self.dispatcher).technician_id = self.other_technician

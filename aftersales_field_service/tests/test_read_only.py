@@ -20,7 +20,8 @@ class TestFieldServiceReadOnly(DispatchCase, ReadOnlyCase):
             counters = self.make_jsonrpc_request("/my/counters", {"counters": ["aftersales_visit_count"]})
             self.assertEqual(counters["aftersales_visit_count"], 1)
             for url in ("/my/visits", self.order.access_url):
-                self._open(url)
+                with self.subTest(url=url):
+                    self._open(url)
 
     def test_the_dispatchers_boards_are_read_only(self):
         orders = "aftersales.dispatch.order"
@@ -31,10 +32,11 @@ class TestFieldServiceReadOnly(DispatchCase, ReadOnlyCase):
         }
         with self._read_only(self.dispatcher):
             for groupby in ("technician_id", "state"):
-                board = self._call(orders, "web_read_group", [], groupby=[groupby], aggregates=["__count"],
-                                   auto_unfold=True, unfold_read_specification=specification)
-                self.assertIn(self.order.id, [record["id"] for group in board["groups"]
-                                              for record in group.get("__records", [])])
+                with self.subTest(groupby=groupby):
+                    board = self._call(orders, "web_read_group", [], groupby=[groupby], aggregates=["__count"],
+                                       auto_unfold=True, unfold_read_specification=specification)
+                    self.assertIn(self.order.id, [record["id"] for group in board["groups"]
+                                                  for record in group.get("__records", [])])
             calendar = self._call(orders, "web_search_read", [], specification)
             self.assertIn(self.order.id, [record["id"] for record in calendar["records"]])
         with self._read_only(self.tech_user):

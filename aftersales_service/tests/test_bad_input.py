@@ -166,8 +166,9 @@ class TestBadInput(RmaCase):
         with self.assertRefused(ValidationError, "A serial number is returned one unit at a time"):
             self._enter_rma(self.customer, [{"lot_id": self.lots[0], "quantity": 2.0}])
         for quantity in (0.0, -1.0):
-            with self.assertRefused(ValidationError, "The quantity to return must be positive"):
-                self._enter_rma(self.customer, [{"lot_id": self.bearing_lot, "quantity": quantity}])
+            with self.subTest(quantity=quantity):
+                with self.assertRefused(ValidationError, "The quantity to return must be positive"):
+                    self._enter_rma(self.customer, [{"lot_id": self.bearing_lot, "quantity": quantity}])
 
     def test_04_claim_and_proof_dates(self):
         delivered = self._record(self.lots[0]).delivery_date
@@ -210,8 +211,9 @@ class TestBadInput(RmaCase):
     def test_07_workflow_fields_are_not_written_directly(self):
         rma = self._enter_rma(self.customer, [{"lot_id": self.lots[0]}])
         for label, values in (("State", {"state": "confirmed"}), ("Approved By", {"approved_by_id": self.manager.id})):
-            with self.assertRefused(UserError, f"^{label} of Return Merchandise Authorization cannot be written"):
-                rma.with_user(self.coordinator).write(values)
+            with self.subTest(field=label):
+                with self.assertRefused(UserError, f"^{label} of Return Merchandise Authorization cannot be written"):
+                    rma.with_user(self.coordinator).write(values)
         self.assertEqual((rma.state, rma.approved_by_id), ("draft", self.env["res.users"]))
         with self.assertRefused(UserError, "A new Return Merchandise Authorization cannot start with State"):
             self._send_rma(self.customer, [{"product_id": self.motor.id, "lot_id": self.lots[0].id}], state="done")
@@ -350,10 +352,11 @@ class TestBadInput(RmaCase):
             self._send_rma(self.customer, [{"product_id": self.extension_service.id}])
         # A complaint whose delivery record is another unit than its serial or product.
         for values in ({"lot_id": self.lots[1].id}, {"product_id": self.bearing.id}):
-            with self.assertRefused(ValidationError, "is another unit than the serial number or product given"):
-                self.env["aftersales.complaint"].with_user(self.coordinator).create({
-                    "partner_id": self.customer.id, "delivery_record_id": self._record(self.lots[0]).id, **values,
-                })
+            with self.subTest(values=values):
+                with self.assertRefused(ValidationError, "is another unit than the serial number or product given"):
+                    self.env["aftersales.complaint"].with_user(self.coordinator).create({
+                        "partner_id": self.customer.id, "delivery_record_id": self._record(self.lots[0]).id, **values,
+                    })
 
     def test_13_a_claim_typed_late_in_the_evening_is_of_the_companys_day(self):
         self.company.resource_calendar_id.tz = "UTC"

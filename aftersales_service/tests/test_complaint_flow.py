@@ -3,11 +3,12 @@ from datetime import date, timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, new_test_user
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import RmaCase
 
 
+@tagged("post_install", "-at_install")
 class TestComplaintFlow(RmaCase):
     """Intake, investigation, corrective actions, closing with the customer, RMA and repair from a complaint."""
 
@@ -90,13 +91,14 @@ class TestComplaintFlow(RmaCase):
     def test_a_serial_typed_in_the_rma_and_complaint_forms_is_found_in_any_case(self):
         _order, lots = self._sell_and_deliver(["CPL-SN-Case"])
         for typed in ("cpl-sn-case", "  CPL-SN-CASE  "):
-            self.assertEqual(self._picker(
-                "aftersales.complaint", "lot_id", typed, user=self.coordinator,
-                partner_id=self.customer.id, product_id=False,
-            ), lots, typed)
-            self.assertEqual(self._picker(
-                "aftersales.rma.line", "lot_id", typed, user=self.coordinator, product_id=self.motor.id,
-            ), lots, typed)
+            with self.subTest(typed=typed):
+                self.assertEqual(self._picker(
+                    "aftersales.complaint", "lot_id", typed, user=self.coordinator,
+                    partner_id=self.customer.id, product_id=False,
+                ), lots, typed)
+                self.assertEqual(self._picker(
+                    "aftersales.rma.line", "lot_id", typed, user=self.coordinator, product_id=self.motor.id,
+                ), lots, typed)
 
     def test_delivery_record_of_another_customer_is_refused(self):
         _order, lots = self._sell_and_deliver(["CPL-SN-02"], partner=self.distributor)
@@ -166,11 +168,12 @@ class TestComplaintFlow(RmaCase):
 
     def test_customer_caused_or_unverified_complaints_need_no_corrective_action(self):
         for values in ({"responsibility": "customer", "verified": True}, {"responsibility": "department"}):
-            complaint = self._complaint()
-            complaint.write(dict(values, department_id=self.quality.id))
-            complaint.action_investigate()
-            self._resolve(complaint)
-            self.assertEqual(complaint.state, "resolved")
+            with self.subTest(values=values):
+                complaint = self._complaint()
+                complaint.write(dict(values, department_id=self.quality.id))
+                complaint.action_investigate()
+                self._resolve(complaint)
+                self.assertEqual(complaint.state, "resolved")
 
     def test_corrective_action_is_done_then_verified_by_someone_else(self):
         complaint = self._complaint(date_received=fields.Datetime.now() - timedelta(days=10))
@@ -300,6 +303,7 @@ class TestComplaintFlow(RmaCase):
         self.assertFalse(complaint.exists())
 
 
+@tagged("post_install", "-at_install")
 class TestComplaintSecurity(RmaCase):
 
     def test_access_matrix(self):
@@ -328,6 +332,7 @@ class TestComplaintSecurity(RmaCase):
             action.with_user(self.coordinator).unlink()
 
 
+@tagged("post_install", "-at_install")
 class TestComplaintReports(RmaCase):
 
     def test_handling_form_and_contact_log_of_a_period(self):

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
-from odoo.tests import Form, TransactionCase, new_test_user
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 
 def local(*args):
@@ -62,6 +62,7 @@ class ComplaintCase(TransactionCase):
         return complaint.activity_ids.sorted("id")
 
 
+@tagged("post_install", "-at_install")
 class TestComplaintDeadlines(ComplaintCase):
 
     def test_default_targets_respond_in_24_and_resolve_in_48_clock_hours(self):
@@ -141,6 +142,7 @@ class TestComplaintDeadlines(ComplaintCase):
         self.assertEqual(policy.response_hours, 12.0)
 
 
+@tagged("post_install", "-at_install")
 class TestComplaintServiceLevel(ComplaintCase):
 
     def test_responding_and_resolving_in_time_meets_the_service_level(self):
@@ -330,6 +332,7 @@ class TestComplaintServiceLevel(ComplaintCase):
         self.assertEqual(complaint.sla_state, "breached", "a reset complaint is watched again")
 
 
+@tagged("post_install", "-at_install")
 class TestComplaintReplanning(ComplaintCase):
     """docs/sla.md §4, §5: what chose the deadlines changes, the targets not met yet follow; at-risk shares
     count in the target's own time."""

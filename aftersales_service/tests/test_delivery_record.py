@@ -63,9 +63,10 @@ class TestDeliveryRecord(AftersalesCase):
                          "a stored field the rows leave out would stay empty on every delivered unit")
         record = picking.aftersales_delivery_record_ids
         for name in sorted(records._bulk_insert_left_empty()):
-            self.assertTrue(record._fields[name].store, name)
-            self.assertFalse(record._fields[name].default, f"{name}: the insert would not give its default")
-            self.assertFalse(record[name], name)
+            with self.subTest(field=name):
+                self.assertTrue(record._fields[name].store, name)
+                self.assertFalse(record._fields[name].default, f"{name}: the insert would not give its default")
+                self.assertFalse(record[name], name)
 
     def test_a_row_leaving_out_a_stored_field_is_refused_before_anything_is_inserted(self):
         self._stock_serials(self.motor, ["SN-LEFT-OUT"])
@@ -178,22 +179,23 @@ class TestDeliveryRecord(AftersalesCase):
     def test_direct_shipment_from_supplier_to_non_customer_creates_none(self):
         transit = self.env["stock.location"].create({"name": "Carrier hub", "usage": "transit"})
         for destination, expected in ((transit, 0), (self.customer_location, 1)):
-            shipment = self.env["stock.picking"].create({
-                "picking_type_id": self.warehouse.out_type_id.id,
-                "partner_id": self.customer.id,
-                "location_id": self.env.ref("stock.stock_location_suppliers").id,
-                "location_dest_id": destination.id,
-                "move_ids": [(0, 0, {
-                    "product_id": self.cable.id,
-                    "product_uom_qty": 1.0,
+            with self.subTest(destination=destination.name):
+                shipment = self.env["stock.picking"].create({
+                    "picking_type_id": self.warehouse.out_type_id.id,
+                    "partner_id": self.customer.id,
                     "location_id": self.env.ref("stock.stock_location_suppliers").id,
                     "location_dest_id": destination.id,
-                })],
-            })
-            shipment.action_confirm()
-            shipment.action_assign()
-            self._validate(shipment)
-            self.assertEqual(len(self._records(picking_id=shipment.id)), expected, destination.name)
+                    "move_ids": [(0, 0, {
+                        "product_id": self.cable.id,
+                        "product_uom_qty": 1.0,
+                        "location_id": self.env.ref("stock.stock_location_suppliers").id,
+                        "location_dest_id": destination.id,
+                    })],
+                })
+                shipment.action_confirm()
+                shipment.action_assign()
+                self._validate(shipment)
+                self.assertEqual(len(self._records(picking_id=shipment.id)), expected, destination.name)
 
     def test_return_wizard_adds_to_qty_returned_of_its_record(self):
         lots = self._stock_serials(self.motor, ["SN-D1", "SN-D2"])
@@ -341,12 +343,13 @@ class TestDeliveryRecord(AftersalesCase):
             (picking, "picking_id", picking),
             (lot, "lot_id", lot),
         ):
-            count = 1 if source == lot else 2
-            self.assertEqual(source.aftersales_delivery_count, count, source.display_name)
-            action = source.action_view_aftersales_deliveries()
-            self.assertEqual(action["res_model"], "aftersales.delivery.record")
-            self.assertEqual(action["domain"], [(field, "=", expected.id)])
-            self.assertEqual(self.env["aftersales.delivery.record"].search_count(action["domain"]), count)
+            with self.subTest(source=source.display_name):
+                count = 1 if source == lot else 2
+                self.assertEqual(source.aftersales_delivery_count, count, source.display_name)
+                action = source.action_view_aftersales_deliveries()
+                self.assertEqual(action["res_model"], "aftersales.delivery.record")
+                self.assertEqual(action["domain"], [(field, "=", expected.id)])
+                self.assertEqual(self.env["aftersales.delivery.record"].search_count(action["domain"]), count)
 
     def test_acceptance_report_renders_units_documents_and_acceptance_block(self):
         self._stock_serials(self.motor, ["SN-PRINT-1"])
@@ -362,4 +365,5 @@ class TestDeliveryRecord(AftersalesCase):
         )
         html = html.decode()
         for expected in ("Delivery Acceptance Record", "SN-PRINT-1", "Certificate of Conformity", "Wang Wu"):
-            self.assertIn(expected, html)
+            with self.subTest(text=expected):
+                self.assertIn(expected, html)

@@ -75,13 +75,15 @@ class TestPortalRequests(PortalCase):
             self._request([unit], proofs=[("invoice.pdf", PDF)])
         refusals = []
         for serial in ("NOT-OURS", "PT-ELSEWHERE"):
-            with self.assertRaises(UserError, msg="unknown, or delivered to another customer") as refusal:
-                self._request([dict(unit, serial=serial)], proofs=[("invoice.pdf", PDF)])
-            refusals.append(str(refusal.exception).replace(serial, "…"))
+            with self.subTest(serial=serial):
+                with self.assertRaises(UserError, msg="unknown, or delivered to another customer") as refusal:
+                    self._request([dict(unit, serial=serial)], proofs=[("invoice.pdf", PDF)])
+                refusals.append(str(refusal.exception).replace(serial, "…"))
         self.assertEqual(refusals[0], refusals[1], "one answer: the portal tells nobody which serials exist")
         for quantity in ("nan", "inf", "two"):
-            with self.assertRaises(UserError, msg="a clear message, not a server error"):
-                self._request([dict(unit, serial="PT-ELSEWHERE", quantity=quantity)], proofs=[("invoice.pdf", PDF)])
+            with self.subTest(quantity=quantity):
+                with self.assertRaises(UserError, msg="a clear message, not a server error"):
+                    self._request([dict(unit, serial="PT-ELSEWHERE", quantity=quantity)], proofs=[("invoice.pdf", PDF)])
         with self.assertRaises(UserError):
             self._request([dict(unit, proof_date="yesterday")], proofs=[("invoice.pdf", PDF)])
         with self.assertRaises(UserError):

@@ -211,7 +211,8 @@ class TestPortalRoutes(PortalCase, HttpCase):
         self._as(self.rival_user)
         url = f"/my/complaints/{self.complaint.id}/confirm"
         for get in (url, f"/my/complaints/{self.complaint.id}/reopen", f"/my/surveys/{self.survey.id}/answer"):
-            self.assertEqual(self.url_open(get).status_code, 405, f"a GET of {get} changes nothing")
+            with self.subTest(url=get):
+                self.assertEqual(self.url_open(get).status_code, 405, f"a GET of {get} changes nothing")
         self._post(url)
         self._post(f"/my/complaints/{self.complaint.id}/reopen")
         self.assertEqual(self.complaint.state, "resolved", "another customer answers nothing")

@@ -98,7 +98,8 @@ class TestReadOnlyEntryPoints(ReadOnlyCase):
                         "/my/complaints", self.complaint.access_url, "/my/surveys", self.survey.access_url,
                         "/my/rmas/new", "/my/complaints/new",
                         f"/my/complaints/new?unit_id={self.unit.id}"):
-                self._open(url)
+                with self.subTest(url=url):
+                    self._open(url)
             self.assertEqual(self._open(self.rma.sudo()._portal_photo_url(photo)).content, PNG)
         # A visitor with the document's link, made by the e-mail that carried it.
         token = self.complaint._portal_ensure_token()

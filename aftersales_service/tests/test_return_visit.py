@@ -201,7 +201,7 @@ class TestReturnVisit(RmaCase):
         )
         internal = new_test_user(self.env, "rv_internal", groups="base.group_user")
         for user in (other_manager, internal):
-            with self.assertRaises(AccessError):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
                 visit.with_user(user).read(["partner_id"])
         with self.assertRaises(AccessError):
             visit.with_user(self.coordinator).unlink()

@@ -80,7 +80,7 @@ class TestRmaCancelledTransfers(RmaCase):
         self.assertEqual((order.order_line.qty_delivered, order.order_line.qty_to_invoice), (0.0, 0.0))
         self.assertEqual(self._quantity_at(lots, self.warehouse.aftersales_rma_location_id), 1.0)
         for action in (line.action_refund_instead, line.action_ship_again):
-            with self.assertRaises(UserError):
+            with self.subTest(action=action.__name__), self.assertRaises(UserError):
                 action()
         self.assertEqual(rma.account_move_ids, credit_note, "never credited twice")
 

@@ -147,11 +147,12 @@ class TestRmaFlows(RmaCase):
         self.assertEqual(self._records(lot_id=lots[0].id).picking_id, picking)
 
         for lot, invoice in ((lots[0], first_invoice), (lots[1], second_invoice)):
-            rma = self._new_rma(order, lot)
-            self._approve_and_receive(rma)
-            self._inspect(rma, [{"cause": "transport"}])
-            self._decide_and_process(rma)
-            self.assertEqual(rma.account_move_ids.reversed_entry_id, invoice, lot.name)
+            with self.subTest(lot=lot.name):
+                rma = self._new_rma(order, lot)
+                self._approve_and_receive(rma)
+                self._inspect(rma, [{"cause": "transport"}])
+                self._decide_and_process(rma)
+                self.assertEqual(rma.account_move_ids.reversed_entry_id, invoice, lot.name)
 
     def test_refund_of_goods_never_invoiced_makes_no_credit_note(self):
         order, lots = self._sell_and_deliver(["R-N1", "R-N2"], invoice=False)
@@ -388,8 +389,9 @@ class TestRmaFlows(RmaCase):
         self.assertEqual(len((first | second).picking_ids), 2)
         self.assertEqual(first.picking_ids.move_line_ids.lot_id, lots[0], "the second return keeps the first's lines")
         for rma in (first, second):
-            self._validate(rma.picking_ids)
-            self.assertEqual(rma.state, "received")
+            with self.subTest(rma=rma.name):
+                self._validate(rma.picking_ids)
+                self.assertEqual(rma.state, "received")
 
         self._stock_quantity(self.bearing, 5.0, "LOT-OVER")
         bearings = self._sell(self.customer, [(self.bearing, 5)])
@@ -466,9 +468,10 @@ class TestRmaFlows(RmaCase):
         self.assertEqual((rma.partner_id, rma.sale_order_id), (self.customer, order))
         self.assertEqual(rma.line_ids.lot_id, lots)
         for source in (order, self.customer, picking, rma.line_ids[0].delivery_record_id):
-            self.assertEqual(source.aftersales_rma_count, 1, source._name)
-            action = source.action_view_aftersales_rmas()
-            self.assertEqual(self.env["aftersales.rma"].search(action["domain"]), rma)
+            with self.subTest(source=source._name):
+                self.assertEqual(source.aftersales_rma_count, 1, source._name)
+                action = source.action_view_aftersales_rmas()
+                self.assertEqual(self.env["aftersales.rma"].search(action["domain"]), rma)
         rma.line_ids = [(5, 0, 0)]
         rma.action_propose_lines()
         self.assertEqual(rma.line_ids.lot_id, lots, "proposed again from the sale order")
@@ -490,9 +493,10 @@ class TestRmaFlows(RmaCase):
             ("aftersales_service.action_report_rma_return_slip", rma, ["Return Slip", "No unit of this RMA"]),
             ("aftersales_service.action_report_repair_slip", rma.repair_ids, ["Repair Slip", "R-PR1", rma.name]),
         ):
-            html = self.env["ir.actions.report"]._render_qweb_html(report, records.ids)[0].decode()
-            for text in expected:
-                self.assertIn(text, html, report)
+            with self.subTest(report=report):
+                html = self.env["ir.actions.report"]._render_qweb_html(report, records.ids)[0].decode()
+                for text in expected:
+                    self.assertIn(text, html, report)
 
     def test_return_rate_counts_each_return_in_its_delivery_month_and_over_twelve_months(self):
         with freeze_time("2026-01-15 09:00"):

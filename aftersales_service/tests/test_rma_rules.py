@@ -63,10 +63,11 @@ class TestRmaRules(RmaCase):
             ({"cause": "not_ours"}, False, "Not our product"),
         ]
         for values, allowed, rule in cases:
-            line = self._line(**values)
-            self.assertEqual(line.refund_allowed, allowed, values)
-            self.assertIn(rule, line.return_rule, values)
-            self.assertNotRegex(line.return_rule, r"\[00\d\]", "no internal clause reference reaches the user")
+            with self.subTest(values=values):
+                line = self._line(**values)
+                self.assertEqual(line.refund_allowed, allowed, values)
+                self.assertIn(rule, line.return_rule, values)
+                self.assertNotRegex(line.return_rule, r"\[00\d\]", "no internal clause reference reaches the user")
 
     def test_out_of_warranty_and_custom_made_are_not_returned(self):
         line = self._line(expired=True, cause="no_fault")
@@ -83,9 +84,10 @@ class TestRmaRules(RmaCase):
 
     def test_inspection_findings_void_the_warranty(self):
         for values in ({"cause": "misuse"}, {"cause": "external_damage"}, {"cause": "manufacturing", "customer_modified": True}):
-            line = self._line(**values)
-            self.assertEqual(line.warranty_state, "void", values)
-            self.assertIn("void", line.warranty_reason)
+            with self.subTest(values=values):
+                line = self._line(**values)
+                self.assertEqual(line.warranty_state, "void", values)
+                self.assertIn("void", line.warranty_reason)
 
     def test_repair_charge_matrix(self):
         cells = [
@@ -100,8 +102,9 @@ class TestRmaRules(RmaCase):
             ({"cause": "not_ours", "paid_repair_requested": True}, False, "full"),
         ]
         for values, expired, charge in cells:
-            line = self._line(expired=expired, **values)
-            self.assertEqual(line.charge_mode, charge, (values, expired))
+            with self.subTest(values=values, expired=expired):
+                line = self._line(expired=expired, **values)
+                self.assertEqual(line.charge_mode, charge, (values, expired))
 
     def test_no_proof_is_out_of_warranty_and_charged(self):
         strays = self._stock_serials(self.motor, ["RL-STRAY-1", "RL-STRAY-2"])
@@ -139,7 +142,8 @@ class TestRmaRules(RmaCase):
             ({"cause": "not_ours"}, "reject"),
             ({"cause": "not_ours", "paid_repair_requested": True}, "repair"),
         ):
-            self.assertEqual(self._line(**values).proposed_decision, proposal, values)
+            with self.subTest(values=values):
+                self.assertEqual(self._line(**values).proposed_decision, proposal, values)
 
     def test_override_is_a_managers_call_with_a_reason(self):
         order, lots = self._sell_and_deliver(["RL-OV"])
@@ -344,7 +348,8 @@ class TestRmaRules(RmaCase):
         self._run_follow_ups()
         subjects = rma.message_ids.mapped("subject")
         for subject in ("is approved", "We received the units", "Our decision on", "Goods shipped back"):
-            self.assertTrue(any(subject in (s or "") for s in subjects), subject)
+            with self.subTest(subject=subject):
+                self.assertTrue(any(subject in (s or "") for s in subjects), subject)
         self.assertEqual(len([s for s in subjects if "Goods shipped back" in (s or "")]), 1,
                          "one e-mail for the transfers validated together")
         self.assertIn(self.customer, rma.message_ids.filtered("subject").partner_ids)

@@ -40,10 +40,11 @@ class TestScreens(AftersalesCase):
             ("aftersales.return.visit", {"done", "cancel"}),
             ("aftersales.survey", {"done", "cancel"}),
         ):
-            states = [value for value, _label in self.env[model]._fields["state"].selection]
-            self.assertEqual(
-                self._kanban_columns(model), [(state, state in folded) for state in states], model
-            )
+            with self.subTest(model=model):
+                states = [value for value, _label in self.env[model]._fields["state"].selection]
+                self.assertEqual(
+                    self._kanban_columns(model), [(state, state in folded) for state in states], model
+                )
 
     def test_years_print_without_a_thousands_separator(self):
         views = self.env["ir.ui.view"].search([
@@ -226,15 +227,16 @@ class TestDeliveredUnitsReport(RmaCase):
         menu = self.env.ref("aftersales_service.menu_aftersales_delivery_month")
         self.assertEqual(menu.action, self.env.ref("aftersales_service.action_aftersales_delivery_month"))
         for user in self._report_readers():
-            # Odoo shows a menu whose action the user may read.
-            self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(user)._visible_menu_ids(), user.login)
-            cells = self._open_report(user)[3]
-            [motor] = [cell for cell in cells if cell["product_id"][0] == self.motor.id
-                       and cell["month:month"][0] == month.isoformat()]
-            self.assertEqual(
-                (motor["record_count:sum"], motor["delivered_qty:sum"], motor["rma_returned_qty:sum"]), (2, 2.0, 1.0),
-                user.login,
-            )
+            with self.subTest(user=user.login):
+                # Odoo shows a menu whose action the user may read.
+                self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(user)._visible_menu_ids(), user.login)
+                cells = self._open_report(user)[3]
+                [motor] = [cell for cell in cells if cell["product_id"][0] == self.motor.id
+                           and cell["month:month"][0] == month.isoformat()]
+                self.assertEqual(
+                    (motor["record_count:sum"], motor["delivered_qty:sum"], motor["rma_returned_qty:sum"]),
+                    (2, 2.0, 1.0), user.login,
+                )
         self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(self.stock_user)._visible_menu_ids())
         with self.assertRaises(AccessError):
             self._open_report(self.stock_user)

@@ -131,12 +131,13 @@ class TestSecurity(AftersalesCase):
 
     def test_users_without_the_group_and_portal_users_have_no_access(self):
         for user in (self.internal, self.portal):
-            with self.assertRaises(AccessError):
-                self.record.with_user(user).read(["lot_id"])
-            with self.assertRaises(AccessError):
-                self.env["aftersales.warranty.policy"].with_user(user).search([])
-            with self.assertRaises(AccessError):
-                self.env["aftersales.warranty.check.wizard"].with_user(user).create({"lot_name": "SN-S1"})
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError):
+                    self.record.with_user(user).read(["lot_id"])
+                with self.assertRaises(AccessError):
+                    self.env["aftersales.warranty.policy"].with_user(user).search([])
+                with self.assertRaises(AccessError):
+                    self.env["aftersales.warranty.check.wizard"].with_user(user).create({"lot_name": "SN-S1"})
 
     def test_smart_button_fields_are_hidden_from_users_without_the_group(self):
         partner_fields = self.env["res.partner"].with_user(self.internal).fields_get(["aftersales_delivery_count"])
@@ -179,10 +180,11 @@ class TestSecurity(AftersalesCase):
                 self.assertEqual(own.company_id, manager.company_id)
                 own.unlink()
         for record, values in shared.items():
-            record = record.with_user(group_manager)
-            record.write({"sequence": 99})
-            self.assertEqual(record.sequence, 99)
-            record.create(values).unlink()
-            own = record.create(dict(values, company_id=self.other_company.id))
-            own.write({"company_id": False})
-            self.assertFalse(own.company_id)
+            with self.subTest(model=record._name):
+                record = record.with_user(group_manager)
+                record.write({"sequence": 99})
+                self.assertEqual(record.sequence, 99)
+                record.create(values).unlink()
+                own = record.create(dict(values, company_id=self.other_company.id))
+                own.write({"company_id": False})
+                self.assertFalse(own.company_id)

@@ -353,7 +353,8 @@ class TestSurvey(AftersalesCase):
             "aftersales_service.report_survey_analysis", (good | poor).ids
         )[0])
         for text in (good.name, poor.name, complaint.name, "Overall", "basically satisfied", "not satisfied"):
-            self.assertIn(text, html)
+            with self.subTest(text=text):
+                self.assertIn(text, html)
         groups = self.env["aftersales.survey"]._read_group(
             [("id", "in", (good | poor).ids)], ["partner_id", "campaign_year"], ["score:avg"]
         )

@@ -18,23 +18,25 @@ class TestUiAndDemo(AftersalesCase):
         menus = self.env["ir.ui.menu"].search([("id", "child_of", root.id), ("action", "!=", False)])
         self.assertGreaterEqual(len(menus), 4)
         for someone in (user, manager):
-            visible = self.env["ir.ui.menu"].with_user(someone)._visible_menu_ids()
-            for menu in menus.filtered(lambda m: m.id in visible):
-                if menu.action._name == "ir.actions.client":
-                    # The overview: its figures are read by aftersales.overview (test_screens.TestOverview).
-                    self.assertEqual(menu.action.tag, "aftersales_overview", menu.complete_name)
-                    continue
-                views = [(False, mode) for mode in menu.action.view_mode.split(",")]
-                result = self.env[menu.action.res_model].with_user(someone).get_views(views)
-                self.assertEqual(set(result["views"]), {mode for _view, mode in views}, menu.complete_name)
+            with self.subTest(user=someone.login):
+                visible = self.env["ir.ui.menu"].with_user(someone)._visible_menu_ids()
+                for menu in menus.filtered(lambda m: m.id in visible):
+                    if menu.action._name == "ir.actions.client":
+                        # The overview: its figures are read by aftersales.overview (test_screens.TestOverview).
+                        self.assertEqual(menu.action.tag, "aftersales_overview", menu.complete_name)
+                        continue
+                    views = [(False, mode) for mode in menu.action.view_mode.split(",")]
+                    result = self.env[menu.action.res_model].with_user(someone).get_views(views)
+                    self.assertEqual(set(result["views"]), {mode for _view, mode in views}, menu.complete_name)
         for model, view in (
             ("res.partner", "base.view_partner_form"),
             ("sale.order", "sale.view_order_form"),
             ("stock.picking", "stock.view_picking_form"),
             ("stock.lot", "stock.view_production_lot_form"),
         ):
-            arch = self.env[model].with_user(user).get_view(self.env.ref(view).id)["arch"]
-            self.assertIn("action_view_aftersales_deliveries", arch, model)
+            with self.subTest(view=view):
+                arch = self.env[model].with_user(user).get_view(self.env.ref(view).id)["arch"]
+                self.assertIn("action_view_aftersales_deliveries", arch, model)
         visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
         self.assertIn(root.id, visible)
         self.assertNotIn(self.env.ref("aftersales_service.menu_aftersales_config").id, visible)
@@ -65,8 +67,9 @@ class TestUiAndDemo(AftersalesCase):
         if not self.env.ref("aftersales_service.rma_demo_done", raise_if_not_found=False):
             self.skipTest("demo data not loaded")
         for state in ("draft", "confirmed", "received", "inspected", "decided", "processed", "done", "cancel"):
-            rma = self.env.ref(f"aftersales_service.rma_demo_{'cancelled' if state == 'cancel' else state}")
-            self.assertEqual(rma.state, state, rma.name)
+            with self.subTest(state=state):
+                rma = self.env.ref(f"aftersales_service.rma_demo_{'cancelled' if state == 'cancel' else state}")
+                self.assertEqual(rma.state, state, rma.name)
         done = self.env.ref("aftersales_service.rma_demo_done")
         self.assertEqual(done.account_move_ids.filtered(lambda m: m.move_type == "out_refund").state, "posted")
         self.assertTrue(self.env.ref("aftersales_service.rma_demo_processed").repair_ids)
@@ -79,7 +82,8 @@ class TestUiAndDemo(AftersalesCase):
             "resolved": "resolved", "closed": "closed", "cancelled": "cancel", "return_visit": "new",
         }
         for name, state in expected.items():
-            self.assertEqual(self.env.ref(f"aftersales_service.complaint_demo_{name}").state, state, name)
+            with self.subTest(complaint=name):
+                self.assertEqual(self.env.ref(f"aftersales_service.complaint_demo_{name}").state, state, name)
         self.assertEqual(self.env.ref("aftersales_service.complaint_demo_overdue").sla_state, "breached")
         self.assertEqual(self.env.ref("aftersales_service.complaint_demo_at_risk").sla_state, "at_risk")
         self.assertTrue(self.env.ref("aftersales_service.complaint_demo_waiting").sla_paused)
@@ -93,9 +97,10 @@ class TestUiAndDemo(AftersalesCase):
         system = self.env.ref("base.user_root")
         for model in ("aftersales.rma", "aftersales.complaint", "aftersales.return.visit", "aftersales.survey",
                       "aftersales.corrective.action"):
-            documents = self.env[model].search([])
-            self.assertTrue(documents, model)
-            self.assertFalse(documents.filtered(lambda document: document.user_id == system), model)
+            with self.subTest(model=model):
+                documents = self.env[model].search([])
+                self.assertTrue(documents, model)
+                self.assertFalse(documents.filtered(lambda document: document.user_id == system), model)
         self.assertFalse(self.env["mail.activity"].search([
             ("res_model", "like", "aftersales."), ("user_id", "=", system.id),
         ]))

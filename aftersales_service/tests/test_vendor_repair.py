@@ -97,10 +97,11 @@ class TestVendorRepair(RmaCase):
             return len(record.activity_ids.filtered(lambda activity: "how the repair goes" in activity.summary))
 
         for days, exchange_chases, warranty_chases in ((1, 0, 0), (2, 1, 0), (4, 2, 0), (7, 3, 1)):
-            with freeze_time(today + timedelta(days=days)):
-                Repairs._cron_chase()
-                Repairs._cron_chase()
-            self.assertEqual((chases(exchange), chases(repair)), (exchange_chases, warranty_chases), f"day {days}")
+            with self.subTest(days=days):
+                with freeze_time(today + timedelta(days=days)):
+                    Repairs._cron_chase()
+                    Repairs._cron_chase()
+                self.assertEqual((chases(exchange), chases(repair)), (exchange_chases, warranty_chases), f"day {days}")
         with freeze_time(today + timedelta(days=13)):
             Repairs._cron_chase()
         self._run_follow_ups()
@@ -117,7 +118,7 @@ class TestVendorRepair(RmaCase):
         rma, repair, _lot = self._sent_out("VR-5")
         repair = repair.with_user(self.coordinator)
         for vals in ({"state": "sent"}, {"sent_on": fields.Date.today()}, {"customer_notified": True}):
-            with self.assertRaisesRegex(UserError, "cannot be written directly"):
+            with self.subTest(values=vals), self.assertRaisesRegex(UserError, "cannot be written directly"):
                 repair.write(vals)
         with self.assertRaisesRegex(UserError, "not possible while Draft"):
             repair.action_receive()

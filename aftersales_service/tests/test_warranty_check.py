@@ -39,12 +39,13 @@ class TestWarrantyCheck(AftersalesCase):
     def test_in_warranty_by_lot_record_and_by_typed_serial(self):
         self.assertEqual(self.record.warranty_end_date, date(2026, 5, 31))
         for lot in (self.lots[0], "  SN-W1 "):
-            result = self.check(lot=lot, on_date=date(2026, 5, 31))
-            self.assertEqual(result["state"], "in_warranty")
-            self.assertEqual(result["record"], self.record)
-            self.assertEqual(result["end_date"], date(2026, 5, 31))
-            self.assertIn("Acme Motors Ltd", result["reason"])
-            self.assertIn("Covered until", result["reason"])
+            with self.subTest(lot=lot):
+                result = self.check(lot=lot, on_date=date(2026, 5, 31))
+                self.assertEqual(result["state"], "in_warranty")
+                self.assertEqual(result["record"], self.record)
+                self.assertEqual(result["end_date"], date(2026, 5, 31))
+                self.assertIn("Acme Motors Ltd", result["reason"])
+                self.assertIn("Covered until", result["reason"])
 
     def test_expired_the_day_after_the_last_covered_day(self):
         result = self.check(lot=self.lots[0], on_date=date(2026, 6, 1))
@@ -58,7 +59,10 @@ class TestWarrantyCheck(AftersalesCase):
         self.assertIn("customer misuse", result["reason"])
         self.assertIn("unauthorised disassembly", result["reason"])
         for reason in ("modification", "external_damage"):
-            self.assertEqual(self.check(lot=self.lots[0], on_date=date(2025, 9, 1), void_reasons=[reason])["state"], "void")
+            with self.subTest(reason=reason):
+                self.assertEqual(
+                    self.check(lot=self.lots[0], on_date=date(2025, 9, 1), void_reasons=[reason])["state"], "void"
+                )
 
     def test_unknown_serial_is_not_ours(self):
         result = self.check(lot="FAKE-0001", on_date=date(2025, 9, 1))
@@ -162,8 +166,9 @@ class TestWarrantyCheck(AftersalesCase):
 
     def test_a_typed_serial_is_found_in_any_case_and_without_spaces_around(self):
         for typed in ("sn-w1", "  Sn-W1\t", "SN-W1"):
-            result = self.check(lot=typed, on_date=date(2025, 12, 1))
-            self.assertEqual((result["state"], result["record"]), ("in_warranty", self.record), typed)
+            with self.subTest(typed=typed):
+                result = self.check(lot=typed, on_date=date(2025, 12, 1))
+                self.assertEqual((result["state"], result["record"]), ("in_warranty", self.record), typed)
         self.assertEqual(self.check(lot="sn-w1", product=self.bearing)["state"], "not_ours")
         self.assertEqual(self.check(lot="sn-w%")["state"], "not_ours", "a typed serial is no pattern")
         with Form(self.env["aftersales.warranty.check.wizard"]) as wizard:

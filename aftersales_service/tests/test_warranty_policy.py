@@ -69,9 +69,10 @@ class TestWarrantyPolicy(AftersalesCase):
             (distributor_shop, "SN-X2", 4, date(2027, 6, 9)),
             (agent, "SN-X3", 4, date(2027, 6, 9)),
         ):
-            record = self._deliver_one(partner, self.motor, serial, on=start)
-            self.assertEqual(record.channel_extension_months, extension, partner.name)
-            self.assertEqual(record.warranty_end_date, end, partner.name)
+            with self.subTest(partner=partner.name):
+                record = self._deliver_one(partner, self.motor, serial, on=start)
+                self.assertEqual(record.channel_extension_months, extension, partner.name)
+                self.assertEqual(record.warranty_end_date, end, partner.name)
 
     def test_channel_change_after_delivery_leaves_records_unchanged(self):
         record = self._deliver_one(self.distributor, self.motor, "SN-CHAN", on=datetime(2026, 2, 10, 9))
@@ -94,7 +95,8 @@ class TestWarrantyPolicy(AftersalesCase):
             (date(2025, 1, 1), 16, date(2026, 4, 30)),
         ]
         for start, months, expected in cases:
-            self.assertEqual(end_date(start, months), expected, f"{start} + {months} months")
+            with self.subTest(start=start, months=months):
+                self.assertEqual(end_date(start, months), expected, f"{start} + {months} months")
 
     def test_end_date_from_a_delivery_on_january_31(self):
         self._policy("Monthly", 1, product=self.motor)
@@ -135,8 +137,9 @@ class TestWarrantyPolicy(AftersalesCase):
             (-6, 4, "at least one month"),
             (12, -1, "cannot be negative"),
         ):
-            with self.assertRaisesRegex(ValidationError, message), self.env.cr.savepoint():
-                self._policy("Bad", months, product=self.motor, extension=extension)
+            with self.subTest(months=months, extension=extension):
+                with self.assertRaisesRegex(ValidationError, message), self.env.cr.savepoint():
+                    self._policy("Bad", months, product=self.motor, extension=extension)
         self.assertEqual(policies.search_count([]), count)
         with self.assertRaisesRegex(ValidationError, "at least one month"), self.env.cr.savepoint():
             self.default_policy.duration_months = 0

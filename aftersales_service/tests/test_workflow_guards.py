@@ -21,14 +21,16 @@ class TestWorkflowGuards(RmaCase):
         rma = self._received_rma("G-W1")
         for user in (self.coordinator, self.manager):
             for values in ({"state": "done"}, {"approved_by_id": user.id}, {"approved_date": fields.Datetime.now()}):
-                with self.assertRaisesRegex(UserError, "cannot be written directly"), self.env.cr.savepoint():
-                    rma.with_user(user).write(values)
+                with self.subTest(user=user.login, values=values):
+                    with self.assertRaisesRegex(UserError, "cannot be written directly"), self.env.cr.savepoint():
+                        rma.with_user(user).write(values)
         with self.assertRaisesRegex(UserError, "cannot be written directly"), self.env.cr.savepoint():
             rma.write({"state": "done"})
         # A JSON-RPC call can put any JSON value in the context, never the module's own marker.
         for spoof in (True, 1, "1", {"x": 1}):
-            with self.assertRaisesRegex(UserError, "cannot be written directly"), self.env.cr.savepoint():
-                rma.with_user(self.manager).with_context(aftersales_workflow=spoof).write({"state": "done"})
+            with self.subTest(spoof=spoof):
+                with self.assertRaisesRegex(UserError, "cannot be written directly"), self.env.cr.savepoint():
+                    rma.with_user(self.manager).with_context(aftersales_workflow=spoof).write({"state": "done"})
         with self.assertRaisesRegex(UserError, "cannot start with"):
             self.env["aftersales.rma"].with_user(self.coordinator).create({
                 "partner_id": self.customer.id, "state": "done",
@@ -106,8 +108,9 @@ class TestWorkflowGuards(RmaCase):
         for user in (self.coordinator, self.manager):
             for values in ({"warranty_months": 60}, {"warranty_start_date": date.today() + timedelta(days=30)},
                            {"partner_id": self.distributor.id}, {"quantity": 2.0}, {"lot_id": False}):
-                with self.assertRaisesRegex(UserError, "cannot be written directly"), self.env.cr.savepoint():
-                    record.with_user(user).write(values)
+                with self.subTest(user=user.login, values=values):
+                    with self.assertRaisesRegex(UserError, "cannot be written directly"), self.env.cr.savepoint():
+                        record.with_user(user).write(values)
         record.with_user(self.coordinator).write({"accepted_by": "Chen", "lateness_reason": "Snow"})
         self.assertFalse(record.with_user(self.coordinator).can_correct)
         with self.assertRaises(UserError):
@@ -140,8 +143,9 @@ class TestWorkflowGuards(RmaCase):
             (receipt, {"aftersales_rma_role": "replacement"}),
             (receipt.move_ids, {"aftersales_rma_line_id": False}),
         ):
-            with self.assertRaisesRegex(UserError, "cannot be written directly"), self.env.cr.savepoint():
-                records.with_user(self.stock_user).write(values)
+            with self.subTest(model=records._name, values=values):
+                with self.assertRaisesRegex(UserError, "cannot be written directly"), self.env.cr.savepoint():
+                    records.with_user(self.stock_user).write(values)
         self.assertEqual((receipt.aftersales_rma_id, receipt.move_ids.aftersales_rma_line_id), (rma, rma.line_ids))
 
     def test_bulk_insert_checks_company_consistency(self):
