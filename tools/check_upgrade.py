@@ -7,7 +7,8 @@ visit with that code, notes the field-service records, settings, groups and exte
 aftersales_service with this checkout's code, then checks that aftersales_field_service got installed by that update
 and owns the same records under the same ids.
 
-Run by tools/test. It creates the database ``--database``: never point it at a database you want to keep.
+Run by tools/test, on a throw-away database ``--database`` (Odoo creates it when it does not exist; tools/test makes
+it from a template holding the Odoo addons ours depend on): never point it at a database you want to keep.
 
 Usage: tools/check_upgrade.py --config ODOO_CONF --database DB --from COMMIT
 Prints what differs and exits with status 1 when something does; Odoo's logs go to standard error.

@@ -341,7 +341,10 @@ class CommittedCase(BaseCase):
             # A database is dropped outside a transaction, as Odoo's own database manager does.
             cr._cnx.autocommit = True  # pylint: disable=protected-access
             cr.execute(SQL("DROP DATABASE %s", SQL.identifier(cls.dbname)))
-        shutil.rmtree(config.filestore(cls.dbname), ignore_errors=True)
+        filestore = config.filestore(cls.dbname)
+        # Under pytest-xdist every copy of the suite's database shares its files: they stay.
+        if filestore != config.filestore(get_db_name()):
+            shutil.rmtree(filestore, ignore_errors=True)
 
     @classmethod
     def _prepare(cls, env):
