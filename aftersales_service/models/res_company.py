@@ -207,7 +207,8 @@ class ResCompany(models.Model):
     def _aftersales_tz(self):
         """The company's time zone, its working calendar's, else its partner's: the day of every datetime is read in
         it (docs/security.md §6)."""
-        company_sudo = self[:1].sudo()
+        # Only the fields read here: a warranty check or a deadline costs two small reads, not the company's rows.
+        company_sudo = self[:1].sudo().with_context(prefetch_fields=False)
         return pytz.timezone(company_sudo.resource_calendar_id.tz or company_sudo.partner_id.tz or "UTC")
 
     def _aftersales_date(self, utc_datetime):
