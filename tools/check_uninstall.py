@@ -21,10 +21,11 @@ from odoo.tools import config
 
 # The addons, extensions first: each is uninstalled while those it depends on stay.
 MODULES = ("aftersales_field_service", "aftersales_service")
-# The check and unique constraints the installed after-sales addons declare that PostgreSQL does not have.
+# The check and unique constraints and the indexes the installed after-sales addons declare that PostgreSQL does not
+# have.
 MISSING_CONSTRAINTS = """
     SELECT c.name FROM ir_model_constraint c JOIN ir_module_module m ON m.id = c.module
-     WHERE m.name LIKE 'aftersales%%' AND m.state = 'installed' AND c.type = 'u'
+     WHERE m.name LIKE 'aftersales%%' AND m.state = 'installed' AND c.type IN ('u', 'i')
        AND NOT EXISTS (SELECT 1 FROM pg_constraint p WHERE p.conname = c.name)
        AND NOT EXISTS (SELECT 1 FROM pg_class i WHERE i.relname = c.name AND i.relkind = 'i')
 """

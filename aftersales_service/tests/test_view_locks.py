@@ -43,6 +43,7 @@ class TestViewLocks(TransactionCase):
         outside = cls.env.ref("base.group_portal") | cls.env.ref("base.group_public")
         groups = cls.env["res.groups"].search([]).filtered(lambda group: not group.all_implied_ids & outside)
         cls.viewer = new_test_user(cls.env, "as_view_locks", group_ids=groups.ids)
+        cls.links = core_links(cls.env, cls.modules)
 
     # Helpers ----------------------------------------------------------------------------------
 
@@ -50,7 +51,7 @@ class TestViewLocks(TransactionCase):
         """The fields of ``model`` only the workflow writes once the record is saved."""
         if hasattr(model, "_field_locks"):
             return model._protected("_workflow_fields") | model._protected("_frozen_fields")
-        return {fname for name, fname in core_links(self.env, self.modules) if name == model._name}
+        return {fname for name, fname in self.links if name == model._name}
 
     def _screens(self, model):
         """The forms of ``model``, and its lists edited in place, as the web client gets them."""
@@ -105,7 +106,7 @@ class TestViewLocks(TransactionCase):
 
     def test_screens_show_the_locks_of_the_models(self):
         ours = guarded_models(self.env, self.modules)
-        linked = {name for name, _fname in core_links(self.env, self.modules)}
+        linked = {name for name, _fname in self.links}
         checked = set()
         for name in sorted(ours | linked):
             for view, arch in self._screens(self.env[name]):
