@@ -255,8 +255,16 @@ class RmaCase(AftersalesCase):
         repair.action_repair_end()
         return repair
 
+    def _transfers(self, rma, role):
+        """The transfers of ``rma`` in ``role`` (receipt, replacement, return...)."""
+        return rma.picking_ids.filtered(lambda picking: picking.aftersales_rma_role == role)
+
+    def _quantity_at(self, lot, location):
+        """How many of the motor ``lot`` is at ``location``."""
+        return sum(self.env["stock.quant"]._gather(self.motor, location, lot_id=lot, strict=True).mapped("quantity"))
+
     def _ship(self, rma, role):
-        pickings = rma.picking_ids.filtered(lambda p: p.aftersales_rma_role == role and p.state != "done")
+        pickings = self._transfers(rma, role).filtered(lambda picking: picking.state != "done")
         for picking in pickings:
             self._validate(picking)
         return pickings

@@ -20,12 +20,6 @@ class TestRmaCancelledTransfers(RmaCase):
         self.assertEqual(rma.state, "processed")
         return order, lots, rma
 
-    def _transfers(self, rma, role):
-        return rma.picking_ids.filtered(lambda picking: picking.aftersales_rma_role == role)
-
-    def _quantity_at(self, lot, location):
-        return sum(self.env["stock.quant"]._gather(self.motor, location, lot_id=lot, strict=True).mapped("quantity"))
-
     def test_a_cancelled_replacement_is_shipped_again_once(self):
         order, lots, rma = self._processed(["CT-R1"], {"cause": "nonconformity"}, {"decision": "replace"})
         spare = self._stock_serials(self.motor, ["CT-S1"])

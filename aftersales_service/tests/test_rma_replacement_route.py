@@ -31,16 +31,13 @@ class TestRmaReplacementRoute(RmaCase):
         self.assertEqual(rma.state, "processed")
         return rma, spares
 
-    def _replacements(self, rma):
-        return rma.picking_ids.filtered(lambda picking: picking.aftersales_rma_role == "replacement")
-
     def _walk_the_route(self, rma, spare, made=None):
         """Validate the replacement's steps one by one as the warehouse does, each made when the one before is done;
         returns the transfers of the walk."""
         made = made or self.env["stock.picking"]
         walked = self.env["stock.picking"]
         for picking_type, destination in self.steps:
-            step = self._replacements(rma) - made - walked
+            step = self._transfers(rma, "replacement") - made - walked
             self.assertEqual(len(step), 1, picking_type.name)
             self.assertEqual(
                 (step.picking_type_id, step.location_dest_id, step.state), (picking_type, destination, "assigned")
@@ -54,16 +51,13 @@ class TestRmaReplacementRoute(RmaCase):
             walked |= step
         return walked
 
-    def _quantity_at(self, lot, location):
-        return sum(self.env["stock.quant"]._gather(self.motor, location, lot_id=lot, strict=True).mapped("quantity"))
-
     def _quantity_in_warehouse(self, lot):
         quants = self.env["stock.quant"].search([("lot_id", "=", lot.id), ("location_id.usage", "=", "internal")])
         return sum(quants.mapped("quantity"))
 
     def test_a_replacement_is_picked_packed_and_shipped(self):
         rma, spare = self._processed_replacement(["RR-9"])
-        pick = self._replacements(rma)
+        pick = self._transfers(rma, "replacement")
         self.assertEqual(pick.reference_ids.name, rma.name, "the RMA's own stock reference, as a sale order's")
         self.assertEqual(pick.partner_id, self.order.partner_shipping_id, "to the original delivery address")
         self.assertEqual(rma._portal_documents()["deliveries"], self.env["stock.picking"], "nothing on its way yet")
@@ -89,10 +83,10 @@ class TestRmaReplacementRoute(RmaCase):
 
     def test_a_replacement_cancelled_on_its_way_is_made_again_from_the_start(self):
         rma, spares = self._processed_replacement(["RR-8", "RR-9"])
-        pick = self._replacements(rma)
+        pick = self._transfers(rma, "replacement")
         first = pick.move_line_ids.lot_id
         self._validate(pick)
-        pack = self._replacements(rma) - pick
+        pack = self._transfers(rma, "replacement") - pick
         line = rma.line_ids.with_user(self.coordinator)
         self.assertEqual((line.can_ship_again, line.can_refund_instead), (False, False), "the pack is open")
 
@@ -101,7 +95,7 @@ class TestRmaReplacementRoute(RmaCase):
         self.assertEqual((line.can_ship_again, line.can_refund_instead), (True, True), "nothing reached the customer")
         self.assertEqual(self._quantity_at(first, self.warehouse.wh_pack_stock_loc_id), 1.0)
         line.action_ship_again()
-        self.assertEqual(self._replacements(rma).reference_ids.name, rma.name, "one reference for the RMA")
+        self.assertEqual(self._transfers(rma, "replacement").reference_ids.name, rma.name, "one reference for the RMA")
         route = self._walk_the_route(rma, spares - first, made=pick | pack)
         self.assertEqual(rma.state, "done")
         self.assertEqual(self._quantity_at(spares - first, self.customer_location), 1.0)

@@ -106,8 +106,7 @@ class TestUiAndDemo(AftersalesCase):
         ]))
 
     def test_simplified_chinese_translation_is_loaded_for_answers_and_labels(self):
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(["aftersales_service"], ["zh_CN"], overwrite=True)
+        self._speak("zh_CN")
         records = self.env["aftersales.delivery.record"].with_context(lang="zh_CN")
         result = records.check_warranty(lot="NO-SUCH-SERIAL")
         self.assertEqual(result["state"], "not_ours")
