@@ -39,6 +39,7 @@ from . import sale_order
 from . import sale_order_line
 from . import stock_lot
 from . import stock_move
+from . import stock_move_line
 from . import stock_picking
 from . import stock_rule
 from . import stock_scrap

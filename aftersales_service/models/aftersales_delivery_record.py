@@ -165,34 +165,25 @@ class AftersalesDeliveryRecord(models.Model):
             parts = [record_sudo.picking_id.name, record_sudo.product_id.display_name, record_sudo.lot_id.name]
             record.display_name = " / ".join(part for part in parts if part)
 
-    @api.depends(
-        "move_id.returned_move_ids.state",
-        "move_id.returned_move_ids.move_line_ids.quantity",
-        "move_id.returned_move_ids.move_line_ids.lot_id",
-        "move_id.returned_move_ids.returned_move_ids.state",
-        "move_id.returned_move_ids.returned_move_ids.move_line_ids.quantity",
-    )
+    # The returns of the record's move change it too: they mark the records of their lots only, through
+    # _returns_changed, not every record of the delivery.
+    @api.depends("move_id")
     def _compute_qty_returned(self):
         """Returned quantity: the customer's done returns of the record's move, less what was sent back
         to the customer as is, matched by lot (docs/delivery-records.md §4).
 
-        A return marks every record of its delivery; only the records of the lots that came back are walked, and
-        a quantity that does not change is not written again: returning a few units of a delivery of thousands
-        costs as little as it can (benchmark P8)."""
+        Only the records of the lots that came back are walked, and a quantity that does not change is not written
+        again: recomputing every record of a delivery of thousands costs as little as it can (benchmark P8)."""
         # The stored quantities are read first, so that assigning an unchanged one writes nothing.
         self.fetch(["move_id", "lot_id", "quantity", "qty_returned"])
         returned = self._stock_returns()
         for record in self:
             record.qty_returned = returned.get(record.id, 0.0)
 
+    # As the returned quantity, marked by the returns of the move's lots (_returns_changed).
     @api.depends(
         "quantity",
-        "move_id.returned_move_ids.state",
-        "move_id.returned_move_ids.aftersales_rma_line_id",
-        "move_id.returned_move_ids.move_line_ids.quantity",
-        "move_id.returned_move_ids.move_line_ids.lot_id",
-        "move_id.returned_move_ids.returned_move_ids.state",
-        "move_id.returned_move_ids.returned_move_ids.move_line_ids.quantity",
+        "move_id",
         "rma_line_ids.qty_received",
         "rma_line_ids.decision",
         "rma_line_ids.rma_id.state",
@@ -207,6 +198,27 @@ class AftersalesDeliveryRecord(models.Model):
         for record in self:
             kept = sum(line.qty_received for line in record.rma_line_ids if line._keeps_unit())
             record.qty_with_customer = max(record.quantity - plain.get(record.id, 0.0) - kept, 0.0)
+
+    @api.model
+    def _returns_changed(self, move_lines, counted=None):
+        """Named hook of the stock moves: the done lines ``move_lines`` of a customer's return, or of the transfer
+        sending it back, changed what came back of their delivery; ``counted``, the records they counted before an
+        edit. Only the records of their lots are recomputed: a return of ten units of a delivery of thousands touches
+        ten records (docs/delivery-records.md §4, benchmark P8)."""
+        records_sudo = self._returned_records(move_lines) | (counted or self.browse()).sudo()
+        for name in ("qty_returned", "qty_with_customer"):
+            self.env.add_to_compute(self._fields[name], records_sudo)
+
+    @api.model
+    def _returned_records(self, move_lines):
+        """The records (sudo) of the lots of ``move_lines``, of the delivery each line's move brings back or sends
+        back to the customer (docs/delivery-records.md §4)."""
+        domains = [
+            Domain("move_id", "=", move.id) & Domain("lot_id", "in", lines.lot_id.ids or [False])
+            for move, lines in move_lines.grouped(lambda line: line.move_id._aftersales_returned_delivery()).items()
+            if move
+        ]
+        return self.sudo().search(Domain.OR(domains)) if domains else self.sudo()
 
     def _stock_returns(self, plain=False):
         """``{record id: quantity}`` the customer sent back by done returns of each record's move, less what was sent

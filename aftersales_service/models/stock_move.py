@@ -85,7 +85,19 @@ class StockMove(models.Model):
     def _action_done(self, cancel_backorder=False):
         done_moves = super()._action_done(cancel_backorder=cancel_backorder)
         done_moves._aftersales_record_customer_deliveries()
+        self.env["aftersales.delivery.record"]._returns_changed(done_moves.move_line_ids)
         return done_moves
+
+    def _aftersales_returned_delivery(self):
+        """The delivery to a customer this move brings back from them, or whose return it sends back to them; an
+        empty move for any other (docs/delivery-records.md §4)."""
+        self.ensure_one()
+        origin = self.origin_returned_move_id
+        if self.location_id.usage == "customer" and origin.location_dest_id.usage == "customer":
+            return origin
+        if self.location_dest_id.usage == "customer" and origin.location_id.usage == "customer":
+            return origin.origin_returned_move_id
+        return self.browse()
 
     def _aftersales_record_customer_deliveries(self):
         """Goods that leave for a customer location get one delivery record per move line; goods the

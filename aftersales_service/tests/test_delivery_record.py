@@ -251,6 +251,42 @@ class TestDeliveryRecord(AftersalesCase):
         self.env.invalidate_all()
         self.assertEqual(records.mapped("qty_returned"), [1.0, 0.0])
 
+    def test_a_return_of_goods_without_lot_counts_on_their_record(self):
+        self._stock_quantity(self.cable, 5.0)
+        order = self._sell(self.customer, [(self.cable, 5)])
+        picking = self._deliver(order)
+        record = self._records(sale_order_id=order.id)
+        self._validate(self._return(picking, {self.cable: 2.0}))
+        self.assertEqual((record.qty_returned, record.qty_with_customer), (2.0, 3.0))
+
+    def test_editing_a_done_return_changes_what_came_back(self):
+        self._stock_quantity(self.bearing, 10.0, "LOT-E")
+        order = self._sell(self.customer, [(self.bearing, 10)])
+        picking = self._deliver(order)
+        record = self._records(sale_order_id=order.id)
+        receipt = self._validate(self._return(picking, {self.bearing: 4.0}))
+        self.assertEqual((record.qty_returned, record.qty_with_customer), (4.0, 6.0))
+        # The warehouse finds only three were received, unlocks the receipt and corrects its line.
+        receipt.action_toggle_is_locked()
+        receipt.move_line_ids.quantity = 3.0
+        self.assertEqual((record.qty_returned, record.qty_with_customer), (3.0, 7.0))
+
+    def test_correcting_the_serial_of_a_done_return_moves_the_return_to_that_unit(self):
+        first, second = self._stock_serials(self.motor, ["SN-C1", "SN-C2"])
+        order = self._sell(self.customer, [(self.motor, 2)])
+        picking = self._deliver(order)
+        records = self._records(sale_order_id=order.id)
+        receipt = self._return(picking, {self.motor: 1.0})
+        receipt.move_line_ids.lot_id = first
+        self._validate(receipt)
+        self.assertEqual([(record.lot_id, record.qty_returned) for record in records.sorted("lot_id")], [(first, 1.0), (second, 0.0)])
+        receipt.action_toggle_is_locked()
+        receipt.move_line_ids.lot_id = second
+        self.assertEqual(
+            [(record.lot_id, record.qty_returned, record.qty_with_customer) for record in records.sorted("lot_id")],
+            [(first, 0.0, 1.0), (second, 1.0, 0.0)],
+        )
+
     def test_delivery_date_is_the_companys_day(self):
         self.company.resource_calendar_id.tz = "Asia/Shanghai"
         self.stock_user.tz = "America/New_York"
