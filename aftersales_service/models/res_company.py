@@ -2,6 +2,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..selections import REPLACEMENT_WARRANTY
 
@@ -102,6 +103,30 @@ class ResCompany(models.Model):
         help="Printed on the return authorization the customer gets for an approved RMA: how to pack and send the "
              "units back.",
     )
+
+    # The company's time zone, its working calendar's, else its partner's: read once per record cache, again after any
+    # write to them or invalidation (docs/security.md §6).
+    aftersales_tz = fields.Char(string="After-Sales Time Zone", compute="_compute_aftersales_tz")
+
+    # Computes ---------------------------------------------------------------------------------
+
+    @api.depends("resource_calendar_id.tz", "partner_id.tz")
+    def _compute_aftersales_tz(self):
+        """The company, its calendar and its partner in one query, what a warranty check or a deadline costs."""
+        calendar_tz = self.env["resource.calendar"]._fields["tz"]
+        partner_tz = self.env["res.partner"]._fields["tz"]
+        ids = tuple(self._origin.ids)
+        rows = dict(self.env.execute_query(SQL(
+            """SELECT company.id, COALESCE(NULLIF(calendar.tz, ''), NULLIF(partner.tz, ''))
+                 FROM res_company company
+                 JOIN res_partner partner ON partner.id = company.partner_id
+            LEFT JOIN resource_calendar calendar ON calendar.id = company.resource_calendar_id
+                WHERE company.id IN %s""",
+            ids,
+            to_flush=[self._fields["resource_calendar_id"], self._fields["partner_id"], calendar_tz, partner_tz],
+        ))) if ids else {}
+        for company in self:
+            company.aftersales_tz = rows.get(company._origin.id)
 
     # Constraints ------------------------------------------------------------------------------
 
@@ -207,9 +232,7 @@ class ResCompany(models.Model):
     def _aftersales_tz(self):
         """The company's time zone, its working calendar's, else its partner's: the day of every datetime is read in
         it (docs/security.md §6)."""
-        # Only the fields read here: a warranty check or a deadline costs two small reads, not the company's rows.
-        company_sudo = self[:1].sudo().with_context(prefetch_fields=False)
-        return pytz.timezone(company_sudo.resource_calendar_id.tz or company_sudo.partner_id.tz or "UTC")
+        return pytz.timezone(self[:1].sudo().aftersales_tz or "UTC")
 
     def _aftersales_date(self, utc_datetime):
         """The day of a UTC datetime in the company's time zone."""
