@@ -73,10 +73,16 @@ class AftersalesProtectedFieldsMixin(models.AbstractModel):
         ):
             return super().create(vals_list)
         manager_fields = self._protected("_manager_fields")
+        # What the context's defaults give is given as much as the values are: a JSON-RPC call sets any context.
+        defaults = {
+            key.removeprefix("default_"): value for key, value in self.env.context.items()
+            if key.startswith("default_") and key.removeprefix("default_") in self._fields
+        }
         for vals in vals_list:
-            self._check_workflow_create(vals)
-            self._check_manager_fields({name for name in manager_fields if vals.get(name)})
-            self._check_create_locks(vals)
+            given = {**defaults, **vals}
+            self._check_workflow_create(given)
+            self._check_manager_fields({name for name in manager_fields if given.get(name)})
+            self._check_create_locks(given)
         return super().create(vals_list)
 
     def write(self, vals):

@@ -31,10 +31,19 @@ class TestWorkflowGuards(RmaCase):
             with self.subTest(spoof=spoof):
                 with self.assertRaisesRegex(UserError, "cannot be written directly"), self.env.cr.savepoint():
                     rma.with_user(self.manager).with_context(aftersales_workflow=spoof).write({"state": "done"})
-        with self.assertRaisesRegex(UserError, "cannot start with"):
+        with self.assertRaisesRegex(UserError, "cannot start with"), self.env.cr.savepoint():
             self.env["aftersales.rma"].with_user(self.coordinator).create({
                 "partner_id": self.customer.id, "state": "done",
             })
+        # A default the context brings is given as much as a value.
+        count = self.env["aftersales.rma"].search_count([])
+        for default in ({"default_state": "done"}, {"default_approved_by_id": self.manager.id}):
+            with self.subTest(default=default):
+                with self.assertRaisesRegex(UserError, "cannot start with"), self.env.cr.savepoint():
+                    self.env["aftersales.rma"].with_user(self.coordinator).with_context(**default).create({
+                        "partner_id": self.customer.id,
+                    })
+        self.assertEqual(self.env["aftersales.rma"].search_count([]), count, "nothing written")
         self.assertEqual(rma.state, "received")
         rma._workflow().write({"state": "inspected"})
         self.assertEqual(rma.state, "inspected", "the module's own code passes")
