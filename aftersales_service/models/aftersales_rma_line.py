@@ -632,22 +632,26 @@ class AftersalesRmaLine(models.Model):
             groups[line.rma_id, line.delivery_record_id.move_id.picking_id] |= line
         for (rma, delivery), lines in groups.items():
             rma_location = (delivery.picking_type_id.warehouse_id or rma._warehouse())._aftersales_rma_location()
+            link = {"aftersales_rma_id": rma.id, "aftersales_rma_role": "receipt", "origin": rma.name}
             if delivery:
-                receipt = lines.with_context(aftersales_return_location_id=rma_location.id)._return_through_wizard(
-                    delivery, [line.delivery_record_id.move_id for line in lines]
+                lines._return_through_wizard(
+                    delivery, [line.delivery_record_id.move_id for line in lines],
+                    dict(link, location_dest_id=rma_location.id),
                 )
             else:
-                receipt = self.env["stock.picking"].create(lines._prepare_receipt_values(rma._warehouse(), rma_location))
+                receipt = self.env["stock.picking"].create(
+                    dict(lines._prepare_receipt_values(rma._warehouse(), rma_location), **link)
+                )
                 receipt.action_confirm()
                 lines._reset_move_lines()
-            as_workflow(receipt).write({"aftersales_rma_id": rma.id, "aftersales_rma_role": "receipt", "origin": rma.name})
 
-    def _return_through_wizard(self, picking, origin_moves, quantities=None):
+    def _return_through_wizard(self, picking, origin_moves, values, quantities=None):
         """A return of ``picking`` with one move per unit (``origin_moves`` lists the move each unit
-        left with, ``quantities`` what of each comes back, the units' quantities by default); what the order
-        delivered does not change (docs/rma.md §11)."""
-        # The lines given at creation: the wizard computes none of its own.
-        wizard = self.env["stock.return.picking"].create({
+        left with, ``quantities`` what of each comes back, the units' quantities by default), made with the
+        transfer's ``values`` (its RMA and role); what the order delivered does not change (docs/rma.md §11)."""
+        # The lines given at creation: the wizard computes none of its own. The workflow's own return carries the
+        # RMA's links from its creation.
+        wizard = as_workflow(self.env["stock.return.picking"]).with_context(aftersales_return_values=values).create({
             "picking_id": picking.id,
             "product_return_moves": [
                 fields.Command.create({
@@ -947,8 +951,10 @@ class AftersalesRmaLine(models.Model):
         on a return of their receipt (docs/rma.md §7)."""
         for receipt, lines in self.grouped(lambda line: line._received_move().picking_id).items():
             receipt_moves = [line._received_move() for line in lines]
-            delivery = lines._return_through_wizard(receipt, receipt_moves, [line._quantity_to_ship() for line in lines])
-            as_workflow(delivery).write({"aftersales_rma_id": receipt.aftersales_rma_id.id, "aftersales_rma_role": "return"})
+            lines._return_through_wizard(
+                receipt, receipt_moves, {"aftersales_rma_id": receipt.aftersales_rma_id.id, "aftersales_rma_role": "return"},
+                [line._quantity_to_ship() for line in lines],
+            )
 
     def _process_scrap(self):
         """Scrap with the customer's consent: Odoo's scrap of the received unit, which stays sold

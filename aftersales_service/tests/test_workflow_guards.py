@@ -48,6 +48,28 @@ class TestWorkflowGuards(RmaCase):
         rma._workflow().write({"state": "inspected"})
         self.assertEqual(rma.state, "inspected", "the module's own code passes")
 
+    def test_a_return_made_outside_the_workflow_belongs_to_no_rma(self):
+        order, lots = self._sell_and_deliver(["G-R1"])
+        rma = self._new_rma(order, lots)
+        rma.with_user(self.manager).action_confirm()
+        receipt = self._transfers(rma, "receipt")
+        unit = self._records(lot_id=lots.id)
+        # The warehouse returns the unit by JSON-RPC, its return line naming the RMA's unit, with the workflow's values.
+        wizard = self.env["stock.return.picking"].with_user(self.stock_user).with_context(
+            aftersales_return_values={"aftersales_rma_id": rma.id, "aftersales_rma_role": "receipt"},
+        ).create({
+            "picking_id": unit.picking_id.id,
+            "product_return_moves": [fields.Command.create({
+                "product_id": self.motor.id, "quantity": 1.0, "move_id": unit.move_id.id,
+                "aftersales_rma_line_id": rma.line_ids.id,
+            })],
+        })
+        returned = self.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
+        self.assertEqual((returned.aftersales_rma_id, returned.aftersales_rma_role), (rma.browse(), False))
+        self.assertFalse(returned.move_ids.aftersales_rma_line_id)
+        self.assertEqual(rma.picking_ids, receipt, "the RMA's transfers are its own")
+        self.assertEqual((receipt.aftersales_rma_id, receipt.origin), (rma, rma.name), "the workflow's receipt has its links")
+
     def test_buttons_and_actions_read_the_same_can_fields(self):
         complaint = self.env["aftersales.complaint"].with_user(self.coordinator).create({
             "partner_id": self.customer.id, "resolution": "<p>Replaced on site.</p>",
