@@ -79,7 +79,8 @@ class AftersalesRma(models.Model):
     )
     repair_ids = fields.One2many("repair.order", "aftersales_rma_id", string="Repairs")
     vendor_repair_ids = fields.One2many("aftersales.vendor.repair", "rma_id", string="Repairs by the Manufacturer")
-    receipt_state = fields.Selection(RECEIPT_STATES, compute="_compute_receipt_state", store=True)
+    # A new RMA has received nothing: its creation does not compute it.
+    receipt_state = fields.Selection(RECEIPT_STATES, compute="_compute_receipt_state", store=True, default="none")
     receipt_count = fields.Integer(compute="_compute_document_counts")
     delivery_count = fields.Integer(string="Deliveries", compute="_compute_document_counts")
     credit_note_count = fields.Integer(compute="_compute_document_counts")

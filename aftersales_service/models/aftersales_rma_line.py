@@ -65,7 +65,7 @@ class AftersalesRmaLine(models.Model):
 
     rma_id = fields.Many2one("aftersales.rma", string="RMA", required=True, index=True, ondelete="cascade")
     sequence = fields.Integer(default=10)
-    company_id = fields.Many2one(related="rma_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="rma_id.company_id", store=True, precompute=True, index=True)
     partner_id = fields.Many2one(related="rma_id.partner_id")
     rma_state = fields.Selection(related="rma_id.state", string="RMA Status")
     product_id = fields.Many2one(
@@ -91,14 +91,17 @@ class AftersalesRmaLine(models.Model):
     )
 
     warranty_state = fields.Selection(
-        WARRANTY_STATES, compute="_compute_warranty", store=True, string="Warranty on Claim Date"
+        WARRANTY_STATES, compute="_compute_warranty", store=True, precompute=True, string="Warranty on Claim Date"
     )
-    warranty_reason = fields.Text(compute="_compute_warranty", store=True)
-    warranty_end_date = fields.Date(compute="_compute_warranty", store=True)
+    warranty_reason = fields.Text(compute="_compute_warranty", store=True, precompute=True)
+    warranty_end_date = fields.Date(compute="_compute_warranty", store=True, precompute=True)
 
     move_ids = fields.One2many("stock.move", "aftersales_rma_line_id", string="Stock Moves")
-    qty_received = fields.Float(digits="Product Unit", compute="_compute_received", store=True, string="Received")
-    receipt_date = fields.Date(compute="_compute_received", store=True)
+    # A new line has received nothing: its creation computes neither (docs/rma.md §3).
+    qty_received = fields.Float(
+        digits="Product Unit", compute="_compute_received", store=True, default=0.0, string="Received"
+    )
+    receipt_date = fields.Date(compute="_compute_received", store=True, default=False)
 
     cause = fields.Selection(CAUSES, copy=False)
     customer_modified = fields.Boolean(
@@ -130,7 +133,9 @@ class AftersalesRmaLine(models.Model):
         copy=False, help="The customer asks us to repair a unit that is not ours, at cost."
     )
     customer_consent = fields.Boolean(string="Customer Consents to Scrap", copy=False)
-    charge_mode = fields.Selection(CHARGE_MODES, string="Repair Charge", compute="_compute_charge_mode", store=True)
+    charge_mode = fields.Selection(
+        CHARGE_MODES, string="Repair Charge", compute="_compute_charge_mode", store=True, precompute=True
+    )
     repair_hours = fields.Float(
         string="Labour Hours", copy=False, help="Hours of work charged on a chargeable repair."
     )
