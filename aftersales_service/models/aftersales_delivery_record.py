@@ -213,11 +213,11 @@ class AftersalesDeliveryRecord(models.Model):
     def _returned_records(self, move_lines):
         """The records (sudo) of the lots of ``move_lines``, of the delivery each line's move brings back or sends
         back to the customer (docs/delivery-records.md §4)."""
-        domains = [
-            Domain("move_id", "=", move.id) & Domain("lot_id", "in", lines.lot_id.ids or [False])
-            for move, lines in move_lines.grouped(lambda line: line.move_id._aftersales_returned_delivery()).items()
-            if move
-        ]
+        domains = []
+        for move, lines in move_lines.grouped("move_id").items():
+            delivery = move._aftersales_returned_delivery()
+            if delivery:
+                domains.append(Domain("move_id", "=", delivery.id) & Domain("lot_id", "in", lines.lot_id.ids or [False]))
         return self.sudo().search(Domain.OR(domains)) if domains else self.sudo()
 
     def _stock_returns(self, plain=False):
