@@ -669,13 +669,12 @@ class AftersalesRmaLine(models.Model):
                 for line, origin_move, quantity in zip(self, origin_moves, quantities or self.mapped("quantity"))
             ],
         })
-        returned = wizard._create_return()
+        wizard._create_return()
         # A new return unreserves the open returns of the same moves: every unit gets its line back.
         siblings = self.env["stock.move"].union(*origin_moves).move_dest_ids.filtered(
             lambda move: move.aftersales_rma_line_id and move.state not in ("done", "cancel")
         )
         siblings.aftersales_rma_line_id._reset_move_lines()
-        return returned
 
     def _prepare_receipt_values(self, warehouse, location):
         """A plain receipt from the customer for units we never delivered (not ours, legacy)."""
