@@ -46,6 +46,27 @@ class TestRmaFlows(RmaCase):
         self._run_follow_ups()
         self.assertIn("received the units", rma.message_ids[0].body)
 
+    def test_the_delivered_quantity_costs_no_query_per_unit_that_came_back(self):
+        """Units received into the RMA location are not a way out: the sale line's delivered quantity looks up
+        nothing for each of them, however many came back."""
+        order, lots = self._sell_and_deliver(["R-Q1", "R-Q2", "R-Q3", "R-Q4"])
+        line = order.order_line
+
+        def queries_to_count_delivered():
+            line._compute_qty_delivered()  # what it reads is in the cache: what is left is looked up per unit
+            start = self.cr.sql_log_count
+            line._compute_qty_delivered()
+            return self.cr.sql_log_count - start
+
+        self.assertFalse(self.warehouse.aftersales_rma_location_id._is_outgoing())
+        self.assertTrue(self.customer.property_stock_customer._is_outgoing())
+        self._approve_and_receive(self._new_rma(order, lots[:1]))
+        after_one = queries_to_count_delivered()
+        for lot in lots[1:]:
+            self._approve_and_receive(self._new_rma(order, lot))
+        self.assertEqual(queries_to_count_delivered(), after_one)
+        self.assertEqual(line.qty_delivered, 4.0, "received units stay sold until their decision")
+
     def _receive_only(self, rma, lot):
         """Approve, then validate the receipt with only ``lot`` picked: the receipt and the backorder question."""
         rma.with_user(self.manager).action_confirm()
