@@ -315,6 +315,19 @@ class TestDispatchOrder(DispatchCase):
         })
         self.assertFalse(Orders.with_user(outsider).search([]), "another company's dispatcher sees none")
 
+    def test_my_visits_today_are_mine_and_today(self):
+        six, nine = self._tomorrow_at(6), self._tomorrow_at(9)
+        with freeze_time(six):
+            today = self._plan(self._units(["FS-023"]), start=nine)
+            self._plan(self._units(["FS-024"]), start=nine + timedelta(days=1))
+            self._plan(self._units(["FS-025"]), start=nine, technician=self.other_technician)
+            opened = self._opened_list("aftersales_field_service.action_aftersales_dispatch_order_today", self.tech_user)
+        self.assertEqual(opened, today, "neither tomorrow's visit nor a colleague's")
+        kanban = self.env["aftersales.dispatch.order"].get_view(
+            self.env.ref("aftersales_field_service.aftersales_dispatch_order_view_kanban_today").id, "kanban"
+        )
+        self.assertNotIn("default_group_by", kanban["arch"], "the day's cards, not the workflow's empty columns")
+
     def test_the_site_address_reads_as_one_line(self):
         site = self.env["res.partner"].create({
             "name": "Plant 2", "parent_id": self.customer.id, "type": "other", "street": "8 Harbour Road", "city": "Zibo",

@@ -3,10 +3,14 @@ import shutil
 import uuid
 from contextlib import closing, contextmanager
 
+from dateutil.relativedelta import relativedelta
+from lxml import etree
+
 from odoo import api, sql_db
 from odoo.modules.registry import Registry
 from odoo.service import db
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tests import BaseCase, Form, TransactionCase, get_db_name, new_test_user
 from odoo.tools import SQL, config
 from odoo.tools.safe_eval import safe_eval
@@ -152,6 +156,28 @@ class AftersalesCase(TransactionCase):
         comodel = self.env[self.env[model]._fields[field].comodel_name].with_user(user or self.env.user)
         found = comodel.web_name_search(typed, {"display_name": {}}, domain=domain)
         return comodel.browse([record["id"] for record in found]).with_env(self.env)
+
+    def _opened_list(self, xmlid, user):
+        """What ``user`` sees when the window action ``xmlid`` opens: its domain and its search view's default
+        filters as the web client combines them, filters of one group OR-ed, groups (between separators) AND-ed."""
+        action = self.env.ref(xmlid)
+        model = self.env[action.res_model].with_user(user)
+        today = self.company._aftersales_today()
+        values = {"uid": user.id, "context_today": lambda: today, "relativedelta": relativedelta}
+        defaults = {
+            key.removeprefix("search_default_") for key, value in safe_eval(action.context or "{}", values).items()
+            if key.startswith("search_default_") and value
+        }
+        groups, group = [], []
+        for node in etree.fromstring(model.get_view(action.search_view_id.id, "search")["arch"]):
+            if node.tag == "filter" and node.get("name") in defaults and node.get("domain"):
+                group.append(Domain(safe_eval(node.get("domain"), values)))
+            elif node.tag != "filter":
+                groups.append(group)
+                group = []
+        groups.append(group)
+        domain = Domain.AND([Domain(safe_eval(action.domain or "[]", values))] + [Domain.OR(g) for g in groups if g])
+        return model.search(domain).with_env(self.env)
 
     def _return(self, picking, quantities):
         """Return goods through the standard return wizard; ``quantities`` maps product → quantity."""
