@@ -321,8 +321,11 @@ class TestDispatchOrder(DispatchCase):
             today = self._plan(self._units(["FS-023"]), start=nine)
             self._plan(self._units(["FS-024"]), start=nine + timedelta(days=1))
             self._plan(self._units(["FS-025"]), start=nine, technician=self.other_technician)
-            opened = self._opened_list("aftersales_field_service.action_aftersales_dispatch_order_today", self.tech_user)
+            opened, facets = self._opened_list(
+                "aftersales_field_service.action_aftersales_dispatch_order_today", self.tech_user
+            )
         self.assertEqual(opened, today, "neither tomorrow's visit nor a colleague's")
+        self.assertEqual(facets, [["My Visits"], ["Today"]])
         kanban = self.env["aftersales.dispatch.order"].get_view(
             self.env.ref("aftersales_field_service.aftersales_dispatch_order_view_kanban_today").id, "kanban"
         )

@@ -44,6 +44,14 @@ class AftersalesOverview(models.AbstractModel):
         return action
 
     @api.model
+    def _filtered(self, xmlid, **search_defaults):
+        """The window action ``xmlid`` opened on its search view's ``search_defaults`` alone: the tile's filter is
+        a facet the user sees and may remove (docs/README.md, overview)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["context"] = {"create": False, **{f"search_default_{name}": value for name, value in search_defaults.items()}}
+        return action
+
+    @api.model
     def _rma_state_tiles(self):
         """Open RMAs by state, in the workflow's order."""
         counts = dict(self.env["aftersales.rma"]._read_group(
@@ -54,15 +62,13 @@ class AftersalesOverview(models.AbstractModel):
             "key": state,
             "label": labels[state],
             "count": counts.get(state, 0),
-            "action": self._window(
-                "aftersales_service.action_aftersales_rma", [("state", "=", state)],
-                name=self.env._("RMAs: %(state)s", state=labels[state]),
-            ),
+            "action": self._filtered("aftersales_service.action_aftersales_rma", state=state),
         } for state, _label in RMA_STATES if state in OPEN_RMA_STATES]
 
     @api.model
     def _work_tiles(self):
-        """Late repairs, complaints at risk or breached, complaints received this month."""
+        """Late repairs, complaints at risk or breached, complaints received this month: each counts what its
+        search filter of the same name finds."""
         today = self.env.company._aftersales_today()
         open_complaints = [("state", "in", OPEN_COMPLAINT_STATES)]
         tiles = [
@@ -84,7 +90,7 @@ class AftersalesOverview(models.AbstractModel):
             "label": label,
             "tone": tone,
             "count": self.env[model].search_count(domain),
-            "action": self._window(xmlid, domain, name=label),
+            "action": self._filtered(xmlid, **{f"overview_{key}": 1}),
         } for key, label, model, xmlid, domain, tone in tiles]
 
     @api.model

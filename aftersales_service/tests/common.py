@@ -157,27 +157,37 @@ class AftersalesCase(TransactionCase):
         found = comodel.web_name_search(typed, {"display_name": {}}, domain=domain)
         return comodel.browse([record["id"] for record in found]).with_env(self.env)
 
-    def _opened_list(self, xmlid, user):
-        """What ``user`` sees when the window action ``xmlid`` opens: its domain and its search view's default
-        filters as the web client combines them, filters of one group OR-ed, groups (between separators) AND-ed."""
-        action = self.env.ref(xmlid)
-        model = self.env[action.res_model].with_user(user)
+    def _opened_list(self, action, user):
+        """What ``user`` sees when the window ``action`` (an xmlid or an action's values) opens: the records, and the
+        facets of its search view's defaults. The web client's way: a filter's facet OR-s the default filters of its
+        group (between separators), facets are AND-ed, a field's default is a facet of its own."""
+        if isinstance(action, str):
+            action = self.env["ir.actions.act_window"]._for_xml_id(action)
+        model = self.env[action["res_model"]].with_user(user)
         today = self.company._aftersales_today()
         values = {"uid": user.id, "context_today": lambda: today, "relativedelta": relativedelta}
+        context = action.get("context") or {}
+        context = safe_eval(context, values) if isinstance(context, str) else context
         defaults = {
-            key.removeprefix("search_default_") for key, value in safe_eval(action.context or "{}", values).items()
+            key.removeprefix("search_default_"): value for key, value in context.items()
             if key.startswith("search_default_") and value
         }
-        groups, group = [], []
-        for node in etree.fromstring(model.get_view(action.search_view_id.id, "search")["arch"]):
-            if node.tag == "filter" and node.get("name") in defaults and node.get("domain"):
-                group.append(Domain(safe_eval(node.get("domain"), values)))
-            elif node.tag != "filter":
-                groups.append(group)
+        view_id = action.get("search_view_id") and action["search_view_id"][0]
+        facets, group = [], []
+        for node in [*etree.fromstring(model.get_view(view_id, "search")["arch"]), etree.Element("separator")]:
+            name = node.get("name")
+            if node.tag == "filter" and name in defaults and node.get("domain"):
+                group.append((node.get("string"), Domain(safe_eval(node.get("domain"), values))))
+            elif node.tag == "field" and name in defaults:
+                facets.append(([node.get("string") or model._fields[name].string, defaults[name]],
+                               Domain(name, node.get("operator") or "=", defaults[name])))
+            elif node.tag != "filter" and group:
+                facets.append(([label for label, _domain in group], Domain.OR(domain for _label, domain in group)))
                 group = []
-        groups.append(group)
-        domain = Domain.AND([Domain(safe_eval(action.domain or "[]", values))] + [Domain.OR(g) for g in groups if g])
-        return model.search(domain).with_env(self.env)
+        domain = action.get("domain") or []
+        domain = Domain(safe_eval(domain, values) if isinstance(domain, str) else domain)
+        records = model.search(Domain.AND([domain] + [facet_domain for _labels, facet_domain in facets]))
+        return records.with_env(self.env), [labels for labels, _domain in facets]
 
     def _return(self, picking, quantities):
         """Return goods through the standard return wizard; ``quantities`` maps product → quantity."""

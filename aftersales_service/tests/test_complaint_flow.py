@@ -46,6 +46,16 @@ class TestComplaintFlow(RmaCase):
         self.assertNotEqual(first.name, second.name)
         self.assertEqual(first.state, "new")
 
+    def test_the_list_opens_on_the_open_complaints_and_those_awaiting_the_customers_confirmation(self):
+        new, resolved, closed = self._complaint(), self._complaint(), self._complaint()
+        for complaint in resolved | closed:
+            complaint.with_user(self.coordinator).action_acknowledge()
+            self._resolve(complaint)
+        self._close(closed)
+        opened, facets = self._opened_list("aftersales_service.action_aftersales_complaint", self.coordinator)
+        self.assertEqual(opened & (new | resolved | closed), new | resolved)
+        self.assertEqual(facets, [["Open", "Awaiting Confirmation"]])
+
     def test_acknowledgement_tells_the_deadline_in_the_companys_time_zone_without_seconds(self):
         self.company.resource_calendar_id.tz = "Asia/Shanghai"
         self.coordinator.tz = "America/New_York"

@@ -9,6 +9,7 @@ from odoo.tests import tagged
 from odoo.tools.misc import format_date
 from odoo.tools.safe_eval import safe_eval
 
+from ..selections import RMA_STATES
 from .common import AftersalesCase, RmaCase
 
 # Documents a many2one of ours points to that are never created from another document's form, besides our numbered
@@ -166,10 +167,13 @@ class TestOverview(RmaCase):
             list(tiles)[:6], ["draft", "confirmed", "received", "inspected", "decided", "processed"], "workflow order"
         )
         for key, tile in tiles.items():
-            action = tile["action"]
-            found = self.env[action["res_model"]].with_user(self.coordinator).search(action["domain"])
+            found, facets = self._opened_list(tile["action"], self.coordinator)
             self.assertEqual(len(found), tile["count"], key)
-        self.assertIn(rma, self.env["aftersales.rma"].search(tiles["draft"]["action"]["domain"]))
+            label = [self.env["aftersales.rma"]._fields["state"].string, key] if key in dict(RMA_STATES) else [tile["label"]]
+            self.assertEqual(facets, [label], "the list says which tile opened it, as a facet the user can remove")
+            own = self.env["ir.actions.act_window"].browse(tile["action"]["id"])
+            self.assertEqual(tile["action"]["domain"], own.domain, "nothing hidden the user cannot remove")
+        self.assertIn(rma, self._opened_list(tiles["draft"]["action"], self.coordinator)[0])
         self.assertEqual(overview["return_rate"]["points"][-1]["value"], 0.0, "this month: 2 delivered, none back")
         self.env["aftersales.complaint"].create({"partner_id": self.customer.id})
         self.assertEqual(self._tiles(self.coordinator)[1]["this_month"]["count"], tiles["this_month"]["count"] + 1)

@@ -78,6 +78,8 @@ class TestTours(RmaCase, HttpCase):
         self.env["aftersales.complaint"]._cron_escalate()
         self.assertEqual(late.sla_state, "breached")
         complaints = self.env["aftersales.complaint"].search([])
+        late_repairs = self.env["aftersales.overview"].with_user(self.tour_user).get_overview()["tiles"][0]
+        self.assertEqual((late_repairs["key"], late_repairs["count"]), ("late_repairs", 0), "the tour opens an empty list")
         self.start_tour("/odoo", "aftersales_complaint_handling", login=self.tour_user.login)
         complaint = self.env["aftersales.complaint"].search([]) - complaints
         self.assertEqual(len(complaint), 1)

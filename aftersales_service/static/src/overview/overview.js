@@ -1,4 +1,4 @@
-import { Component, onWillStart } from "@odoo/owl";
+import { Component, markup, onWillStart } from "@odoo/owl";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 
@@ -19,7 +19,9 @@ export class AftersalesOverview extends Component {
     }
 
     open(action) {
-        return this.actionService.doAction(action);
+        // An action read from the server carries its empty-list help as HTML, as the action service's own loader
+        // marks it.
+        return this.actionService.doAction(action.help ? { ...action, help: markup(action.help) } : action);
     }
 
     barStyle(points, value) {

@@ -31,12 +31,36 @@ registry.category("web_tour.tours").add("aftersales_complaint_handling", {
             run: "click",
         },
         {
-            content: "The app opens on its overview: the breached complaint is a click away",
+            content: "The app opens on its overview: late repairs are a click away",
+            trigger: ".o_aftersales_overview .o_aftersales_tile[data-tile=late_repairs]",
+            run: "click",
+        },
+        {
+            content: "The tile's filter is a facet of the search; an empty list explains itself, not in raw HTML",
+            trigger: ".o_searchview_facet:contains(Late Repairs)",
+        },
+        {
+            trigger: ".o_content:not(:has(.o_view_nocontent:contains('<p')))",
+        },
+        {
+            trigger: ".o_breadcrumb .o_back_button, .o_breadcrumb .breadcrumb-item a",
+            run: "click",
+        },
+        {
+            content: "The breached complaint is a click away",
             trigger: ".o_aftersales_overview .o_aftersales_tile[data-tile=breached]",
             run: "click",
         },
         {
             trigger: ".o_list_view .o_data_row:contains(East Coast Distribution)",
+        },
+        {
+            content: "Removing the tile's facet shows the other complaints",
+            trigger: ".o_searchview_facet:contains(Complaints Breached) .o_facet_remove",
+            run: "click",
+        },
+        {
+            trigger: ".o_control_panel:not(:has(.o_searchview_facet:contains(Complaints Breached)))",
         },
         {
             trigger: ".o_menu_sections button:contains(Feedback)",
