@@ -65,6 +65,7 @@
         "web.assets_backend": [
             "aftersales_service/static/src/fields/*.js",
             "aftersales_service/static/src/overview/*",
+            "aftersales_service/static/src/views/*.js",
         ],
         "web.assets_tests": ["aftersales_service/static/tests/tours/*.js"],
     },

@@ -57,6 +57,7 @@ class AftersalesDispatchOrder(models.Model):
         "trial_result", "trial_start", "user_id", "work_done",
     )
     _aftersales_sequence = ("aftersales.dispatch.order", "DSP/%(year)s/")
+    _deletable_states = ("draft", "cancel")
     _aftersales_sequence_date_field = "call_date"
     _check_company_auto = True
     _folded_states = ("closed", "cancel")
@@ -444,11 +445,8 @@ class AftersalesDispatchOrder(models.Model):
             stamps["signed_on"] = fields.Datetime.now()
         return stamps
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft_or_cancelled(self):
-        """A visit made is a record kept for years: never deleted (docs/security.md §4)."""
-        if any(order.state not in ("draft", "cancel") for order in self):
-            raise UserError(self.env._("Only draft or cancelled dispatch orders can be deleted."))
+    def _delete_refusal(self):
+        return self.env._("Only draft or cancelled dispatch orders can be deleted.")
 
     # Actions: planning ------------------------------------------------------------------------
 

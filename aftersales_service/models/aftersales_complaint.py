@@ -42,6 +42,7 @@ class AftersalesComplaint(models.Model):
     _order = "date_received desc, id desc"
     _portal_path = "/my/complaints"
     _aftersales_sequence = ("aftersales.complaint", "CPL/%(year)s/")
+    _deletable_states = ("new", "cancel")
     _aftersales_sequence_date_field = "date_received"
     _aftersales_mail_templates = {
         "acknowledged": "aftersales_service.mail_template_complaint_acknowledged",
@@ -287,11 +288,8 @@ class AftersalesComplaint(models.Model):
             self.env["aftersales.survey"]._complaints_changed(self, customers)
         return result
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_new_or_cancelled(self):
-        """Handled complaints are records kept three years: cancel them, never delete them (docs/security.md §4)."""
-        if any(complaint.state not in ("new", "cancel") for complaint in self):
-            raise UserError(self.env._("Only new or cancelled complaints can be deleted."))
+    def _delete_refusal(self):
+        return self.env._("Only new or cancelled complaints can be deleted.")
 
     # Actions ----------------------------------------------------------------------------------
 

@@ -18,6 +18,9 @@ class AftersalesDocumentMixin(models.AbstractModel):
     _frozen_fields = ("name", "company_id")
     # States whose kanban column starts folded: finished and cancelled documents (docs/README.md, screens).
     _folded_states = ("done", "cancel")
+    # States in which the document may be deleted; in the others it is a record kept, cancelled instead of deleted
+    # (docs/security.md §4). None: any state.
+    _deletable_states = None
 
     # Fields -----------------------------------------------------------------------------------
 
@@ -34,8 +37,26 @@ class AftersalesDocumentMixin(models.AbstractModel):
         check_company=True,
         domain="[('parent_id', '=', False)]",
     )
+    can_delete = fields.Boolean(compute="_compute_can_delete", help="The document may be deleted: Delete is offered.")
+
+    # Computes ---------------------------------------------------------------------------------
+
+    @api.depends("state")
+    def _compute_can_delete(self):
+        """Deleting is offered, and allowed, in the deletable states only (docs/security.md §4)."""
+        for document in self:
+            document.can_delete = self._deletable_states is None or document.state in self._deletable_states
 
     # CRUD -------------------------------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_deletable(self):
+        """Documents out of their deletable states are records: never deleted (docs/security.md §4)."""
+        self._check_can("can_delete", self._delete_refusal())
+
+    def _delete_refusal(self):
+        """What a user deleting a document that is a record is told."""
+        return self.env._("%(documents)s cannot be deleted at this stage.", documents=self._description)
 
     @api.model_create_multi
     def create(self, vals_list):

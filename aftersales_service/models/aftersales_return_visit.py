@@ -15,6 +15,7 @@ class AftersalesReturnVisit(models.Model):
     _inherit = ["aftersales.document.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_planned desc, id desc"
     _aftersales_sequence = ("aftersales.return.visit", "RV/%(year)s/")
+    _deletable_states = ("planned", "cancel")
     _check_company_auto = True
     _workflow_fields = ("state", "date_done")
     _frozen_fields = ("rma_id", "repair_id", "complaint_id")
@@ -119,11 +120,8 @@ class AftersalesReturnVisit(models.Model):
 
     # CRUD -------------------------------------------------------------------------------------
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_planned_or_cancelled(self):
-        """A done return visit is a record of the customer's satisfaction: never deleted (docs/security.md §4)."""
-        if any(visit.state == "done" for visit in self):
-            raise UserError(self.env._("Only planned or cancelled return visits can be deleted."))
+    def _delete_refusal(self):
+        return self.env._("Only planned or cancelled return visits can be deleted.")
 
     # Actions ----------------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ class AftersalesRma(models.Model):
     _order = "date desc, id desc"
     _portal_path = "/my/rmas"
     _aftersales_sequence = ("aftersales.rma", "RMA/%(year)s/")
+    _deletable_states = ("draft", "cancel")
     _aftersales_sequence_date_field = "date"
     _aftersales_mail_templates = {
         "approved": "aftersales_service.mail_template_rma_confirmed",
@@ -167,11 +168,8 @@ class AftersalesRma(models.Model):
 
     # CRUD -------------------------------------------------------------------------------------
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft_or_cancelled(self):
-        """Processed RMAs are records: they are cancelled, never deleted (docs/security.md §4)."""
-        if any(rma.state not in ("draft", "cancel") for rma in self):
-            raise UserError(self.env._("Only draft or cancelled RMAs can be deleted; cancel the others instead."))
+    def _delete_refusal(self):
+        return self.env._("Only draft or cancelled RMAs can be deleted; cancel the others instead.")
 
     # Actions ----------------------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ class AftersalesSurvey(models.Model):
     _portal_path = "/my/surveys"
     _aftersales_mail_templates = {"invitation": "aftersales_service.mail_template_survey_invitation"}
     _aftersales_sequence = ("aftersales.survey", "CSS/%(year)s/")
+    _deletable_states = ("draft", "cancel")
     _check_company_auto = True
     _workflow_fields = ("state", "complaint_ids", "deduction")
     _locked_fields = {
@@ -147,11 +148,8 @@ class AftersalesSurvey(models.Model):
             self._refresh_deductions()
         return result
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_done(self):
-        """A validated survey is a record of the customer's satisfaction: never deleted (docs/security.md §4)."""
-        if any(survey.state == "done" for survey in self):
-            raise UserError(self.env._("A validated survey cannot be deleted; cancel it instead."))
+    def _delete_refusal(self):
+        return self.env._("A validated survey cannot be deleted; cancel it instead.")
 
     # Actions ----------------------------------------------------------------------------------
 

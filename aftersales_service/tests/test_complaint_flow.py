@@ -301,10 +301,13 @@ class TestComplaintFlow(RmaCase):
 
     def test_only_new_or_cancelled_complaints_can_be_deleted(self):
         complaint = self._complaint()
+        self.assertTrue(complaint.can_delete, "Delete is offered")
         complaint.action_acknowledge()
-        with self.assertRaises(UserError):
+        self.assertFalse(complaint.can_delete, "Delete is not offered where it is refused")
+        with self.assertRaisesRegex(UserError, "Only new or cancelled complaints can be deleted"):
             complaint.unlink()
         complaint.action_cancel()
+        self.assertTrue(complaint.can_delete)
         self.assertEqual(complaint.state, "cancel")
         complaint.action_reset()
         self.assertEqual(complaint.state, "new")

@@ -1,4 +1,4 @@
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
@@ -46,6 +46,28 @@ class TestScreens(AftersalesCase):
                 self.assertEqual(
                     self._kanban_columns(model), [(state, state in folded) for state in states], model
                 )
+
+    def _hidden(self, model, view_type, xpath, **values):
+        """Whether the nodes at ``xpath`` of the model's default ``view_type`` view are hidden for a record of
+        ``values``, as the web client evaluates their ``invisible``."""
+        arch = etree.fromstring(self.env[model].get_view(view_type=view_type)["arch"])
+        nodes = arch.xpath(xpath)
+        self.assertTrue(nodes, xpath)
+        return [bool(safe_eval(node.get("invisible") or "False", values)) for node in nodes]
+
+    def test_nothing_is_shown_before_there_is_something_to_show(self):
+        ribbon = "//widget[@name='web_ribbon'][@title='Warranty Expired']"
+        new = {"under_warranty": False, "warranty_end_date": False}
+        self.assertEqual(self._hidden("aftersales.delivery.record", "form", ribbon, **new), [True], "a new record")
+        expired = {"under_warranty": False, "warranty_end_date": date(2020, 1, 31)}
+        self.assertEqual(self._hidden("aftersales.delivery.record", "form", ribbon, **expired), [False])
+        for view_type, xpath in (("form", "//group[@string='Score']"),
+                                 ("list", "//field[@name='score' or @name='base_score' or @name='deduction' "
+                                          "or @name='satisfied']")):
+            with self.subTest(view_type=view_type):
+                hidden = self._hidden("aftersales.survey", view_type, xpath, state="draft")
+                self.assertTrue(all(hidden), "a draft survey has no score yet")
+                self.assertFalse(any(self._hidden("aftersales.survey", view_type, xpath, state="done")))
 
     def test_years_print_without_a_thousands_separator(self):
         views = self.env["ir.ui.view"].search([

@@ -25,6 +25,21 @@ registry.category("web_tour.tours").add("aftersales_rma_refund", {
             trigger: ".o_form_view .o_field_widget[name=name]:contains(RMA/)",
         },
         {
+            content: "A draft RMA may be deleted: its menu offers Delete",
+            trigger: ".o_form_view .o_cp_action_menus .o-dropdown",
+            run: "click",
+        },
+        {
+            trigger: ".o_popover .o-dropdown-item:contains(Delete)",
+        },
+        {
+            trigger: ".o_form_view .o_cp_action_menus .o-dropdown",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.o_popover .o-dropdown-item))",
+        },
+        {
             content: "Approve",
             trigger: ".o_statusbar_buttons button[name=action_confirm]",
             run: "click",
@@ -90,6 +105,14 @@ registry.category("web_tour.tours").add("aftersales_rma_refund", {
         },
         {
             trigger: ".oe_stat_button[name=action_view_credit_notes]",
+        },
+        {
+            content: "A done RMA is a record kept: its menu offers no Delete",
+            trigger: ".o_form_view .o_cp_action_menus .o-dropdown",
+            run: "click",
+        },
+        {
+            trigger: ".o_popover:has(.o-dropdown-item:contains(Duplicate)):not(:has(.o-dropdown-item:contains(Delete)))",
         },
     ],
 });
