@@ -207,6 +207,7 @@ class AftersalesRma(models.Model):
                 "Record the cause of every unit first: %(units)s.", units=", ".join(missing.mapped("display_name"))
             ))
         self._workflow().write({"state": "inspected"})
+        self.line_ids._take_proposed_decisions()
 
     def action_decide(self):
         """Decisions fixed for every unit, within the return rules or overridden by a manager (docs/rma.md §6)."""

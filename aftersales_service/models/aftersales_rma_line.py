@@ -541,6 +541,13 @@ class AftersalesRmaLine(models.Model):
                 reason=line.override_reason,
             ))
 
+    def _take_proposed_decisions(self):
+        """Units inspected without a decision take the one their findings propose, which the coordinator may still
+        change (docs/rma.md §6)."""
+        undecided = self.filtered(lambda line: not line.decision and line.proposed_decision)
+        for decision, lines in undecided.grouped("proposed_decision").items():
+            lines._workflow().write({"decision": decision})
+
     def _check_decisions(self):
         """Every unit has a decision its conditions allow (docs/rma.md §6)."""
         for line in self:

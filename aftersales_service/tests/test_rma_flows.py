@@ -67,6 +67,20 @@ class TestRmaFlows(RmaCase):
         self.assertEqual(queries_to_count_delivered(), after_one)
         self.assertEqual(line.qty_delivered, 4.0, "received units stay sold until their decision")
 
+    def test_inspection_done_gives_each_undecided_unit_its_proposal(self):
+        order, lots = self._sell_and_deliver(["R-D1", "R-D2"])
+        rma = self._new_rma(order, lots)
+        self._approve_and_receive(rma)
+        first, second = rma.line_ids.sorted(lambda line: line.lot_id.name)
+        # Findings recorded without the form (an import, a client of the API): no onchange fills the decisions.
+        first.with_user(self.coordinator).write({"cause": "transport"})
+        second.with_user(self.coordinator).write({"cause": "no_fault", "product_used": True, "decision": "repair"})
+        self.assertFalse(first.decision)
+        rma.with_user(self.coordinator).action_inspection_done()
+        self.assertEqual((first.decision, second.decision), ("refund", "repair"), "the proposal, or the one chosen")
+        rma.with_user(self.coordinator).action_decide()
+        self.assertEqual(rma.state, "decided")
+
     def _receive_only(self, rma, lot):
         """Approve, then validate the receipt with only ``lot`` picked: the receipt and the backorder question."""
         rma.with_user(self.manager).action_confirm()
