@@ -27,6 +27,7 @@
         "wizard/aftersales_delivery_acceptance_views.xml",
         "wizard/aftersales_contact_log_views.xml",
         "wizard/aftersales_delivery_record_correction_views.xml",
+        "wizard/aftersales_rma_receive_views.xml",
         "views/aftersales_rma_views.xml",
         "views/aftersales_vendor_repair_views.xml",
         "views/aftersales_complaint_views.xml",

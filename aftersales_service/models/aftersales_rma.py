@@ -95,6 +95,9 @@ class AftersalesRma(models.Model):
     can_finish_inspection = fields.Boolean(compute="_compute_can")
     can_decide = fields.Boolean(compute="_compute_can")
     can_process = fields.Boolean(compute="_compute_can")
+    can_receive = fields.Boolean(
+        compute="_compute_can_receive", help="The units awaited can be received here, their serials checked.",
+    )
     can_cancel = fields.Boolean(compute="_compute_can_cancel")
     can_print_authorization = fields.Boolean(
         compute="_compute_can", help="The customer may print the return authorization: the return is approved.",
@@ -138,6 +141,12 @@ class AftersalesRma(models.Model):
             rma.can_decide = rma.state == "inspected"
             rma.can_process = rma.state == "decided"
             rma.can_print_authorization = rma.state not in ("draft", "cancel")
+
+    @api.depends("state", "line_ids.move_ids.state", "line_ids.move_ids.picking_id.aftersales_rma_role")
+    def _compute_can_receive(self):
+        """An approved RMA receives the units it still awaits (docs/rma.md §3)."""
+        for rma in self:
+            rma.can_receive = rma.state == "confirmed" and bool(rma._pending_receipt_moves())
 
     @api.depends("state", "line_ids.move_ids.state", "line_ids.repair_id.state", "line_ids.scrap_id.state")
     def _compute_can_cancel(self):
@@ -236,6 +245,19 @@ class AftersalesRma(models.Model):
         self._start_transition("can_cancel").write({"state": "cancel"})
         self.line_ids._cancel_documents()
 
+    def action_receive(self):
+        """Receive the units here: each serial scanned or typed and checked against the RMA (docs/rma.md §3)."""
+        self.ensure_one()
+        self._check_can("can_receive")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Receive %(rma)s", rma=self.name),
+            "res_model": "aftersales.rma.receive",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_rma_id": self.id},
+        }
+
     def action_view_receipts(self):
         self.ensure_one()
         receipts = self.picking_ids.filtered(lambda p: p.aftersales_rma_role == "receipt")
@@ -315,6 +337,23 @@ class AftersalesRma(models.Model):
         pickings_sudo._aftersales_deliveries().aftersales_rma_id._notify_customer("shipped")
         pickings_sudo.move_ids.aftersales_rma_line_id._close_short_receipts()
         self._receipts_progress()
+
+    def _pending_receipt_moves(self):
+        """The receipt moves of the units still awaited."""
+        return self.line_ids.move_ids.filtered(
+            lambda move: move.picking_id.aftersales_rma_role == "receipt" and move.state not in ("done", "cancel")
+        )
+
+    def _receive_moves(self, quantities):
+        """Validate the receipts of ``quantities`` ({receipt move: quantity received}), each unit on its own
+        serial; what is not received waits on a backorder (docs/rma.md §3)."""
+        for move, quantity in quantities.items():
+            move.picked = not move.product_uom.is_zero(quantity)
+            if move.picked:
+                move.aftersales_rma_line_id._set_own_lot_on(move)
+                move.move_line_ids.quantity = quantity
+        pickings = self.env["stock.move"].concat(*quantities).filtered("picked").picking_id
+        pickings.with_context(skip_backorder=True).button_validate()
 
     def _receipts_progress(self):
         """Received when every unit is in, then done when every unit is settled (docs/rma.md §3)."""

@@ -81,6 +81,62 @@ class TestRmaFlows(RmaCase):
         rma.with_user(self.coordinator).action_decide()
         self.assertEqual(rma.state, "decided")
 
+    def _receive_on_the_rma(self, rma, typed, user):
+        """At the service desk: *Receive* on the RMA, the serials ``typed`` one after the other, then *Receive*."""
+        action = rma.with_user(user).action_receive()
+        with Form(self.env[action["res_model"]].with_user(user).with_context(**action["context"])) as wizard:
+            for serial in typed:
+                wizard.serial = serial
+        return wizard.record.action_receive()
+
+    def test_units_are_received_on_the_rma_with_their_serials_checked(self):
+        order, lots = self._sell_and_deliver(["R-S1", "R-S2"])
+        desk = self.coordinator
+        rma = self._new_rma(order, lots)
+        self.assertFalse(rma.can_receive, "nothing to receive before approval")
+        with self.assertRaisesRegex(UserError, "not possible while Draft"):
+            rma.with_user(desk).action_receive()
+        rma.with_user(self.manager).action_confirm()
+
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as refused:
+            self._receive_on_the_rma(rma, ["  r-s1 ", "R-S9"], desk)
+        self.assertIn("R-S9 is not one of the units this RMA waits for", refused.output[0])
+        self.assertEqual(rma.state, "confirmed", "one unit in, the other awaited")
+        self.assertEqual(rma.line_ids.sorted("id").mapped("qty_received"), [1.0, 0.0])
+        rma_location = self.warehouse.aftersales_rma_location_id
+        self.assertEqual(self._quantity_at(lots[0], rma_location), 1.0)
+        self.assertEqual(self._quantity_at(lots[1], rma_location), 0.0)
+        backorder = rma._pending_receipt_moves().picking_id
+        self.assertEqual(backorder.backorder_id, self._transfers(rma, "receipt") - backorder, "the rest waits")
+
+        with self.assertRaisesRegex(UserError, "at least one unit"):
+            self._receive_on_the_rma(rma, [], desk)
+        self._receive_on_the_rma(rma, ["R-S2"], desk)
+        self.assertEqual(rma.state, "received")
+        self.assertEqual(self._quantity_at(lots[1], rma_location), 1.0)
+        self.assertFalse(rma.with_user(desk).can_receive)
+
+    def test_the_receive_form_takes_only_the_rmas_units_awaited(self):
+        order, lots = self._sell_and_deliver(["R-S3"])
+        other_order, _other_lots = self._sell_and_deliver(["R-S4"])
+        desk = self.coordinator
+        rma = self._new_rma(order, lots)
+        other = self._new_rma(other_order, _other_lots)
+        (rma | other).with_user(self.manager).action_confirm()
+        wizard = self.env["aftersales.rma.receive"].with_user(desk).create({
+            "rma_id": rma.id,
+            "line_ids": [(0, 0, {"move_id": other._pending_receipt_moves().id, "quantity": 1.0, "expected_quantity": 1.0})],
+        })
+        with self.assertRaisesRegex(UserError, "is not a unit"):
+            wizard.action_receive()
+        wizard = self.env["aftersales.rma.receive"].with_user(desk).with_context(default_rma_id=rma.id).create({})
+        for quantity in (2.0, -1.0):
+            wizard.line_ids.quantity = quantity
+            with self.subTest(quantity=quantity), self.assertRaisesRegex(UserError, "between 0 and 1"):
+                wizard.action_receive()
+        self.assertEqual((rma.state, other.state), ("confirmed", "confirmed"), "nothing received")
+        self.assertFalse(rma.line_ids.qty_received)
+
     def _receive_only(self, rma, lot):
         """Approve, then validate the receipt with only ``lot`` picked: the receipt and the backorder question."""
         rma.with_user(self.manager).action_confirm()

@@ -46,19 +46,32 @@ registry.category("web_tour.tours").add("aftersales_rma_refund", {
         },
         stateIs("Approved"),
         {
-            content: "Open the return receipt",
-            trigger: ".oe_stat_button[name=action_view_receipts]",
+            content: "The unit arrives at the service desk: receive it on the RMA",
+            trigger: ".o_statusbar_buttons button[name=action_receive]",
             run: "click",
         },
         {
-            content: "The warehouse receives the unit",
-            trigger: ".o_statusbar_buttons button[name=button_validate]",
+            content: "A serial the RMA does not wait for is refused",
+            trigger: ".modal .o_field_widget[name=serial] input",
+            run: "edit TOUR-RMA-2 && press Enter",
+        },
+        {
+            trigger: ".modal:contains(not one of the units this RMA waits for) .modal-footer button",
             run: "click",
         },
-        stateIs("Done"),
         {
-            content: "Back to the RMA",
-            trigger: ".o_breadcrumb .breadcrumb-item a:contains(RMA/)",
+            trigger: "body:not(:has(.modal:contains(not one of the units)))",
+        },
+        {
+            content: "The unit's own serial, typed as it comes",
+            trigger: ".modal .o_field_widget[name=serial] input",
+            run: "edit  tour-rma-1  && press Enter",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:contains(TOUR-RMA-1) td[name=quantity]:contains(1.00)",
+        },
+        {
+            trigger: ".modal .modal-footer button[name=action_receive]",
             run: "click",
         },
         stateIs("Received"),
