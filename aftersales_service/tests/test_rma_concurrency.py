@@ -36,8 +36,11 @@ class TestRmaConcurrency(TwoUsersCase):
         vendor_rma.line_ids.write({"decision": "vendor_repair"})
         vendor_rma.action_decide()
         vendor_rma.action_process()
+        _order, at_desk = cls._deliver(env, company, product, f"CC-DESK-{cls.tag}", customer)
+        desk_rma = cls._new_rma(env, at_desk)
+        desk_rma.action_confirm()
         return {
-            "rma": rma.id, "order": order.id, "unclaimed": unclaimed.id,
+            "rma": rma.id, "order": order.id, "unclaimed": unclaimed.id, "desk_rma": desk_rma.id,
             "vendor_repair": vendor_rma.vendor_repair_ids.id,
         }
 
@@ -75,6 +78,18 @@ class TestRmaConcurrency(TwoUsersCase):
             credit_notes = env["account.move"].search([("aftersales_rma_id", "=", rma.id)])
             self.assertEqual((len(credit_notes), credit_notes.move_type, credit_notes.state), (1, "out_refund", "posted"))
             self.assertEqual(env["sale.order"].browse(self.ids["order"]).order_line.qty_delivered, 0.0)
+
+    def test_receiving_on_the_rma_at_once_receives_once(self):
+        def receive(env):
+            wizard = env["aftersales.rma.receive"].with_context(default_rma_id=self.ids["desk_rma"]).create({})
+            wizard.line_ids.quantity = 1.0
+            wizard.action_receive()
+
+        self._twice_at_once(receive)
+        with self._transaction(commit=False) as env:
+            rma = env["aftersales.rma"].browse(self.ids["desk_rma"])
+            self.assertEqual((rma.state, rma.line_ids.qty_received), ("received", 1.0))
+            self.assertEqual(rma.picking_ids.mapped("state"), ["done"], "one receipt, validated once")
 
     def test_two_users_claiming_one_unit_at_once_make_one_claim(self):
         first, second = self.logins

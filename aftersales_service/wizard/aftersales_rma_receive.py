@@ -53,6 +53,8 @@ class AftersalesRmaReceive(models.TransientModel):
     def action_receive(self):
         """Validate the receipt of the units marked received; the others wait on a backorder (docs/rma.md §3)."""
         self.ensure_one()
+        # A second user receiving the same RMA at this moment is told before anything is written.
+        self.rma_id._lock_for_transition()
         self.rma_id._check_can("can_receive")
         self.line_ids._check_quantities(self.rma_id)
         self.rma_id._receive_moves({line.move_id: line.quantity for line in self.line_ids})
