@@ -11,6 +11,7 @@
         "security/aftersales_field_service_security.xml",
         "security/ir.model.access.csv",
         "data/aftersales_dispatch_data.xml",
+        "data/aftersales_dispatch_mail_templates.xml",
         "data/aftersales_field_service_setup_data.xml",
         "reports/aftersales_dispatch_order_reports.xml",
         "wizard/aftersales_dispatch_reschedule_wizard_views.xml",

@@ -57,6 +57,10 @@ class AftersalesDispatchOrder(models.Model):
         "trial_result", "trial_start", "user_id", "work_done",
     )
     _aftersales_sequence = ("aftersales.dispatch.order", "DSP/%(year)s/")
+    _aftersales_mail_templates = {
+        "scheduled": "aftersales_field_service.mail_template_dispatch_scheduled",
+        "rescheduled": "aftersales_field_service.mail_template_dispatch_rescheduled",
+    }
     _deletable_states = ("draft", "cancel")
     _aftersales_sequence_date_field = "call_date"
     _check_company_auto = True
@@ -459,6 +463,7 @@ class AftersalesDispatchOrder(models.Model):
         self._workflow().write({"state": "scheduled"})
         self.filtered(lambda order: order.service_type == "installation" and not order.check_ids)\
             ._create_commissioning_checks()
+        self._notify_customer("scheduled")
 
     def action_dispatch(self):
         """Sent: the technician gets the visit as a to-do on its day (docs/field-service.md §3)."""
@@ -643,6 +648,7 @@ class AftersalesDispatchOrder(models.Model):
         dispatched = self.filtered(lambda order: order.state == "dispatched")
         dispatched._unlink_technician_activity()
         dispatched._schedule_technician_activity()
+        self.filtered(lambda order: order.state in PLANNED_DISPATCH_STATES)._notify_customer("rescheduled")
 
     def _prepare_reschedule_values(self, start, end, reason, requested_by_customer):
         self.ensure_one()

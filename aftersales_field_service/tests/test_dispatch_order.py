@@ -205,6 +205,24 @@ class TestDispatchOrder(DispatchCase):
                 "order_id": order.id, "reason": "forged",
             })
 
+    def test_the_customer_is_told_the_appointment_and_each_new_one(self):
+        self.customer.tz = "Asia/Shanghai"
+        self.tech_user.partner_id.phone = "+86 138 0013 8000"
+        order = self._plan(self._units(["FS-026"]), start=self._tomorrow_at(1))
+        self._run_follow_ups()
+        scheduled = order.message_ids.filtered(lambda message: "your appointment" in (message.subject or ""))
+        self.assertEqual(len(scheduled), 1, "scheduled, then dispatched: one e-mail")
+        self.assertEqual(scheduled.partner_ids, self.customer)
+        when = self._tomorrow_at(9).strftime("%m/%d/%Y")
+        for expected in (self.technician.name, "+86 138 0013 8000", f"{when} 09:00", f"{when} 11:00", "Asia/Shanghai",
+                         f"/my/visits/{order.id}?access_token={order.access_token}"):
+            self.assertIn(expected, scheduled.body)
+        order.with_user(self.dispatcher)._reschedule(self._tomorrow_at(5), self._tomorrow_at(7), "Plant closed at 9")
+        self._run_follow_ups()
+        rescheduled = order.message_ids.filtered(lambda message: "a new appointment" in (message.subject or ""))
+        self.assertIn(f"{when} 01:00 PM", rescheduled.body)
+        self.assertIn(f"{when} 03:00 PM", rescheduled.body)
+
     def test_out_of_warranty_the_fee_is_quoted_accepted_and_invoiced_once(self):
         unit = self._units(["FS-010"])
         later = fields.Datetime.now() + timedelta(days=3 * 365)

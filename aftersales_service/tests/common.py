@@ -134,8 +134,10 @@ class AftersalesCase(TransactionCase):
     def _run_follow_ups(self):
         """What the scheduler does once a transition is committed: the queued customer e-mails are posted, the
         return visits planned."""
-        # The job commits each batch: it runs on a cursor whose commits stay inside the test's transaction. Whoever
-        # the scheduler runs as: here the administrator, without superuser rights.
+        # The job commits each batch: it runs on a cursor whose commits stay inside the test's transaction, after the
+        # transition's own commit (its writes all in the database). Whoever the scheduler runs as: here the
+        # administrator, without superuser rights.
+        self.env.flush_all()
         with self.enter_registry_test_mode(), self.registry.cursor() as cr:
             self.env(cr=cr, user=self.env.ref("base.user_admin"))["aftersales.follow.up"]._cron_run()
 
