@@ -7,6 +7,7 @@ from . import aftersales_complaint
 from . import aftersales_delivery_record
 from . import aftersales_return_visit
 from . import aftersales_rma
+from . import product_product
 from . import product_template
 from . import repair_order
 from . import res_company

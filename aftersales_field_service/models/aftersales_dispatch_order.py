@@ -1,6 +1,8 @@
 import base64
 from datetime import timedelta
 
+from werkzeug.urls import url_encode
+
 from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import format_amount
@@ -116,6 +118,9 @@ class AftersalesDispatchOrder(models.Model):
         domain="[('id', 'child_of', partner_id)]", help="Where the technician goes; the customer's address if empty.",
     )
     site_address = fields.Char(compute="_compute_site_address")
+    site_map_url = fields.Char(
+        string="Map", compute="_compute_site_address", help="The site's address on a map: on a phone, its maps app.",
+    )
     contact_name = fields.Char(string="Site Contact")
     contact_phone = fields.Char()
     line_ids = fields.One2many("aftersales.dispatch.line", "order_id", string="Units", copy=True)
@@ -279,6 +284,9 @@ class AftersalesDispatchOrder(models.Model):
             site = order.site_partner_id or order.partner_id
             lines = site._display_address(without_company=True).splitlines()
             order.site_address = ", ".join(part for part in (line.strip(" ,") for line in lines) if part)
+            order.site_map_url = order.site_address and "https://www.google.com/maps/search/?" + url_encode(
+                {"api": 1, "query": order.site_address}
+            )
 
     @api.depends("technician_id", "helper_ids", "line_ids.product_id", "appointment_start")
     def _compute_qualification_issue(self):

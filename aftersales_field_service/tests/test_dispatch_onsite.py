@@ -50,6 +50,17 @@ class TestDispatchOnSite(DispatchCase):
 
     # The van --------------------------------------------------------------------------------------
 
+    def test_the_parts_picker_offers_the_vans_parts_first_with_their_quantities(self):
+        not_in_van = self.env["product.product"].create({"name": "Winding Kit Spare", "type": "consu"})
+        products = self.env["product.product"].with_user(self.tech_user).with_context(
+            aftersales_parts_location_id=self.van.id
+        )
+        offered = products.name_search("Winding Kit")
+        self.assertEqual(offered[0], (self.spare_part.id, f"{self.spare_part.display_name} (5 in the van)"))
+        self.assertIn(not_in_van.id, [product_id for product_id, _label in offered[1:]], "the others follow")
+        self.assertEqual(self.env["product.product"].with_user(self.tech_user).name_search("Winding Kit Spare"),
+                         [(not_in_van.id, not_in_van.display_name)], "elsewhere, as Odoo offers them")
+
     def test_the_repair_of_a_visit_is_deleted_with_a_cancelled_visit_only(self):
         order = self._on_site(self._units(["OS-015"]))
         repair = self._repair(order.line_ids, [(self.seal, 1)])

@@ -357,6 +357,8 @@ class TestDispatchOrder(DispatchCase):
             {"partner_id": self.customer.id, "site_partner_id": site.id}
         )
         self.assertEqual(order.site_address, "8 Harbour Road, Zibo", "no empty address line between commas")
+        self.assertEqual(order.site_map_url, "https://www.google.com/maps/search/?api=1&query=8+Harbour+Road,+Zibo",
+                         "a tap opens the site on the phone's map")
 
     def test_a_visit_made_is_never_deleted(self):
         order = self._visit(self._plan(self._units(["FS-019"])))

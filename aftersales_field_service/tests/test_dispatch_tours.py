@@ -25,6 +25,7 @@ class TestDispatchTours(DispatchCase, HttpCase):
         self.assertEqual(order.activity_ids.user_id, self.tech_user)
 
     def test_the_technician_repairs_on_site_and_the_customer_signs_on_the_tablet(self):
+        self.customer.write({"street": "8 Harbour Road", "city": "Zibo"})
         unit = self._units(["TOUR-FS-2"])
         complaint = self.env["aftersales.complaint"].create({
             "partner_id": self.customer.id, "kind": "service_request", "subject": "Motor hums",

@@ -45,6 +45,10 @@ registry.category("web_tour.tours").add("aftersales_dispatch_plan", {
 registry.category("web_tour.tours").add("aftersales_dispatch_visit", {
     steps: () => [
         {
+            content: "The site's address opens on a map",
+            trigger: ".o_field_widget[name=site_map_url] a[href^='https://www.google.com/maps/search/']",
+        },
+        {
             trigger: ".o_statusbar_buttons button[name=action_check_in]",
             run: "click",
         },
@@ -65,7 +69,8 @@ registry.category("web_tour.tours").add("aftersales_dispatch_visit", {
             run: "edit Winding Kit",
         },
         {
-            trigger: ".ui-menu-item > a:contains(Winding Kit)",
+            content: "The van's parts come first, with what the van holds",
+            trigger: ".ui-menu-item:first-child > a:contains('Winding Kit (5 in the van)')",
             run: "click",
         },
         {
@@ -89,7 +94,10 @@ registry.category("web_tour.tours").add("aftersales_dispatch_visit", {
             run: "click",
         },
         {
-            content: "The parts in the van are shown",
+            content: "The parts in the van are shown under their heading",
+            trigger: ".o_form_view .o_horizontal_separator:contains(Parts in the Van)",
+        },
+        {
             trigger: ".o_field_widget[name=van_quant_ids] .o_data_row:contains(Winding Kit)",
         },
         {
