@@ -302,9 +302,15 @@ class AftersalesCustomerPortal(CustomerPortal):
         unit = self._aftersales_units([posted.get("record_id") or 0])
         complaints = request.env["aftersales.complaint"]
         values = self._prepare_portal_layout_values()
+        customer = request.env.user.partner_id.commercial_partner_id
         values.update({
             "page_name": "aftersales_complaint_new",
             "unit": unit.sudo(),
+            # Without a unit chosen on its page, the customer picks one of those still with them (the latest first).
+            "units": unit or request.env["aftersales.delivery.record"].search(
+                [("partner_id", "=", customer.id), ("qty_with_customer", ">", 0)],
+                order="delivery_date desc, id desc", limit=request.env.company.aftersales_portal_unit_choices,
+            ).sudo(),
             "kinds": complaints._fields["kind"]._description_selection(request.env),
             "dimensions": complaints._fields["dimension"]._description_selection(request.env),
             "error": error,

@@ -159,10 +159,15 @@ class AftersalesDeliveryRecord(models.Model):
     # Computes ---------------------------------------------------------------------------------
 
     @api.depends("lot_id", "picking_id", "product_id")
+    @api.depends_context("uid")
     def _compute_display_name(self):
-        # The names of the delivery, product and lot, also for a customer who reads none of them (portal).
+        """The names of the delivery, product and lot; a customer on the portal, who reads none of them, knows a unit
+        by its product and serial (docs/portal.md §2)."""
+        customer = self.env.user.share
         for record, record_sudo in zip(self, self.sudo()):
-            parts = [record_sudo.picking_id.name, record_sudo.product_id.display_name, record_sudo.lot_id.name]
+            parts = [record_sudo.product_id.display_name, record_sudo.lot_id.name]
+            if not customer:
+                parts.insert(0, record_sudo.picking_id.name)
             record.display_name = " / ".join(part for part in parts if part)
 
     # The returns of the record's move change it too: they mark the records of their lots only, through

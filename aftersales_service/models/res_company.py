@@ -92,6 +92,12 @@ class ResCompany(models.Model):
         default=5,
         help="How many photos or documents a customer may send with one request on the portal.",
     )
+    aftersales_portal_unit_choices = fields.Integer(
+        string="Portal Units to Pick From",
+        default=200,
+        help="How many of the customer's units, the latest delivered first, the portal's 'Write to us' form offers to "
+             "pick from.",
+    )
     aftersales_portal_link_hours = fields.Integer(
         string="Portal Photo Links (Hours)",
         default=24,
@@ -171,13 +177,15 @@ class ResCompany(models.Model):
                    company.aftersales_vendor_notice_days) < 1 for company in self):
             raise ValidationError(self.env._("Vendors are chased, and customers told, after one day or more."))
 
-    @api.constrains("aftersales_portal_max_files", "aftersales_portal_link_hours")
+    @api.constrains("aftersales_portal_max_files", "aftersales_portal_link_hours", "aftersales_portal_unit_choices")
     def _check_aftersales_portal_settings(self):
-        """A customer may send at least one file, and photo links last at least an hour (docs/portal.md §7)."""
-        if any(company.aftersales_portal_max_files < 1 or company.aftersales_portal_link_hours < 1
-               for company in self):
+        """A customer may send at least one file and pick among one unit at least, and photo links last at least an
+        hour (docs/portal.md §7)."""
+        if any(min(company.aftersales_portal_max_files, company.aftersales_portal_link_hours,
+                   company.aftersales_portal_unit_choices) < 1 for company in self):
             raise ValidationError(self.env._(
-                "Customers may send at least one file per request, and photo links last at least one hour."
+                "Customers may send at least one file per request and pick among one unit at least, and photo links "
+                "last at least one hour."
             ))
 
     # CRUD -------------------------------------------------------------------------------------

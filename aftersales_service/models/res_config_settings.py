@@ -32,5 +32,6 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.aftersales_serious_complaint_deduction", readonly=False
     )
     aftersales_portal_max_files = fields.Integer(related="company_id.aftersales_portal_max_files", readonly=False)
+    aftersales_portal_unit_choices = fields.Integer(related="company_id.aftersales_portal_unit_choices", readonly=False)
     aftersales_portal_link_hours = fields.Integer(related="company_id.aftersales_portal_link_hours", readonly=False)
     aftersales_return_instructions = fields.Html(related="company_id.aftersales_return_instructions", readonly=False)

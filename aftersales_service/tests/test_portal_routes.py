@@ -207,6 +207,23 @@ class TestPortalRoutes(PortalCase, HttpCase):
         self.assertEqual((rma.partner_id, rma.state, rma.channel), (self.customer, "draft", "portal"))
         self.assertEqual((rma.company_id, rma.user_id), (self.company, self.company.aftersales_responsible_id))
 
+    def test_writing_to_us_offers_the_customers_own_units_named_by_product_and_serial(self):
+        self._as(self.portal_user)
+        page = self.url_open("/my/complaints/new").text
+        offered = re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', page)
+        self.assertEqual({int(unit_id) for unit_id, _name in offered}, set((self.unit | self.spare_unit).ids),
+                         "the customer's own units, not another customer's")
+        self.assertIn(f"{self.motor.display_name} / PR-1", [name for _unit_id, name in offered])
+        self.assertNotIn(self.unit.picking_id.name, page, "not named by our delivery's reference")
+        self.company.aftersales_portal_unit_choices = 1
+        self.assertEqual(len(re.findall(r'<option value="\d+"', self.url_open("/my/complaints/new").text)), 1)
+        self._post("/my/complaints/new", {"subject": "Hums", "record_id": self.spare_unit.id})
+        complaint = self.env["aftersales.complaint"].search([], order="id desc", limit=1)
+        self.assertEqual((complaint.subject, complaint.delivery_record_id), ("Hums", self.spare_unit))
+        response = self._post("/my/complaints/new", {"subject": "Forged", "record_id": self.rival_unit.id})
+        self.assertIn("not yours", response.text)
+        self.assertFalse(self.env["aftersales.complaint"].search([("subject", "=", "Forged")]), "nothing written")
+
     def test_state_changes_are_posted_by_the_complaints_customer(self):
         self._as(self.rival_user)
         url = f"/my/complaints/{self.complaint.id}/confirm"
