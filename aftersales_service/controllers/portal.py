@@ -200,6 +200,14 @@ class AftersalesCustomerPortal(CustomerPortal):
         }, **kwargs)
         return request.render("aftersales_service.portal_my_rma", values)
 
+    @http.route(["/my/rmas/<int:rma_id>/shipment"], type="http", auth="public", website=True, methods=["POST"])
+    def portal_rma_shipment(self, rma_id, access_token=None, carrier=None, tracking_ref=None, **_kw):
+        """The customer's shipment of the units: carrier and tracking number (docs/portal.md §4)."""
+        return self._aftersales_respond(
+            "aftersales.rma", rma_id, access_token,
+            lambda rma_sudo: rma_sudo._portal_give_shipment(carrier, tracking_ref),
+        )
+
     @http.route(["/my/rmas/<int:rma_id>/transfer/<int:picking_id>"], type="http", auth="public", website=True,
                 readonly=True)
     def portal_my_rma_transfer(self, rma_id, picking_id, access_token=None, **_kw):

@@ -22,7 +22,8 @@ class AftersalesRma(models.Model):
     _portal_readable_fields = (
         "account_move_ids", "approved_by_id", "approved_date", "channel", "company_id", "complaint_id", "date",
         "description", "line_ids", "name", "partner_id", "picking_ids", "priority", "reason_id", "receipt_state",
-        "return_visit_count", "sale_order_id", "state", "user_id",
+        "return_visit_count", "sale_order_id", "state", "user_id", "customer_carrier", "customer_tracking_ref",
+        "can_give_shipment",
     )
     _order = "date desc, id desc"
     _portal_path = "/my/rmas"
@@ -37,7 +38,10 @@ class AftersalesRma(models.Model):
     }
     _check_company_auto = True
     _workflow_fields = ("state", "approved_by_id", "approved_date")
-    _locked_fields = {"can_edit_claim": ("partner_id", "sale_order_id", "date", "complaint_id")}
+    _locked_fields = {
+        "can_edit_claim": ("partner_id", "sale_order_id", "date", "complaint_id"),
+        "can_give_shipment": ("customer_carrier", "customer_tracking_ref"),
+    }
 
     # Fields -----------------------------------------------------------------------------------
 
@@ -58,6 +62,12 @@ class AftersalesRma(models.Model):
         help="The customer feedback this return was started from.",
     )
     description = fields.Html(help="What the customer reports, and what was agreed.")
+    customer_carrier = fields.Char(
+        string="Customer's Carrier", tracking=True, help="Who carries the units back to us, as the customer says.",
+    )
+    customer_tracking_ref = fields.Char(
+        string="Customer's Tracking Number", tracking=True, help="The tracking number of the customer's shipment.",
+    )
     date = fields.Date(
         string="Claim Date", required=True, default=lambda self: self.env.company._aftersales_today(), tracking=True,
         help="The day the customer claimed, in the company's time zone.",
@@ -95,6 +105,9 @@ class AftersalesRma(models.Model):
     can_finish_inspection = fields.Boolean(compute="_compute_can")
     can_decide = fields.Boolean(compute="_compute_can")
     can_process = fields.Boolean(compute="_compute_can")
+    can_give_shipment = fields.Boolean(
+        compute="_compute_can", help="The customer's shipment of the units can be told: the return is approved.",
+    )
     can_receive = fields.Boolean(
         compute="_compute_can_receive", help="The units awaited can be received here, their serials checked.",
     )
@@ -141,6 +154,7 @@ class AftersalesRma(models.Model):
             rma.can_decide = rma.state == "inspected"
             rma.can_process = rma.state == "decided"
             rma.can_print_authorization = rma.state not in ("draft", "cancel")
+            rma.can_give_shipment = rma.state == "confirmed"
 
     @api.depends("state", "line_ids.move_ids.state", "line_ids.move_ids.picking_id.aftersales_rma_role")
     def _compute_can_receive(self):
@@ -478,6 +492,25 @@ class AftersalesRma(models.Model):
                 "otherwise write to us with its proof of purchase.", serial=serial,
             ))
         return lot_sudo
+
+    def _return_address(self):
+        """Where the customer sends the units back: the warehouse of their return receipt, else the company's
+        (docs/portal.md §4)."""
+        self.ensure_one()
+        rma_sudo = self.sudo()
+        receipts_sudo = rma_sudo.picking_ids.filtered(lambda picking: picking.aftersales_rma_role == "receipt")
+        warehouse_sudo = receipts_sudo[:1].picking_type_id.warehouse_id or rma_sudo._warehouse()
+        return warehouse_sudo.partner_id or rma_sudo.company_id.partner_id
+
+    def _portal_give_shipment(self, carrier, tracking_ref):
+        """The customer says how the units come back: carrier and tracking number, while the RMA awaits them
+        (docs/portal.md §4)."""
+        self.ensure_one()
+        self._check_can("can_give_shipment", self.env._("The units of %(rma)s are not awaited any more.", rma=self.name))
+        carrier, tracking_ref = (carrier or "").strip(), (tracking_ref or "").strip()
+        if not tracking_ref:
+            raise UserError(self.env._("Give the tracking number of your shipment."))
+        self.sudo().write({"customer_carrier": carrier[:64] or False, "customer_tracking_ref": tracking_ref[:64]})
 
     def _portal_documents(self):
         """What the customer sees of the RMA's documents, each checked to be this RMA's and the customer's

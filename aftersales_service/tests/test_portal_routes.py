@@ -224,6 +224,29 @@ class TestPortalRoutes(PortalCase, HttpCase):
         self.assertIn("not yours", response.text)
         self.assertFalse(self.env["aftersales.complaint"].search([("subject", "=", "Forged")]), "nothing written")
 
+    def test_the_customer_is_told_where_to_send_the_units_and_tells_us_the_shipment(self):
+        self.rma.picking_ids.picking_type_id.warehouse_id.partner_id.write({"street": "1 Factory Road", "city": "Zibo"})
+        self._as(self.portal_user)
+        self.assertTrue(self._opens(self.rma.access_url, "1 Factory Road"), "the return address")
+        response = self._post(f"{self.rma.access_url}/shipment", {"carrier": " SF Express ", "tracking_ref": " SF123 "})
+        self.assertNotIn("o_aftersales_error", response.text)
+        self.assertEqual((self.rma.customer_carrier, self.rma.customer_tracking_ref), ("SF Express", "SF123"))
+        self.assertIn("SF123", self.rma.message_ids[0].tracking_value_ids.mapped("new_value_char"), "tracked")
+        response = self._post(f"{self.rma.access_url}/shipment", {"carrier": "SF Express", "tracking_ref": "  "})
+        self.assertIn("Give the tracking number", response.text)
+        self._post(f"{self.rival_rma.access_url}/shipment", {"carrier": "Forged", "tracking_ref": "X1"})
+        self.assertFalse(self.rival_rma.customer_tracking_ref, "another customer's RMA is not theirs to write")
+        self._as(self.rival_user)
+        self._post(f"{self.rival_rma.access_url}/shipment", {"tracking_ref": "R-77"})
+        self.assertEqual(self.rival_rma.customer_tracking_ref, "R-77")
+        for picking in self.rival_rma.picking_ids:
+            picking.move_ids.picked = True
+            picking.button_validate()
+        self.assertEqual(self.rival_rma.state, "received")
+        response = self._post(f"{self.rival_rma.access_url}/shipment", {"tracking_ref": "R-78"})
+        self.assertIn("not awaited any more", response.text)
+        self.assertEqual(self.rival_rma.customer_tracking_ref, "R-77")
+
     def test_state_changes_are_posted_by_the_complaints_customer(self):
         self._as(self.rival_user)
         url = f"/my/complaints/{self.complaint.id}/confirm"
