@@ -131,6 +131,10 @@ class AftersalesDispatchOrder(models.Model):
         "aftersales.technician", check_company=True, tracking=True, index="btree_not_null"
     )
     technician_user_id = fields.Many2one(related="technician_id.user_id", store=True, string="Technician User")
+    unit_categ_ids = fields.Many2many(
+        "product.category", compute="_compute_unit_categ_ids", string="Units' Categories",
+        help="The skills the visit's units ask of its technician.",
+    )
     technician_phone = fields.Char(related="technician_id.phone")
     helper_ids = fields.Many2many(
         "aftersales.technician", "aftersales_dispatch_order_helper_rel", "order_id", "technician_id",
@@ -287,6 +291,11 @@ class AftersalesDispatchOrder(models.Model):
             order.site_map_url = order.site_address and "https://www.google.com/maps/search/?" + url_encode(
                 {"api": 1, "query": order.site_address}
             )
+
+    @api.depends("line_ids.product_id")
+    def _compute_unit_categ_ids(self):
+        for order in self:
+            order.unit_categ_ids = order.line_ids.product_id.categ_id
 
     @api.depends("technician_id", "helper_ids", "line_ids.product_id", "appointment_start")
     def _compute_qualification_issue(self):
@@ -612,7 +621,7 @@ class AftersalesDispatchOrder(models.Model):
         on_date = self.company_id._aftersales_date(self.appointment_start) if self.appointment_start else (
             self.company_id._aftersales_today()
         )
-        categories = self.line_ids.product_id.categ_id
+        categories = self.unit_categ_ids
         issues = []
         for technician in self.technician_id | self.helper_ids:
             found = technician._qualification_issues(on_date, categories)

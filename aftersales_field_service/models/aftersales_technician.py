@@ -53,6 +53,25 @@ class AftersalesTechnician(models.Model):
 
     # Computes ---------------------------------------------------------------------------------
 
+    @api.depends("name")
+    @api.depends_context("aftersales_qualify_on", "aftersales_qualify_categ_ids")
+    def _compute_display_name(self):
+        """Picking the technician of a visit, each one says what keeps them from it, before it is chosen
+        (docs/field-service.md §2): the visit's day (today without one) and its units' categories come in the
+        context."""
+        if "aftersales_qualify_categ_ids" not in self.env.context:
+            return super()._compute_display_name()
+        on = self.env.context.get("aftersales_qualify_on")
+        company = self.env.company
+        on_date = company._aftersales_date(fields.Datetime.to_datetime(on)) if on else company._aftersales_today()
+        categories = self.env["product.category"].browse(self.env.context.get("aftersales_qualify_categ_ids") or [])
+        for technician in self:
+            issues = technician._qualification_issues(on_date, categories)
+            technician.display_name = self.env._(
+                "%(technician)s (%(issues)s)", technician=technician.name, issues=", ".join(issues),
+            ) if issues else technician.name
+        return None
+
     @api.depends("certificate_expiry", "evaluation_date", "evaluation_passed")
     def _compute_qualification_issue(self):
         for technician in self:

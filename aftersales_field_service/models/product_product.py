@@ -37,7 +37,7 @@ class ProductProduct(models.Model):
 
     def _aftersales_held_in_van(self):
         """{product: quantity} of what the van of the repair being edited holds (the context's
-        ``aftersales_parts_location_id``), read once per request."""
+        ``aftersales_parts_location_id``), in one grouped query."""
         location_id = self.env.context.get("aftersales_parts_location_id")
         if not location_id:
             return {}

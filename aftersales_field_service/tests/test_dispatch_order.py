@@ -1,11 +1,12 @@
 from datetime import timedelta
 
 from freezegun import freeze_time
+from lxml import etree
 from psycopg2 import IntegrityError
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import DispatchCase
@@ -332,6 +333,26 @@ class TestDispatchOrder(DispatchCase):
             "group_ids": [(6, 0, self.env.ref("aftersales_field_service.group_aftersales_dispatcher").ids)],
         })
         self.assertFalse(Orders.with_user(outsider).search([]), "another company's dispatcher sees none")
+
+    def test_the_technician_picker_says_who_is_not_qualified_before_choosing(self):
+        today = self.company._aftersales_today()
+        novice = self.env["aftersales.technician"].create({
+            "user_id": new_test_user(self.env, "as_novice", groups="aftersales_field_service.group_aftersales_technician").id,
+            "certificate_number": "CERT-9", "certificate_expiry": today - timedelta(days=1),
+            "evaluation_date": today, "evaluation_passed": True,
+        })
+        unit = self._units(["FS-027"])
+        form_context = {"aftersales_qualify_on": fields.Datetime.to_string(self._tomorrow_at(9)),
+                        "aftersales_qualify_categ_ids": unit.product_id.categ_id.ids}
+        offered = dict(self.env["aftersales.technician"].with_user(self.dispatcher).with_context(**form_context)
+                       .name_search(""))
+        self.assertEqual(offered[self.technician.id], self.technician.name, "qualified: nothing to say")
+        self.assertIn("certificate expired or missing", offered[novice.id])
+        self.assertIn(f"no skill for {unit.product_id.categ_id.name}", offered[novice.id])
+        self.assertEqual(novice.display_name, novice.name, "elsewhere, just the name")
+        arch = self.env["aftersales.dispatch.order"].get_view(view_type="form")["arch"]
+        self.assertIn("aftersales_qualify_categ_ids", etree.fromstring(arch).xpath("//field[@name='technician_id']")[0]
+                      .get("context"))
 
     def test_my_visits_today_are_mine_and_today(self):
         six, nine = self._tomorrow_at(6), self._tomorrow_at(9)

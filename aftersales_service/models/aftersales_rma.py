@@ -361,6 +361,7 @@ class AftersalesRma(models.Model):
     def _receive_moves(self, quantities):
         """Validate the receipts of ``quantities`` ({receipt move: quantity received}), each unit on its own
         serial; what is not received waits on a backorder (docs/rma.md §3)."""
+        (self._pending_receipt_moves() - self.env["stock.move"].concat(*quantities)).picked = False
         for move, quantity in quantities.items():
             move.picked = not move.product_uom.is_zero(quantity)
             if move.picked:
