@@ -1,6 +1,6 @@
 {
     "name": "After-Sales Service",
-    "version": "19.0.1.5.0",
+    "version": "19.0.1.6.0",
     "category": "Services/After-Sales",
     "sequence": 240,
     "summary": "Delivery records, warranty checks, RMA returns with credit notes, replacements and charged repairs",

@@ -118,6 +118,11 @@ def main():
         problems.append(f"the external ids of the field service belong to {modules}")
     problems += [f"{kind} changed: {before[kind]} became {after[kind]}"
                  for kind in SNAPSHOT if kind != "external ids" and before[kind] != after[kind]]
+    with psycopg2.connect(dbname=args.database) as connection, connection.cursor() as cr:
+        # The complaint's company_tz became customer_tz (19.0.1.6.0): no kept e-mail may read the old field.
+        cr.execute("SELECT count(*) FROM mail_template WHERE body_html::text LIKE '%%object.company_tz%%'")
+        if cr.fetchone()[0]:
+            problems.append("a mail template still reads a complaint's company_tz")
     lost = set(before["external ids"]) - set(after["external ids"])
     if lost:
         problems.append(f"external ids lost or pointing elsewhere after the update: {sorted(lost)}")

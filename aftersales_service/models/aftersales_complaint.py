@@ -30,7 +30,7 @@ class AftersalesComplaint(models.Model):
     ]
     _return_visit_field = "complaint_id"
     _portal_readable_fields = (
-        "channel", "closed_date", "company_id", "company_tz", "contact_name", "customer_confirmation",
+        "channel", "closed_date", "company_id", "customer_tz", "contact_name", "customer_confirmation",
         "date_received", "delivery_record_id", "description", "dimension", "first_response_date", "kind", "lot_id",
         "name", "onsite_date", "onsite_deadline", "onsite_required", "partner_id", "paused_clock_hours",
         "paused_since", "paused_working_hours", "preferred_contact", "preferred_onsite_end", "preferred_onsite_start",
@@ -134,9 +134,6 @@ class AftersalesComplaint(models.Model):
         readonly=True, copy=False, help="How and by whom the customer confirmed the resolution."
     )
     closed_date = fields.Datetime(readonly=True, copy=False)
-    company_tz = fields.Char(
-        compute="_compute_company_tz", help="The company's time zone: the deadlines told to the customer are in it.",
-    )
 
     can_edit_intake = fields.Boolean(compute="_compute_can")
     can_edit_handling = fields.Boolean(compute="_compute_can")
@@ -168,11 +165,6 @@ class AftersalesComplaint(models.Model):
     def _compute_received_day(self):
         for complaint in self:
             complaint.received_day = complaint.company_id._aftersales_date(complaint.date_received)
-
-    @api.depends("company_id")
-    def _compute_company_tz(self):
-        for complaint in self:
-            complaint.company_tz = complaint.company_id._aftersales_tz().zone
 
     @api.depends("kind")
     def _compute_onsite_required(self):

@@ -28,7 +28,24 @@ class AftersalesPortalMixin(models.AbstractModel):
     # The page's path on the portal, e.g. "/my/rmas".
     _portal_path = None
 
+    # Fields -----------------------------------------------------------------------------------
+
+    customer_tz = fields.Char(
+        string="Customer's Time Zone", compute="_compute_customer_tz",
+        help="The time zone the customer reads our times in, on the portal and in e-mails: the portal user's own, "
+             "else the customer's, else the company's.",
+    )
+
     # Computes ---------------------------------------------------------------------------------
+
+    @api.depends("company_id", "partner_id.tz")
+    @api.depends_context("uid")
+    def _compute_customer_tz(self):
+        """Our times as the customer reads them: in the portal user's own time zone, else the customer's, else the
+        company's (docs/portal.md §1)."""
+        reader_tz = self.env.user.share and self.env.user.tz
+        for document in self:
+            document.customer_tz = reader_tz or document.partner_id.tz or document.company_id._aftersales_tz().zone
 
     def _compute_access_url(self):
         for document in self:

@@ -56,7 +56,7 @@ class TestComplaintFlow(RmaCase):
         self.assertEqual(opened & (new | resolved | closed), new | resolved)
         self.assertEqual(facets, [["Open", "Awaiting Confirmation"]])
 
-    def test_acknowledgement_tells_the_deadline_in_the_companys_time_zone_without_seconds(self):
+    def test_acknowledgement_tells_the_deadline_in_the_customers_time_zone_without_seconds(self):
         self.company.resource_calendar_id.tz = "Asia/Shanghai"
         self.coordinator.tz = "America/New_York"
         self.customer.tz = "Europe/Paris"
@@ -64,11 +64,20 @@ class TestComplaintFlow(RmaCase):
         complaint.with_user(self.coordinator).action_acknowledge()
         self._run_follow_ups()
         body = complaint.message_ids.filtered(lambda message: "We will come back" in (message.body or ""))[:1].body
-        # 48 hours after 02:00 UTC is 22 November 02:00 UTC: 10:00 in Shanghai, not 21:00 in New York or 03:00 in
-        # Paris, in the language's format without seconds.
-        self.assertIn("11/22/2026 10:00", body)
-        self.assertNotIn("10:00:00", body)
-        self.assertIn("Asia/Shanghai", body)
+        # 48 hours after 02:00 UTC is 22 November 02:00 UTC: 03:00 in Paris, not 21:00 in New York (the coordinator)
+        # or 10:00 in Shanghai (the company), in the language's format without seconds.
+        self.assertIn("11/22/2026 03:00", body)
+        self.assertNotIn("03:00:00", body)
+        self.assertIn("Europe/Paris", body)
+        self.customer.tz = False
+        self.assertEqual(complaint.customer_tz, "Asia/Shanghai", "a customer without a time zone reads the company's")
+        contact = self.env["res.partner"].create({"name": "Li Wei", "parent_id": self.customer.id, "tz": "Asia/Tokyo"})
+        portal_user = self.env["res.users"].create({
+            "name": "Li Wei", "login": "as_cpl_tz_portal", "partner_id": contact.id,
+            "group_ids": [(6, 0, self.env.ref("base.group_portal").ids)],
+        })
+        self.assertEqual(complaint.customer_tz, "Asia/Shanghai", "the customer's own time zone is not the contact's")
+        self.assertEqual(complaint.with_user(portal_user).customer_tz, "Asia/Tokyo", "on the portal, the reader's")
 
     def test_complaint_form_pdf_prints_kind_and_dimension_times_without_seconds_and_no_empty_responsibility(self):
         complaint = self._complaint(
