@@ -84,6 +84,9 @@ class AftersalesSurvey(models.Model):
     )
     deduction = fields.Float(readonly=True, copy=False, digits=(5, 1), aggregator="avg")
     score = fields.Float(compute="_compute_score", store=True, digits=(5, 1), aggregator="avg", tracking=True)
+    is_answered = fields.Boolean(
+        compute="_compute_is_answered", help="Every item has its answer: the score means something.",
+    )
     satisfied = fields.Boolean(
         string="Basically Satisfied", compute="_compute_satisfied", store=True,
         help="The score reaches the company's threshold for a basically satisfied customer.",
@@ -100,6 +103,12 @@ class AftersalesSurvey(models.Model):
         """S = Σ F × X (docs/satisfaction.md §2)."""
         for survey in self:
             survey.base_score = sum(survey.line_ids.mapped("points"))
+
+    @api.depends("line_ids.level_id")
+    def _compute_is_answered(self):
+        """A score is shown once every item is answered, or the survey validated (docs/satisfaction.md §2)."""
+        for survey in self:
+            survey.is_answered = bool(survey.line_ids) and all(survey.line_ids.mapped("level_id"))
 
     @api.depends("base_score", "deduction")
     def _compute_score(self):

@@ -65,9 +65,10 @@ class TestScreens(AftersalesCase):
                                  ("list", "//field[@name='score' or @name='base_score' or @name='deduction' "
                                           "or @name='satisfied']")):
             with self.subTest(view_type=view_type):
-                hidden = self._hidden("aftersales.survey", view_type, xpath, state="draft")
-                self.assertTrue(all(hidden), "a draft survey has no score yet")
-                self.assertFalse(any(self._hidden("aftersales.survey", view_type, xpath, state="done")))
+                hidden = self._hidden("aftersales.survey", view_type, xpath, state="draft", is_answered=False)
+                self.assertTrue(all(hidden), "a draft survey has no score before its answers")
+                for state in ("draft", "done"):
+                    self.assertFalse(any(self._hidden("aftersales.survey", view_type, xpath, state=state, is_answered=True)))
 
     def test_years_print_without_a_thousands_separator(self):
         views = self.env["ir.ui.view"].search([
