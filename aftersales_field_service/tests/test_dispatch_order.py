@@ -218,11 +218,15 @@ class TestDispatchOrder(DispatchCase):
         for expected in (self.technician.name, "+86 138 0013 8000", f"{when} 09:00", f"{when} 11:00", "Asia/Shanghai",
                          f"/my/visits/{order.id}?access_token={order.access_token}"):
             self.assertIn(expected, scheduled.body)
+        self._speak("zh_CN")
+        self.customer.lang = "zh_CN"
         order.with_user(self.dispatcher)._reschedule(self._tomorrow_at(5), self._tomorrow_at(7), "Plant closed at 9")
         self._run_follow_ups()
-        rescheduled = order.message_ids.filtered(lambda message: "a new appointment" in (message.subject or ""))
-        self.assertIn(f"{when} 01:00 PM", rescheduled.body)
-        self.assertIn(f"{when} 03:00 PM", rescheduled.body)
+        rescheduled = order.message_ids.filtered(lambda message: "新的预约时间" in (message.subject or ""))
+        self.assertIn("确认预约，或另约时间", rescheduled.body, "in the customer's language")
+        day = self._tomorrow_at(9).strftime("%Y/%m/%d")
+        self.assertIn(f"{day} 13:00", rescheduled.body, "the new window, in Chinese format, in the customer's zone")
+        self.assertIn(f"{day} 15:00", rescheduled.body)
 
     def test_out_of_warranty_the_fee_is_quoted_accepted_and_invoiced_once(self):
         unit = self._units(["FS-010"])

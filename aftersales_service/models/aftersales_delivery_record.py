@@ -90,7 +90,7 @@ class AftersalesDeliveryRecord(models.Model):
         store=True,
         help="Quantity the customer still has: delivered, less what came back to us for good.",
     )
-    product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit of Measure")
     delivery_date = fields.Date(
         required=True,
         index=True,

@@ -74,7 +74,7 @@ class AftersalesRmaLine(models.Model):
         check_company=True,
         domain="[('type', '=', 'consu')]",
     )
-    product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit of Measure")
     lot_id = fields.Many2one(
         "stock.lot", string="Lot/Serial Number", check_company=True, domain="[('product_id', '=', product_id)]"
     )
