@@ -69,7 +69,7 @@ class AftersalesDispatchOrder(models.Model):
     _folded_states = ("closed", "cancel")
     _workflow_fields = (
         "state", "checkin_date", "checkout_date", "signed_on", "closed_date", "appointment_confirmed",
-        "overridden_by_id", "sale_order_id", "taken_back_rma_id", "accepted_on", "escort_until",
+        "overridden_by_id", "sale_order_id", "taken_back_rma_id", "accepted_on", "escort_until", "timer_start",
     )
     _frozen_fields = ("origin", "complaint_id", "rma_id", "source_visit_id", "previous_order_id")
     _manager_fields = ("override_reason",)
@@ -185,6 +185,10 @@ class AftersalesDispatchOrder(models.Model):
         help="What the customer pays: the strictest rule of the units visited.",
     )
     labour_hours = fields.Float(copy=False)
+    timer_start = fields.Datetime(
+        string="Work Timer Started", readonly=True, copy=False,
+        help="The technician's work timer runs since then; stopping it adds the time to the labour hours.",
+    )
     travel_fee = fields.Monetary(
         default=lambda self: self.env.company.aftersales_travel_product_id.lst_price, copy=False,
         help="Charged with labour, when the visit is not free.",
@@ -251,6 +255,8 @@ class AftersalesDispatchOrder(models.Model):
     can_edit_report = fields.Boolean(compute="_compute_can")
     can_edit_fees = fields.Boolean(compute="_compute_can")
     can_record_fee = fields.Boolean(compute="_compute_can")
+    can_start_timer = fields.Boolean(compute="_compute_can")
+    can_stop_timer = fields.Boolean(compute="_compute_can")
     can_schedule = fields.Boolean(compute="_compute_can")
     can_dispatch = fields.Boolean(compute="_compute_can")
     can_confirm_appointment = fields.Boolean(compute="_compute_can")
@@ -351,7 +357,7 @@ class AftersalesDispatchOrder(models.Model):
 
     @api.depends(
         "state", "signature", "sale_order_id", "fee_collected", "amount_total", "technician_user_id",
-        "appointment_confirmed", "satisfaction_level_id", "outcome", "helper_ids", "sale_order_id.state",
+        "appointment_confirmed", "satisfaction_level_id", "outcome", "helper_ids", "sale_order_id.state", "timer_start",
     )
     @api.depends_context("uid")
     def _compute_can(self):
@@ -368,6 +374,8 @@ class AftersalesDispatchOrder(models.Model):
             # The quotation fixes the fee; a fee paid on site is one no quotation or invoice asks for.
             order.can_edit_fees = order.can_edit_report and not quoted
             order.can_record_fee = state in ("on_site", "done") and on_it and not quoted
+            order.can_start_timer = order.can_edit_fees and not order.timer_start
+            order.can_stop_timer = order.can_edit_fees and bool(order.timer_start)
             order.can_schedule = state == "draft" and dispatcher
             order.can_dispatch = state == "scheduled" and dispatcher
             order.can_confirm_appointment = state in PLANNED_DISPATCH_STATES and not order.appointment_confirmed and (
@@ -522,10 +530,20 @@ class AftersalesDispatchOrder(models.Model):
         # The technician's arrival meets the complaint's deadline, whatever the technician may do on complaints.
         self.complaint_id.sudo()._register_onsite_arrival(now)
 
+    def action_timer_start(self):
+        """The technician starts the work timer on site (docs/field-service.md §4)."""
+        self._start_locked_transition("can_start_timer").write({"timer_start": fields.Datetime.now()})
+
+    def action_timer_stop(self):
+        """The work timer stops: its time is added to the labour hours (docs/field-service.md §4)."""
+        self._start_locked_transition("can_stop_timer")
+        self._stop_timer()
+
     def action_check_out(self):
         """Left: the work reported, the customer's signature or why not, parts consumed from the van, units taken
         back handed to an RMA (docs/field-service.md §4-§6)."""
         self._start_locked_transition("can_check_out")
+        self.filtered("timer_start")._stop_timer()
         for order in self:
             order._check_report()
         finished = self.filtered(lambda order: order.outcome in ("fixed", "installed"))
@@ -544,6 +562,13 @@ class AftersalesDispatchOrder(models.Model):
             # The technician hands the units over; their records are the after-sales team's.
             order.line_ids.delivery_record_id.sudo()._installation_accepted(order)
         self._technician_activities().action_feedback()
+
+    def _stop_timer(self):
+        """The timer's time, to the hundredth of an hour, added to the labour hours."""
+        now = fields.Datetime.now()
+        for order in self:
+            worked = round((now - order.timer_start).total_seconds() / 3600, 2)
+            order._workflow().write({"labour_hours": order.labour_hours + worked, "timer_start": False})
 
     def action_create_quotation(self):
         """The fee as a quotation the customer accepts and signs, then invoiced (docs/field-service.md §5)."""

@@ -2,6 +2,7 @@
 from datetime import timedelta
 from types import SimpleNamespace
 
+from freezegun import freeze_time
 from lxml import etree
 
 from odoo import fields
@@ -49,6 +50,31 @@ class TestDispatchOnSite(DispatchCase):
         return sum(self.env["stock.quant"]._gather(product, self.van).mapped("quantity"))
 
     # The van --------------------------------------------------------------------------------------
+
+    def test_the_work_timer_fills_the_labour_hours(self):
+        arrival = self._tomorrow_at(10)
+        with freeze_time(arrival - timedelta(hours=1)):
+            order = self._plan(self._units(["FS-TM-1"]))
+        with freeze_time(arrival):
+            order = order.with_user(self.tech_user)
+            order.action_check_in()
+            self.assertFalse(order.can_stop_timer)
+            with self.assertRaises(UserError):
+                order.action_timer_stop()
+            order.action_timer_start()
+            with self.assertRaises(UserError):
+                order.action_timer_start()
+        with freeze_time(arrival + timedelta(minutes=90)):
+            order.action_timer_stop()
+        self.assertEqual((order.labour_hours, order.timer_start), (1.5, False))
+        with freeze_time(arrival + timedelta(hours=2)):
+            order.action_timer_start()
+        with freeze_time(arrival + timedelta(hours=2, minutes=15)):
+            self._report(order)
+            order.action_check_out()
+        self.assertEqual((order.labour_hours, order.timer_start), (1.75, False), "the check-out stops the timer")
+        with self.assertRaises(UserError):
+            order.action_timer_start()
 
     def test_the_parts_picker_offers_the_vans_parts_first_with_their_quantities(self):
         not_in_van = self.env["product.product"].create({"name": "Winding Kit Spare", "type": "consu"})

@@ -56,6 +56,19 @@ registry.category("web_tour.tours").add("aftersales_dispatch_visit", {
             trigger: ".o_statusbar_status .o_arrow_button_current:contains(On Site)",
         },
         {
+            content: "The work timer starts",
+            trigger: ".o_statusbar_buttons button[name=action_timer_start]",
+            run: "click",
+        },
+        {
+            content: "and stops: its time goes to the labour hours",
+            trigger: ".o_statusbar_buttons button[name=action_timer_stop]",
+            run: "click",
+        },
+        {
+            trigger: ".o_statusbar_buttons button[name=action_timer_start]",
+        },
+        {
             content: "Repair the unit where it is",
             trigger: ".o_field_widget[name=line_ids] .o_data_row button[name=action_repair_on_site]",
             run: "click",
