@@ -563,6 +563,13 @@ class AftersalesDispatchOrder(models.Model):
             order.line_ids.delivery_record_id.sudo()._installation_accepted(order)
         self._technician_activities().action_feedback()
 
+    def _parts_used(self):
+        """The parts the visit's repairs on site added, as its printed order lists them (docs/field-service.md §5)."""
+        self.ensure_one()
+        return self.line_ids.repair_id.move_ids.filtered(
+            lambda move: move.repair_line_type == "add" and move.state != "cancel"
+        )
+
     def _stop_timer(self):
         """The timer's time, to the hundredth of an hour, added to the labour hours."""
         now = fields.Datetime.now()

@@ -391,11 +391,14 @@ class TestDispatchOrder(DispatchCase):
             order.with_user(self.dispatcher).unlink()
 
     def test_the_dispatch_order_prints_with_the_opinion_box_and_signature(self):
-        order = self._visit(self._plan(self._units(["FS-020"])))
+        order = self._visit(self._plan(self._units(["FS-020"])), parts=[(self.spare_part, 2)])
         html = self.env["ir.actions.report"]._render_qweb_html(
             "aftersales_field_service.action_report_dispatch_order", order.ids
         )[0].decode()
         self.assertIn(order.name, html)
+        parts = etree.fromstring(html, etree.HTMLParser()).xpath("//div[contains(@class, 'o_aftersales_parts_used')]//tbody/tr")
+        self.assertEqual([" ".join(" ".join(row.itertext()).split()) for row in parts],
+                         [f"{self.spare_part.display_name} 2.00 Units"], "the parts used are listed")
         self.assertIn("Customer&#39;s opinion", html.replace("'", "&#39;"))
         self.assertIn("Worn winding", html)
         self.assertIn("data:image/png;base64", html)
@@ -448,13 +451,14 @@ class TestDispatchOrder(DispatchCase):
 
     def test_the_dispatch_order_prints_in_the_language_of_its_reader(self):
         self._speak("zh_CN")
-        order = self._visit(self._plan(self._units(["FS-033"])))
+        order = self._visit(self._plan(self._units(["FS-033"])), parts=[(self.spare_part, 1)])
         self.customer.lang = "zh_CN"
         html = self.env["ir.actions.report"]._render_qweb_html(
             "aftersales_field_service.action_report_dispatch_order", order.ids
         )[0].decode()
         self.assertIn("维护派工单", html, "the maintenance dispatch order, in the customer's language")
         self.assertIn("故障现象", html)
+        self.assertIn("使用的备件", html, "with the parts used")
         self.customer.lang = "en_US"
         html = self.env["ir.actions.report"]._render_qweb_html(
             "aftersales_field_service.action_report_dispatch_order", order.ids
