@@ -361,14 +361,14 @@ class AftersalesRma(models.Model):
     def _receive_moves(self, quantities):
         """Validate the receipts of ``quantities`` ({receipt move: quantity received}), each unit on its own
         serial; what is not received waits on a backorder (docs/rma.md §3)."""
-        (self._pending_receipt_moves() - self.env["stock.move"].concat(*quantities)).picked = False
+        moves = self.env["stock.move"].concat(*quantities)
+        (self._pending_receipt_moves() - moves).picked = False
         for move, quantity in quantities.items():
             move.picked = not move.product_uom.is_zero(quantity)
             if move.picked:
                 move.aftersales_rma_line_id._set_own_lot_on(move)
                 move.move_line_ids.quantity = quantity
-        pickings = self.env["stock.move"].concat(*quantities).filtered("picked").picking_id
-        pickings.with_context(skip_backorder=True).button_validate()
+        moves.filtered("picked").picking_id.with_context(skip_backorder=True).button_validate()
 
     def _receipts_progress(self):
         """Received when every unit is in, then done when every unit is settled (docs/rma.md §3)."""

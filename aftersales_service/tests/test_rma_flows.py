@@ -125,7 +125,7 @@ class TestRmaFlows(RmaCase):
         (rma | other).with_user(self.manager).action_confirm()
         wizard = self.env["aftersales.rma.receive"].with_user(desk).create({
             "rma_id": rma.id,
-            "line_ids": [(0, 0, {"move_id": other._pending_receipt_moves().id, "quantity": 1.0, "expected_quantity": 1.0})],
+            "line_ids": [(0, 0, {"move_id": other._pending_receipt_moves().id, "quantity": 1.0})],
         })
         with self.assertRaisesRegex(UserError, "is not a unit"):
             wizard.action_receive()

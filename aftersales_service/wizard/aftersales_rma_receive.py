@@ -23,10 +23,7 @@ class AftersalesRmaReceive(models.TransientModel):
         values = super().default_get(fields_list)
         rma = self.env["aftersales.rma"].browse(values.get("rma_id") or self.env.context.get("default_rma_id"))
         if rma and "line_ids" in fields_list:
-            values["line_ids"] = [
-                fields.Command.create(self.env["aftersales.rma.receive.line"]._prepare_values(move))
-                for move in rma._pending_receipt_moves()
-            ]
+            values["line_ids"] = [fields.Command.create({"move_id": move.id}) for move in rma._pending_receipt_moves()]
         return values
 
     # Onchanges --------------------------------------------------------------------------------
@@ -68,19 +65,11 @@ class AftersalesRmaReceiveLine(models.TransientModel):
     wizard_id = fields.Many2one("aftersales.rma.receive", required=True, ondelete="cascade")
     move_id = fields.Many2one("stock.move", string="Receipt Move", required=True)
     product_id = fields.Many2one(related="move_id.product_id")
-    lot_id = fields.Many2one("stock.lot", string="Serial / Lot")
-    expected_quantity = fields.Float(string="Expected", digits="Product Unit")
+    # What the unit is and how much of it is awaited are the move's: read from it, never given.
+    lot_id = fields.Many2one(related="move_id.aftersales_rma_line_id.lot_id", string="Serial / Lot")
+    expected_quantity = fields.Float(related="move_id.product_uom_qty", string="Expected")
     quantity = fields.Float(string="Received", digits="Product Unit", default=0.0)
     product_uom_id = fields.Many2one(related="move_id.product_uom")
-
-    @api.model
-    def _prepare_values(self, move):
-        """The unit a pending receipt move brings back."""
-        return {
-            "move_id": move.id,
-            "lot_id": move.aftersales_rma_line_id.lot_id.id,
-            "expected_quantity": move.product_uom_qty,
-        }
 
     def _check_quantities(self, rma):
         """Only the RMA's own units waiting for their receipt, never more than expected, at least one."""
@@ -89,10 +78,10 @@ class AftersalesRmaReceiveLine(models.TransientModel):
             if line.move_id not in pending:
                 raise UserError(self.env._("%(move)s is not a unit %(rma)s waits for.",
                                            move=line.move_id.display_name, rma=rma.name))
-            if line.quantity < 0 or line.product_uom_id.compare(line.quantity, line.move_id.product_uom_qty) > 0:
+            if line.quantity < 0 or line.product_uom_id.compare(line.quantity, line.expected_quantity) > 0:
                 raise UserError(self.env._(
                     "%(product)s: between 0 and %(expected)s can be received.",
-                    product=line.product_id.display_name, expected=line.move_id.product_uom_qty,
+                    product=line.product_id.display_name, expected=line.expected_quantity,
                 ))
         if all(line.product_uom_id.is_zero(line.quantity) for line in self):
             raise UserError(self.env._("Scan or type the serial number of at least one unit received."))
