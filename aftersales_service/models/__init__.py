@@ -45,3 +45,4 @@ from . import stock_picking
 from . import stock_rule
 from . import stock_scrap
 from . import stock_warehouse
+from . import ir_actions_report

@@ -1,3 +1,4 @@
+import io
 from datetime import date, timedelta
 
 from freezegun import freeze_time
@@ -6,6 +7,7 @@ from lxml import etree
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools.pdf import PdfReader
 from odoo.tools.safe_eval import safe_eval
 
 from .common import RmaCase
@@ -588,6 +590,18 @@ class TestRmaFlows(RmaCase):
                 html = self.env["ir.actions.report"]._render_qweb_html(report, records.ids)[0].decode()
                 for text in expected:
                     self.assertIn(text, html, report)
+
+    def test_the_pdf_names_the_company_in_text_whatever_the_pdf_engine(self):
+        self.company.partner_id.write({"street": "88 Harbour Road", "city": "Zibo"})
+        order, lots = self._sell_and_deliver(["R-PDF1"])
+        rma = self._new_rma(order, lots)
+        rma.action_confirm()
+        pdf = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
+            "aftersales_service.action_report_rma_handover", rma.ids
+        )[0]
+        text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+        for expected in (self.company.name, "88 Harbour Road", "Handover List", rma.name):
+            self.assertIn(expected, text, "the company and the document, as text one can select")
 
     def test_return_rate_counts_each_return_in_its_delivery_month_and_over_twelve_months(self):
         with freeze_time("2026-01-15 09:00"):
