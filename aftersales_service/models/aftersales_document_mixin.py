@@ -161,10 +161,12 @@ class AftersalesDocumentMixin(models.AbstractModel):
 
     def _post_customer_email(self, template):
         """Post ``template`` in each document's chatter as Odoo's composer does, with the template's recipients,
-        attachments and language, as a comment of the current user (docs/README.md, customer e-mails)."""
+        attachments and language, as an automatic message of the current user: the customer reads it in the
+        document's portal conversation too (docs/README.md, customer e-mails; docs/portal.md §8)."""
         return self.sudo().message_post_with_source(
             template,
             author_id=self.env.user.partner_id.id,
+            message_type="auto_comment",
             subtype_xmlid="mail.mt_comment",
             email_layout_xmlid="mail.mail_notification_light",
         )

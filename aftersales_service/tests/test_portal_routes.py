@@ -173,6 +173,30 @@ class TestPortalRoutes(PortalCase, HttpCase):
         page = self.url_open(f"{self.rma.access_url}?report_type=html").content.decode()
         self.assertIn("Send the units to", page)
 
+    def test_signing_in_the_portal_speaks_the_customers_language(self):
+        self._speak("zh_CN")
+        self.portal_user.lang = "zh_CN"
+        # An earlier visit in English left the browser's language cookie on English.
+        self.opener.cookies.set("frontend_lang", "en_US", domain="127.0.0.1", path="/")
+        login = self.url_open("/web/login")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
+        self.url_open("/web/login", data={
+            "login": self.portal_user.login, "password": self.portal_user.login, "csrf_token": csrf, "redirect": "/my",
+        })
+        self.assertIn("索赔日期", self.url_open("/my/rmas").text, "the customer's own language, not the cookie's")
+
+    def test_the_customers_emails_show_in_the_portal_conversation(self):
+        for document, key in ((self.rma, "approved"), (self.complaint, "resolved")):
+            with self.subTest(model=document._name):
+                template = document._mail_template(key)
+                email = document.with_context(mail_notify_force_send=False)._post_customer_email(template)
+                self.assertEqual(email.subject, template._render_field("subject", document.ids)[document.id])
+                self._as(self.portal_user)
+                fetched = self.make_jsonrpc_request("/mail/chatter_fetch", {
+                    "thread_model": document._name, "thread_id": document.id,
+                })
+                self.assertIn(email.id, fetched["messages"])
+
     def test_counters_count_the_customers_own_documents(self):
         self._as(self.portal_user)
         counters = self.make_jsonrpc_request("/my/counters", {"counters": [
