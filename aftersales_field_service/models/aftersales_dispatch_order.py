@@ -357,7 +357,8 @@ class AftersalesDispatchOrder(models.Model):
 
     @api.depends(
         "state", "signature", "sale_order_id", "fee_collected", "amount_total", "technician_user_id",
-        "appointment_confirmed", "satisfaction_level_id", "outcome", "helper_ids", "sale_order_id.state", "timer_start",
+        "appointment_confirmed", "satisfaction_level_id", "outcome", "fault_found", "helper_ids", "sale_order_id.state",
+        "timer_start",
     )
     @api.depends_context("uid")
     def _compute_can(self):
@@ -394,7 +395,7 @@ class AftersalesDispatchOrder(models.Model):
             )
             order.can_cancel = state in ("draft", *PLANNED_DISPATCH_STATES) and dispatcher
             order.can_reset = state in ("cancel", *PLANNED_DISPATCH_STATES) and dispatcher
-            order.can_customer_sign = state == "on_site" and not order.signature
+            order.can_customer_sign = state == "on_site" and not order.signature and order._is_report_written()
             order.can_customer_confirm = state in PLANNED_DISPATCH_STATES and not order.appointment_confirmed
             order.can_customer_opinion = state in ("on_site", "done") and not order.satisfaction_level_id
 
@@ -735,12 +736,20 @@ class AftersalesDispatchOrder(models.Model):
 
     # Business rules: the visit ----------------------------------------------------------------
 
+    def _is_report_written(self):
+        """The work report has an outcome, and the fault found unless the customer was absent: what the customer
+        signs (docs/field-service.md §4, §6)."""
+        self.ensure_one()
+        return bool(self.outcome) and (bool((self.fault_found or "").strip()) or self.outcome == "customer_absent")
+
     def _check_report(self):
         """Checking out needs the work report, and the customer's signature or why there is none, unless the
         customer was absent (docs/field-service.md §4, §6)."""
         self.ensure_one()
-        if not self.outcome or not (self.fault_found or "").strip() and self.outcome != "customer_absent":
-            raise UserError(self.env._("%(order)s: record the fault found and the outcome first.", order=self.name))
+        if not self._is_report_written():
+            raise UserError(self.env._(
+                "%(order)s: record the fault found and the outcome on the Work Report tab first.", order=self.name
+            ))
         if self.outcome != "customer_absent" and not self.signature and not (self.signature_refusal or "").strip():
             raise UserError(self.env._(
                 "%(order)s: the customer signs the order, or say why they did not.", order=self.name

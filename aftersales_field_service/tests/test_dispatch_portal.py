@@ -58,12 +58,19 @@ class TestDispatchPortal(DispatchCase, PortalCase):
         self.assertEqual(str(request.new_start), "2027-01-05 09:00:00")
         self.assertIn(self.dispatcher, order.activity_ids.user_id)
 
-    def test_the_customer_signs_while_the_technician_is_there_and_once(self):
+    def test_the_customer_signs_the_written_report_while_the_technician_is_there_and_once(self):
         order = self._plan(self._units(["VP-5"]))
         signature = base64.b64encode(PNG)
         with self.assertRaisesRegex(UserError, "not waiting for your signature"):
             order.with_user(self.portal_user).sudo()._portal_sign("Wang Fang", signature)
         order.with_user(self.tech_user).action_check_in()
+        with self.assertRaisesRegex(UserError, "not waiting for your signature"):
+            order.with_user(self.portal_user).sudo()._portal_sign("Wang Fang", signature)
+        self.assertFalse(order.with_user(self.portal_user).sudo().can_customer_sign, "nothing is reported yet")
+        self._report(order, fault_found=" ")
+        self.assertFalse(order.with_user(self.portal_user).sudo().can_customer_sign, "the fault found is still missing")
+        self._report(order)
+        self.assertTrue(order.with_user(self.portal_user).sudo().can_customer_sign, "the customer signs what was reported")
         with self.assertRaisesRegex(UserError, "Give your name and sign"):
             order.with_user(self.portal_user).sudo()._portal_sign(" ", signature)
         order.with_user(self.portal_user).sudo()._portal_sign("Wang Fang", signature)
@@ -111,7 +118,7 @@ class TestDispatchPortal(DispatchCase, PortalCase):
         self.assertEqual(complaint.with_user(self.portal_user).read(["subject"])[0]["id"], complaint.id)
 
     def test_a_signature_is_a_picture_not_a_drawing_file(self):
-        order = self._on_site(self._units(["OS-013"]))
+        order = self._report(self._on_site(self._units(["OS-013"])))
         with self.assertRaisesRegex(UserError, "picture"), self.env.cr.savepoint():
             order.with_user(self.portal_user).sudo()._portal_sign("Wang Fang", base64.b64encode(SVG))
         with self.assertRaisesRegex(ValidationError, "picture"), self.env.cr.savepoint():
@@ -187,6 +194,12 @@ class TestDispatchPortalRoutes(DispatchCase, PortalCase, HttpCase):
         self.assertFalse(order.reschedule_ids, "a refused request writes nothing")
         self.assertFalse(self._sign(order).get("force_refresh"), "not on site yet")
         order.with_user(self.tech_user).action_check_in()
+        self.assertIn("error", self._sign(order), "the report is not written yet")
+        self.assertIn("o_aftersales_visit_sign_later", self.url_open(order.access_url).text)
+        self._report(order)
+        page = self.url_open(order.access_url).text
+        self.assertIn('o_aftersales_visit_sign"', page)
+        self.assertNotIn("o_aftersales_visit_sign_later", page)
         self.assertIn("error", self._sign(rival))
         self.assertIn("picture", self._sign(order, picture=SVG)["error"], "a drawing file is no signature")
         self.assertFalse(order.signature)
@@ -194,9 +207,20 @@ class TestDispatchPortalRoutes(DispatchCase, PortalCase, HttpCase):
         self.assertEqual(order.signed_by, "Wang Fang")
         self.assertIn("error", self._sign(order), "signed once")
 
-    def test_a_visitor_with_the_link_signs_on_the_technicians_tablet(self):
-        order = self._plan(self._units(["VR-5"]))
+    def test_what_the_customer_does_on_the_portal_is_noted_in_the_language_they_read(self):
+        self._speak("zh_CN")
+        self.portal_user.lang = "zh_CN"
+        order = self._plan(self._units(["VR-ZH"]))
+        self._as(self.portal_user)
+        self._post(f"/my/visits/{order.id}/confirm")
+        self.assertIn("已确认预约", "".join(order.message_ids.mapped("body")))
         order.with_user(self.tech_user).action_check_in()
+        self._report(order)
+        self.assertTrue(self._sign(order)["force_refresh"])
+        self.assertIn("已在门户签字", "".join(order.message_ids.mapped("body")))
+
+    def test_a_visitor_with_the_link_signs_on_the_technicians_tablet(self):
+        order = self._report(self._on_site(self._units(["VR-5"])))
         self._as(None)
         self.assertIn("error", self._sign(order, "not-the-token"))
         self.assertTrue(self._sign(order, order._portal_ensure_token())["force_refresh"])
@@ -215,6 +239,7 @@ class TestDispatchPortalRoutes(DispatchCase, PortalCase, HttpCase):
         self.start_tour("/my/visits", "aftersales_portal_visit_confirm", login=self.portal_user.login)
         self.assertTrue(order.appointment_confirmed)
         order.with_user(self.tech_user).action_check_in()
+        self._report(order)
         self.start_tour(order.access_url, "aftersales_portal_visit_sign", login=self.portal_user.login)
         self.assertEqual(order.signed_by, "Wang Fang")
         self.assertTrue(order.signature)
