@@ -2,6 +2,7 @@ from . import aftersales_technician
 from . import aftersales_dispatch_order
 from . import aftersales_dispatch_line
 from . import aftersales_dispatch_reschedule
+from . import aftersales_check_template
 from . import aftersales_commissioning_check
 from . import aftersales_complaint
 from . import aftersales_delivery_record

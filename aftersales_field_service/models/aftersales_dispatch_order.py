@@ -219,7 +219,7 @@ class AftersalesDispatchOrder(models.Model):
 
     # Fields: installation and commissioning ---------------------------------------------------
 
-    check_ids = fields.One2many("aftersales.commissioning.check", "order_id", string="Commissioning", copy=False)
+    check_ids = fields.One2many("aftersales.commissioning.check", "order_id", string="Checklist", copy=False)
     trial_start = fields.Datetime(string="Trial Run From", copy=False)
     trial_end = fields.Datetime(string="Trial Run Until", copy=False)
     trial_result = fields.Selection(TRIAL_RESULTS, string="Trial Run", copy=False, tracking=True)
@@ -487,8 +487,7 @@ class AftersalesDispatchOrder(models.Model):
         for order in self:
             order._check_plan()
         self._workflow().write({"state": "scheduled"})
-        self.filtered(lambda order: order.service_type == "installation" and not order.check_ids)\
-            ._create_commissioning_checks()
+        self.filtered(lambda order: not order.check_ids)._create_checks()
         self._notify_customer("scheduled")
 
     def action_dispatch(self):
@@ -886,17 +885,20 @@ class AftersalesDispatchOrder(models.Model):
                 order=self.name, units=", ".join(early.mapped("display_name")),
             ))
 
-    def _create_commissioning_checks(self):
-        """The company's commissioning checklist, one check per line (docs/field-service.md §10)."""
+    def _create_checks(self):
+        """The checklist of the visit's service type, copied onto the visit in the customer's language
+        (docs/field-service.md §4, §10)."""
+        templates = self.env["aftersales.check.template"]
         for order in self:
+            items = templates.with_context(lang=order.partner_id.lang or self.env.lang)._for_visit(
+                order.service_type, order.company_id
+            )
             order._workflow().write({"check_ids": [
-                Command.create(values) for values in order._prepare_commissioning_check_values()
+                Command.create(values) for values in order._prepare_check_values(items)
             ]})
 
-    def _prepare_commissioning_check_values(self):
-        self.ensure_one()
-        names = [line.strip() for line in (self.company_id.aftersales_commissioning_checklist or "").splitlines()]
-        return [{"name": name, "sequence": index} for index, name in enumerate(filter(None, names))]
+    def _prepare_check_values(self, items):
+        return [{"name": item.name, "sequence": item.sequence} for item in items]
 
     def _check_acceptance(self):
         """The customer accepts an installation that passed every check and the full-load trial run, after the

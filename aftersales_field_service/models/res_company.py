@@ -13,12 +13,6 @@ class ResCompany(models.Model):
         domain="[('type', '=', 'service')]",
         help="Service product of the travel fee of a chargeable visit; its sales price is the default fee.",
     )
-    aftersales_commissioning_checklist = fields.Text(
-        string="Commissioning Checklist",
-        default="Power supply and earthing\nWiring and protective devices\nDirection of rotation\nNo-load run\n"
-                "Guards and safety devices\nManuals and certificates handed over",
-        help="One check per line, copied onto every installation when it is scheduled.",
-    )
     aftersales_trial_hours = fields.Integer(
         string="Full-Load Trial Run (Hours)", default=72,
         help="How long an installed unit runs at full load before the customer accepts it.",

@@ -5,9 +5,6 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     aftersales_travel_product_id = fields.Many2one(related="company_id.aftersales_travel_product_id", readonly=False)
-    aftersales_commissioning_checklist = fields.Text(
-        related="company_id.aftersales_commissioning_checklist", readonly=False
-    )
     aftersales_trial_hours = fields.Integer(related="company_id.aftersales_trial_hours", readonly=False)
     aftersales_escort_hours = fields.Integer(related="company_id.aftersales_escort_hours", readonly=False)
     aftersales_warranty_from_installation = fields.Boolean(

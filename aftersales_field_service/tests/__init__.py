@@ -2,6 +2,7 @@ from . import test_dispatch_order
 from . import test_dispatch_portal
 from . import test_dispatch_tours
 from . import test_installation
+from . import test_checklists
 from . import test_dispatch_onsite
 from . import test_setup
 from . import test_view_locks

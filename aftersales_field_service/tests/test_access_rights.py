@@ -51,6 +51,8 @@ MATRIX = {
     "aftersales.dispatch.line":             ("",    "",      "",      "",    "rw",  "rw",   "rwcu", "rwcu",  ""),
     "aftersales.dispatch.reschedule":       ("",    "r",     "",      "",    "r",   "r",    "r",    "r",     ""),
     "aftersales.commissioning.check":       ("",    "r",     "",      "",    "rw",  "rw",   "rwcu", "rwcu",  ""),
+    "aftersales.check.template":            ("",    "",      "",      "",    "",    "",     "r",    "rwcu",  ""),
+    "aftersales.check.template shared":     ("",    "",      "",      "",    "",    "",     "r",    "r",     "r"),
 }
 ALL_ROLES = ("portal", "customer", "internal", "stock", "technician", "user", "dispatcher", "manager", "other")
 
@@ -107,8 +109,20 @@ class TestFieldServiceAccessRights(test_access_rights.TestAccessRights):
                 {"note": "Behind the second press"},
             ),
             "aftersales.commissioning.check": Subject(
-                cls.cancelled_visit.check_ids,
+                cls.cancelled_visit.check_ids.filtered(lambda check: check.name == "Direction of rotation"),
                 {"order_id": cls.draft_visit.id, "name": "Earthing"},
+                {"sequence": 5},
+            ),
+            "aftersales.check.template": Subject(
+                cls.env["aftersales.check.template"].create(
+                    {"name": "Permit to work", "service_type": "repair", "company_id": company}
+                ),
+                {"name": "Guard rails in place", "service_type": "inspection", "company_id": company},
+                {"sequence": 5},
+            ),
+            "aftersales.check.template shared": Subject(
+                cls.env.ref("aftersales_field_service.check_template_inspect_1"),
+                {"name": "Guard rails in place", "service_type": "inspection"},
                 {"sequence": 5},
             ),
             "aftersales.dispatch.reschedule": Subject(

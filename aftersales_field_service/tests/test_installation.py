@@ -51,8 +51,8 @@ class TestInstallation(DispatchCase):
         order = self._installation(units)
         self.assertEqual(
             order.check_ids.mapped("name"),
-            [line for line in self.company.aftersales_commissioning_checklist.splitlines() if line.strip()],
-            "the company's checklist comes with the schedule",
+            [self.env.ref(f"aftersales_field_service.check_template_install_{index}").name for index in range(1, 7)],
+            "the installation checklist comes with the schedule",
         )
         self._commission(order).action_check_out()
         self.assertEqual(order.state, "done")

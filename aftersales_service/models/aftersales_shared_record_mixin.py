@@ -34,6 +34,14 @@ class AftersalesSharedRecordMixin(models.AbstractModel):
         return None
 
     @api.model
+    def _own_or_shared(self, domain, company):
+        """The records of ``domain`` that are the company's own, else the shared ones: a company that keeps its own
+        list uses it instead of the shared one (docs/security.md §3)."""
+        return self.search([*domain, ("company_id", "=", company.id)]) or self.search(
+            [*domain, ("company_id", "=", False)]
+        )
+
+    @api.model
     def _may_change_shared(self):
         """Whether the user works for every company of the database (docs/security.md §3)."""
         others = self.env["res.company"].sudo().search_count(

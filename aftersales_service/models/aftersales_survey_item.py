@@ -51,7 +51,7 @@ class AftersalesSurveyItem(models.Model):
     @api.model
     def _questionnaire(self, company):
         """The company's own active items, else the shared ones (docs/satisfaction.md §2)."""
-        return self.search([("company_id", "=", company.id)]) or self.search([("company_id", "=", False)])
+        return self._own_or_shared([], company)
 
     @api.model
     def _check_total_weight(self, company):
