@@ -121,6 +121,7 @@ class AftersalesDispatchOrder(models.Model):
     site_map_url = fields.Char(
         string="Map", compute="_compute_site_address", help="The site's address on a map: on a phone, its maps app.",
     )
+    site_city = fields.Char(string="City", compute="_compute_site_address")
     contact_name = fields.Char(string="Site Contact")
     contact_phone = fields.Char()
     line_ids = fields.One2many("aftersales.dispatch.line", "order_id", string="Units", copy=True)
@@ -292,11 +293,24 @@ class AftersalesDispatchOrder(models.Model):
     def _compute_site_address(self):
         for order in self:
             site = order.site_partner_id or order.partner_id
+            order.site_city = site.city
             lines = site._display_address(without_company=True).splitlines()
             order.site_address = ", ".join(part for part in (line.strip(" ,") for line in lines) if part)
             order.site_map_url = order.site_address and "https://www.google.com/maps/search/?" + url_encode(
                 {"api": 1, "query": order.site_address}
             )
+
+    @api.depends("name", "partner_id", "site_partner_id.city", "partner_id.city", "service_type")
+    @api.depends_context("aftersales_planning")
+    def _compute_display_name(self):
+        """On the dispatcher's planning a visit reads as who, where and what (docs/field-service.md §3)."""
+        if not self.env.context.get("aftersales_planning"):
+            return super()._compute_display_name()
+        service_types = dict(self._fields["service_type"]._description_selection(self.env))
+        for order in self:
+            parts = (order.partner_id.commercial_partner_id.name, order.site_city, service_types.get(order.service_type))
+            order.display_name = " · ".join(part for part in parts if part)
+        return None
 
     @api.depends("line_ids.product_id")
     def _compute_unit_categ_ids(self):

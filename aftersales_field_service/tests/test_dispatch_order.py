@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 from lxml import etree
@@ -8,6 +8,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from .common import DispatchCase
 
@@ -373,6 +374,30 @@ class TestDispatchOrder(DispatchCase):
             self.env.ref("aftersales_field_service.aftersales_dispatch_order_view_kanban_today").id, "kanban"
         )
         self.assertNotIn("default_group_by", kanban["arch"], "the day's cards, not the workflow's empty columns")
+
+    def test_the_planning_shows_the_weeks_visits_by_technician_as_who_where_what(self):
+        self.customer.city = "Zibo"
+        monday = datetime(2027, 1, 4, 10)
+        with freeze_time(monday):
+            first = self._plan(self._units(["FS-PL-1"]), start=monday + timedelta(hours=4))
+            last = self._plan(self._units(["FS-PL-2"]), start=monday + timedelta(days=6), technician=self.other_technician)
+            self._plan(self._units(["FS-PL-3"]), start=monday + timedelta(days=7))
+            self._plan(self._units(["FS-PL-4"]), start=monday + timedelta(days=1)).with_user(self.dispatcher).action_cancel()
+            opened, facets = self._opened_list(
+                "aftersales_field_service.action_aftersales_dispatch_order_planning", self.dispatcher
+            )
+        self.assertEqual(opened, first | last, "this week's open visits, not next week's nor a cancelled one")
+        self.assertEqual(facets, [["This Week"], ["Open"]])
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "aftersales_field_service.action_aftersales_dispatch_order_planning"
+        )
+        self.assertEqual(action["views"][0][1], "kanban")
+        kanban = etree.fromstring(self.env["aftersales.dispatch.order"].get_view(action["views"][0][0], "kanban")["arch"])
+        self.assertEqual((kanban.get("default_group_by"), kanban.get("default_order")), ("technician_id", "appointment_start"))
+        self.assertTrue({"partner_id", "site_city", "service_type", "appointment_start"} <= set(kanban.xpath("//field/@name")))
+        planning = first.with_context(**safe_eval(action["context"])).with_user(self.dispatcher)
+        self.assertEqual(planning.display_name, f"{self.customer.name} · Zibo · Repair", "the calendar's title")
+        self.assertEqual(first.display_name, first.name, "elsewhere, the visit's number")
 
     def test_the_site_address_reads_as_one_line(self):
         site = self.env["res.partner"].create({
