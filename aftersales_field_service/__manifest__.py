@@ -24,6 +24,7 @@
         "views/aftersales_return_visit_views.xml",
         "views/aftersales_delivery_record_views.xml",
         "views/product_template_views.xml",
+        "views/product_product_views.xml",
         "views/repair_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/aftersales_dispatch_order_portal_templates.xml",

@@ -87,6 +87,30 @@ class TestDispatchOnSite(DispatchCase):
         self.assertEqual(self.env["product.product"].with_user(self.tech_user).name_search("Winding Kit Spare"),
                          [(not_in_van.id, not_in_van.display_name)], "elsewhere, as Odoo offers them")
 
+    def test_on_a_phone_the_parts_cards_show_the_vans_parts_first_page_by_page(self):
+        # A product that sorts before the van's parts in Odoo's own order of the cards.
+        self.env["product.product"].create([{"name": f"Aa Part {index}", "default_code": f"AA-{index}", "type": "consu"}
+                                            for index in range(3)])
+        products = self.env["product.product"].with_user(self.tech_user)
+        in_van = products.with_context(aftersales_parts_location_id=self.van.id)
+        held = in_van._aftersales_held_in_van()
+        self.assertGreaterEqual(len(held), 2, "the van holds several parts")
+        domain = [("type", "=", "consu")]
+        spec = {"display_name": {}, "aftersales_van_quantity": {}}
+        order = "is_favorite desc, default_code, name, id"
+        total = products.search_count(domain)
+        pages = [in_van.web_search_read(domain, spec, offset=offset, limit=2, order=order)
+                 for offset in range(0, total, 2)]
+        cards = [record for page in pages for record in page["records"]]
+        self.assertEqual([page["length"] for page in pages], [total] * len(pages), "the pager counts every product")
+        self.assertEqual(len({card["id"] for card in cards}), total, "every product once, over the pages")
+        self.assertEqual({card["id"] for card in cards[:len(held)]}, {product.id for product in held},
+                         "the van's parts first")
+        quantities = {card["id"]: card["aftersales_van_quantity"] for card in cards}
+        self.assertEqual(quantities[self.spare_part.id], 5.0, "each card says what the van holds")
+        elsewhere = products.web_search_read(domain, spec, offset=0, limit=2, order=order)["records"]
+        self.assertNotIn(elsewhere[0]["id"], [product.id for product in held], "elsewhere, Odoo's order")
+
     def test_the_repair_of_a_visit_is_deleted_with_a_cancelled_visit_only(self):
         order = self._on_site(self._units(["OS-015"]))
         repair = self._repair(order.line_ids, [(self.seal, 1)])

@@ -43,3 +43,26 @@ class TestDispatchTours(DispatchCase, HttpCase):
         self.assertEqual(order.line_ids.repair_id.state, "done")
         self.assertEqual(self.env["stock.quant"]._get_available_quantity(self.spare_part, self.van), 4.0)
         self.assertEqual(complaint.onsite_date, order.checkin_date, "the check-in met the complaint's on-site target")
+
+
+@tagged("post_install", "-at_install")
+class TestDispatchToursOnAPhone(DispatchCase, HttpCase):
+    """The technician's visit on a phone-size screen (static/tests/tours/aftersales_dispatch_tour.js)."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_the_technician_makes_the_visit_on_a_phone(self):
+        order = self._plan(self._units(["TOUR-FS-PHONE"]))
+        self.start_tour(
+            f"/odoo/action-aftersales_field_service.action_aftersales_dispatch_order_today/{order.id}",
+            "aftersales_dispatch_visit_phone", login=self.tech_user.login,
+        )
+        self.assertEqual((order.state, order.outcome, order.fault_found, order.signed_by),
+                         ("done", "fixed", "Winding burnt", "Li Wei"))
+        self.assertTrue(order.labour_hours >= 0 and order.checkout_date, "the timer stopped at the check-out")
+        self.assertFalse(order.timer_start)
+        self.assertEqual(order.check_ids.filtered(lambda check: check.result).mapped("name"), ["Fault reproduced"])
+        self.assertEqual(order.line_ids.repair_id.state, "done")
+        self.assertEqual(self.env["stock.quant"]._get_available_quantity(self.spare_part, self.van), 4.0,
+                         "the part came out of the van")

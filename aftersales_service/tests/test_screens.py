@@ -90,9 +90,11 @@ class TestScreens(AftersalesCase):
         for child in node:
             field = model._fields.get(child.get("name")) if child.tag == "field" else None
             if field and field.type in ("one2many", "many2many"):
+                # A card only shows its record: its form, or the list's own row when editable, changes it.
                 for subview in child:
                     yield from self._editable_many2ones(
-                        subview, self.env[field.comodel_name], subview.tag != "list" or bool(subview.get("editable"))
+                        subview, self.env[field.comodel_name], editable and child.get("readonly") not in ("1", "True")
+                        and (subview.tag == "form" or subview.tag == "list" and bool(subview.get("editable"))),
                     )
                 continue
             if field and field.type == "many2one" and field.comodel_name in self._documents() and editable and (

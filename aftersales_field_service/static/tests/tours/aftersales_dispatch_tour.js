@@ -238,3 +238,154 @@ registry.category("web_tour.tours").add("aftersales_portal_visit_sign", {
         },
     ],
 });
+
+// On a phone (390×844), the technician's visit fits the screen's width: no sideways scrolling.
+function fitsThePhone() {
+    const page = document.querySelector(".o_action_manager");
+    if (page.scrollWidth > window.innerWidth + 1) {
+        throw new Error(`The visit is ${page.scrollWidth}px wide on a ${window.innerWidth}px screen`);
+    }
+    for (const list of document.querySelectorAll(".o_form_view .o_field_x2many .o_list_renderer")) {
+        if (list.scrollWidth > list.clientWidth + 1) {
+            throw new Error(`A list of the visit scrolls sideways: ${list.closest(".o_field_widget").getAttribute("name")}`);
+        }
+    }
+}
+
+// test_dispatch_tours.py: the technician's visit on a phone: check in, timer, a repair with a van part, the report
+// where the check-out says it is, the signature, the check-out.
+registry.category("web_tour.tours").add("aftersales_dispatch_visit_phone", {
+    steps: () => [
+        {
+            content: "Check In is the one button shown",
+            trigger: ".o_statusbar_buttons > button[name=action_check_in]",
+            run: "click",
+        },
+        {
+            trigger: ".o_statusbar_buttons > button[name=action_check_out]",
+            run: fitsThePhone,
+        },
+        {
+            content: "The timer waits under More",
+            trigger: ".o_statusbar_buttons button[title=More]",
+            run: "click",
+        },
+        {
+            trigger: ".o-dropdown--menu button[name=action_timer_start]",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=timer_start]:not(:empty), .o_statusbar_buttons > button[name=action_check_out]",
+        },
+        {
+            content: "The unit is a card with its repair button",
+            trigger: ".o_field_widget[name=line_ids] .o_kanban_record button[name=action_repair_on_site]",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=move_ids] .o_field_x2many_list_row_add a",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=move_ids] .o_data_row .o_field_widget[name=product_id] input",
+            run: "click",
+        },
+        {
+            content: "The picker is a list of cards, the van's part first, with what the van holds",
+            trigger: ".modal .o_kanban_record:first:contains(Winding Kit) .o_aftersales_van_quantity:contains(5)",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=move_ids] .o_data_row .o_field_widget[name=product_id] input:value('Winding Kit (5 in the van)')",
+        },
+        {
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_saved",
+        },
+        {
+            content: "Back to the visit",
+            trigger: ".o_back_button",
+            run: "click",
+        },
+        {
+            trigger: ".o_notebook .nav-link:contains(Work Report)",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=fault_found] textarea",
+            run: "edit Winding burnt",
+        },
+        {
+            content: "The outcome sits on the Work Report tab, as the check-out says",
+            trigger: ".o_notebook .tab-pane.active .o_field_widget[name=outcome] input",
+            run: "click",
+        },
+        {
+            trigger: ".o_select_menu_item:contains(Fixed on Site)",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=outcome] input:value(Fixed on Site)",
+            run: fitsThePhone,
+        },
+        {
+            content: "The repair's checklist, one card per check",
+            trigger: ".o_notebook .nav-link:contains(Checklist)",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=check_ids] .o_kanban_record:contains(Fault reproduced)",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=result] .btn:contains(Passed)",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=check_ids] .o_kanban_record:contains(Fault reproduced):contains(Passed)",
+            run: fitsThePhone,
+        },
+        {
+            trigger: ".o_notebook .nav-link:contains(Sign-Off)",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=signed_by] input",
+            run: "edit Li Wei",
+        },
+        {
+            trigger: ".o_field_widget[name=signature] .o_signature",
+            run: "click",
+        },
+        {
+            trigger: ".modal canvas.o_web_sign_signature",
+            run: "canvasNotEmpty",
+        },
+        {
+            trigger: ".modal .modal-footer .btn-primary:contains(Adopt):enabled",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_saved",
+            run: fitsThePhone,
+        },
+        {
+            trigger: ".o_statusbar_buttons > button[name=action_check_out]",
+            run: "click",
+        },
+        {
+            trigger: ".o_statusbar_status:contains(Done)",
+        },
+    ],
+});
