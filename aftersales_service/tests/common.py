@@ -10,7 +10,7 @@ from odoo import api, sql_db
 from odoo.modules.registry import Registry
 from odoo.service import db
 from odoo.exceptions import UserError
-from odoo.fields import Domain
+from odoo.fields import Command, Domain
 from odoo.tests import BaseCase, Form, TransactionCase, get_db_name, new_test_user
 from odoo.tools import SQL, config
 from odoo.tools.safe_eval import safe_eval
@@ -355,6 +355,36 @@ class PortalCase(RmaCase):
         )
         cls.customer.email = "service@acme.example.com"
         cls.reason = cls.env.ref("aftersales_service.rma_reason_defect")
+
+    @classmethod
+    def _deliver_units(cls, serials, partner):
+        cls._stock_serials(cls.motor, serials)
+        order = cls.env["sale.order"].create({
+            "partner_id": partner.id,
+            "order_line": [Command.create({"product_id": cls.motor.id, "product_uom_qty": len(serials)})],
+        })
+        order.action_confirm()
+        order.picking_ids.move_ids.picked = True
+        order.picking_ids.button_validate()
+        return cls.env["aftersales.delivery.record"].search([("sale_order_id", "=", order.id)], order="id")
+
+    @classmethod
+    def _approved_rma(cls, user, unit):
+        rma = cls.env["aftersales.rma"].with_user(user)._portal_request(
+            [{"record_id": unit.id, "quantity": 1}], reason_id=cls.reason.id, photos=[("unit.png", PNG)],
+        ).with_user(cls.manager)
+        rma.action_confirm()
+        return rma.with_env(cls.env)
+
+    @classmethod
+    def _resolved_complaint(cls, partner):
+        complaint = cls.env["aftersales.complaint"].create({
+            "partner_id": partner.id, "subject": f"Noise at {partner.name}", "kind": "inquiry",
+            "resolution": "<p>Bearing replaced.</p>",
+        })
+        complaint.action_acknowledge()
+        complaint.action_resolve()
+        return complaint
 
 
 class CommittedCase(BaseCase):

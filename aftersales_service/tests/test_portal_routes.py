@@ -4,7 +4,7 @@ import re
 
 from lxml import etree
 
-from odoo import fields, http
+from odoo import http
 from odoo.tests import HttpCase, tagged
 
 from .common import PNG, PortalCase
@@ -26,36 +26,6 @@ class TestPortalRoutes(PortalCase, HttpCase):
         cls.rival_complaint = cls._resolved_complaint(cls.distributor)
         cls.survey = cls.env["aftersales.survey"].create({"partner_id": cls.customer.id})
         cls.rival_survey = cls.env["aftersales.survey"].create({"partner_id": cls.distributor.id})
-
-    @classmethod
-    def _deliver_units(cls, serials, partner):
-        cls._stock_serials(cls.motor, serials)
-        order = cls.env["sale.order"].create({
-            "partner_id": partner.id,
-            "order_line": [fields.Command.create({"product_id": cls.motor.id, "product_uom_qty": len(serials)})],
-        })
-        order.action_confirm()
-        order.picking_ids.move_ids.picked = True
-        order.picking_ids.button_validate()
-        return cls.env["aftersales.delivery.record"].search([("sale_order_id", "=", order.id)], order="id")
-
-    @classmethod
-    def _approved_rma(cls, user, unit):
-        rma = cls.env["aftersales.rma"].with_user(user)._portal_request(
-            [{"record_id": unit.id, "quantity": 1}], reason_id=cls.reason.id, photos=[("unit.png", PNG)],
-        ).with_user(cls.manager)
-        rma.action_confirm()
-        return rma.with_env(cls.env)
-
-    @classmethod
-    def _resolved_complaint(cls, partner):
-        complaint = cls.env["aftersales.complaint"].create({
-            "partner_id": partner.id, "subject": f"Noise at {partner.name}", "kind": "inquiry",
-            "resolution": "<p>Bearing replaced.</p>",
-        })
-        complaint.action_acknowledge()
-        complaint.action_resolve()
-        return complaint
 
     # Helpers ----------------------------------------------------------------------------------
 
@@ -457,3 +427,23 @@ class TestPortalRoutes(PortalCase, HttpCase):
         self.start_tour(f"{rival.access_url}?access_token={rival._portal_ensure_token()}", "aftersales_portal_survey")
         self.assertEqual(rival.state, "done")
         self.assertIn("Answered on the portal.", " ".join(rival.message_ids.mapped("body")))
+
+
+@tagged("post_install", "-at_install")
+class TestPortalOnAPhone(PortalCase, HttpCase):
+    """The customer's portal on a phone-size screen (static/tests/tours/aftersales_portal_tour.js)."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_tour_the_customer_gives_the_tracking_number_and_writes_about_a_unit_picked(self):
+        unit, other = self._deliver_units(["PR-1", "PR-2"], self.customer)
+        rma = self._approved_rma(self.portal_user, unit)
+        rma._return_address().street = "1 Return Desk Road"
+        self._resolved_complaint(self.customer)
+        complaints = self.env["aftersales.complaint"].search([])
+        self.start_tour(rma.access_url, "aftersales_portal_phone_shipment_and_message", login=self.portal_user.login)
+        self.assertEqual((rma.customer_carrier, rma.customer_tracking_ref), ("SF Express", "SF1234567890"))
+        complaint = self.env["aftersales.complaint"].search([]) - complaints
+        self.assertEqual((complaint.subject, complaint.partner_id, complaint.channel), ("Noisy bearing", self.customer, "portal"))
+        self.assertEqual(complaint.delivery_record_id, other, "the unit picked in the list")

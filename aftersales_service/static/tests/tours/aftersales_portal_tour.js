@@ -165,3 +165,80 @@ registry.category("web_tour.tours").add("aftersales_portal_survey", {
         },
     ],
 });
+
+// On a phone (390×844) the page fits the screen's width: no sideways scrolling.
+function fitsThePhone() {
+    const page = document.scrollingElement;
+    if (page.scrollWidth > window.innerWidth + 1) {
+        throw new Error(`The page is ${page.scrollWidth}px wide on a ${window.innerWidth}px screen`);
+    }
+}
+
+// test_portal_routes.py, on a phone: the customer reads where to send the unit of their approved RMA and gives
+// the carrier and tracking number of the parcel, then writes to us about a unit picked from their units.
+registry.category("web_tour.tours").add("aftersales_portal_phone_shipment_and_message", {
+    steps: () => [
+        {
+            content: "Where to send the unit",
+            trigger: ".o_aftersales_return_address:contains(1 Return Desk Road)",
+            run: fitsThePhone,
+        },
+        {
+            trigger: ".o_aftersales_shipment_form input[name=carrier]",
+            run: "edit SF Express",
+        },
+        {
+            trigger: ".o_aftersales_shipment_form input[name=tracking_ref]",
+            run: "edit SF1234567890",
+        },
+        {
+            trigger: ".o_aftersales_shipment_form button[type=submit]",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The page shows the parcel on its way",
+            trigger: ".o_aftersales_shipment:contains(SF Express):contains(SF1234567890)",
+            run: fitsThePhone,
+        },
+        {
+            content: "Back to the account's home",
+            trigger: ".o_portal_submenu a[href='/my/home']",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            trigger: ".o_portal_docs a[href='/my/complaints']",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Write to us",
+            trigger: "a.o_aftersales_new_complaint",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The unit is picked by its product and serial",
+            trigger: "select[name=record_id]",
+            run: "selectByLabel YX-90 Motor / PR-2",
+        },
+        {
+            trigger: "input[name=subject]",
+            run: "edit Noisy bearing",
+        },
+        {
+            trigger: "textarea[name=description]",
+            run: "edit It rattles above 1,000 rpm.",
+        },
+        {
+            trigger: "button.o_aftersales_submit",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            trigger: ".o_aftersales_complaint .alert-success:contains(we received your message)",
+            run: fitsThePhone,
+        },
+    ],
+});
