@@ -536,12 +536,6 @@ class AftersalesRma(models.Model):
             "quotations": quotations_sudo,
         }
 
-    def _return_address(self):
-        """Where the customer sends the units: the warehouse of the RMA's receipts, else the company."""
-        self.ensure_one()
-        receipts_sudo = self.sudo().picking_ids.filtered(lambda picking: picking.aftersales_rma_role == "receipt")
-        return receipts_sudo[:1].picking_type_id.warehouse_id.partner_id or self.company_id.partner_id
-
     def _get_report_base_filename(self):
         self.ensure_one()
         return self.env._("Return Authorization %(rma)s", rma=self.name)
