@@ -1,5 +1,7 @@
 """A visit driven in Chromium by its dispatcher and its technician (static/tests/tours/aftersales_dispatch_tour.js);
 each test then checks what the tour made: stock of the van, the complaint's on-site date, the signature."""
+from datetime import timedelta
+
 from odoo.tests import HttpCase, tagged
 
 from .common import DispatchCase
@@ -9,6 +11,8 @@ from .common import DispatchCase
 class TestDispatchTours(DispatchCase, HttpCase):
 
     def test_the_dispatcher_plans_a_visit_from_a_complaint(self):
+        self.other_technician.certificate_expiry = self.company._aftersales_today() - timedelta(days=1)
+        self.customer.city = "Zibo"
         unit = self._units(["TOUR-FS-1"])
         complaint = self.env["aftersales.complaint"].create({
             "partner_id": self.customer.id, "kind": "service_request", "subject": "Motor stops",

@@ -16,7 +16,11 @@ registry.category("web_tour.tours").add("aftersales_dispatch_plan", {
             run: "edit as_technician",
         },
         {
-            trigger: ".ui-menu-item > a:contains(as_technician)",
+            content: "The picker says who cannot go, before choosing",
+            trigger: ".ui-menu-item > a:contains(as_technician_2):contains(certificate expired or missing)",
+        },
+        {
+            trigger: ".ui-menu-item > a:contains(as_technician (aftersales):not(:contains(certificate))",
             run: "click",
         },
         {
@@ -36,6 +40,28 @@ registry.category("web_tour.tours").add("aftersales_dispatch_plan", {
         },
         {
             trigger: ".o_statusbar_status .o_arrow_button_current:contains(Dispatched)",
+        },
+        {
+            content: "The week's planning",
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
+            trigger: ".o_app[data-menu-xmlid='aftersales_field_service.menu_aftersales_field_service_root']",
+            run: "click",
+        },
+        {
+            trigger: ".o_menu_sections [data-menu-xmlid='aftersales_field_service.menu_aftersales_field_service_planning']",
+            run: "click",
+        },
+        {
+            content: "Its filter is named and removable",
+            trigger: ".o_searchview_facet:contains(This Week) .o_facet_remove",
+            run: "click",
+        },
+        {
+            content: "The visit is a card in its technician's column: when, customer, city, service",
+            trigger: ".o_aftersales_planning .o_kanban_group:has(.o_column_title:contains(as_technician (aftersales)) .o_kanban_record:contains(Zibo):contains(Repair):contains(Acme)",
         },
     ],
 });
