@@ -30,6 +30,7 @@ from . import aftersales_follow_up
 from . import aftersales_overview
 from . import account_move
 from . import account_move_line
+from . import ir_actions_report
 from . import product_template
 from . import repair_order
 from . import res_company
@@ -45,4 +46,3 @@ from . import stock_picking
 from . import stock_rule
 from . import stock_scrap
 from . import stock_warehouse
-from . import ir_actions_report
