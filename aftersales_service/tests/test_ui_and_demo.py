@@ -63,6 +63,13 @@ class TestUiAndDemo(AftersalesCase):
         self.assertGreater(min(records.mapped("delivery_date")), date(today.year - 2, today.month, 1))
         self.assertEqual(open_order.picking_ids.state, "assigned", "one order is ready to be delivered")
 
+    def test_demo_company_is_a_chinese_manufacturer(self):
+        if not self.env.ref("aftersales_service.so_pump_works_open", raise_if_not_found=False):
+            self.skipTest("demo data not loaded")
+        company = self.env.ref("base.main_company")
+        self.assertEqual((company.name, company.city, company.country_id.code), ("Qilu Motor Works Co., Ltd.", "Zibo", "CN"))
+        self.assertEqual(company.aftersales_tz, "Asia/Shanghai", "its deadlines and appointments in Chinese time")
+
     def test_demo_database_holds_rmas_in_every_state(self):
         if not self.env.ref("aftersales_service.rma_demo_done", raise_if_not_found=False):
             self.skipTest("demo data not loaded")
