@@ -166,11 +166,16 @@ registry.category("web_tour.tours").add("aftersales_portal_survey", {
     ],
 });
 
-// On a phone (390×844) the page fits the screen's width: no sideways scrolling.
+// On a phone (390×844) the page and its tables fit the screen's width: no sideways scrolling.
 function fitsThePhone() {
     const page = document.scrollingElement;
     if (page.scrollWidth > window.innerWidth + 1) {
         throw new Error(`The page is ${page.scrollWidth}px wide on a ${window.innerWidth}px screen`);
+    }
+    for (const table of document.querySelectorAll(".table-responsive")) {
+        if (table.scrollWidth > table.clientWidth + 1) {
+            throw new Error(`A table scrolls sideways: ${table.querySelector("thead")?.textContent.trim()}`);
+        }
     }
 }
 
@@ -182,6 +187,10 @@ registry.category("web_tour.tours").add("aftersales_portal_phone_shipment_and_me
             content: "Where to send the unit",
             trigger: ".o_aftersales_return_address:contains(1 Return Desk Road)",
             run: fitsThePhone,
+        },
+        {
+            content: "The unit's serial shows in full",
+            trigger: ".o_aftersales_serial:visible:contains(PR-1)",
         },
         {
             trigger: ".o_aftersales_shipment_form input[name=carrier]",
