@@ -31,6 +31,17 @@ SCREENS = [
      ".o_calendar_renderer"),
     ("dispatch-form", "/odoo/action-aftersales_field_service.action_aftersales_dispatch_order/{dispatch_demo_installation}",
      ".o_form_view"),
+    ("dispatch-planning", "/odoo/action-aftersales_field_service.action_aftersales_dispatch_order_planning",
+     ".o_aftersales_planning .o_kanban_record"),
+]
+# The same screens on a phone (390×844): the technician's visit in the back office, then the customer's pages.
+PHONE_SCREENS = [
+    ("phone-visit", "/odoo/action-aftersales_field_service.action_aftersales_dispatch_order/{dispatch_demo_today}",
+     ".o_form_view .o_aftersales_unit_cards .o_kanban_record"),
+]
+PHONE_PORTAL_SCREENS = [
+    ("phone-portal-rma", "/my/rmas/{rma_demo_confirmed}", ".o_aftersales_rma"),
+    ("phone-portal-visit", "/my/visits/{dispatch_demo_textile}", ".o_aftersales_appointment_answer"),
 ]
 # The customer portal, as the demo customer sees it.
 PORTAL_SCREENS = [
@@ -41,8 +52,12 @@ PORTAL_SCREENS = [
 ]
 DEMO_RECORDS = (
     "rma_demo_processed", "complaint_demo_overdue", "rma_demo_confirmed", "complaint_demo_portal_resolved",
-    "dispatch_demo_installation", "dispatch_demo_textile",
+    "dispatch_demo_installation", "dispatch_demo_textile", "dispatch_demo_today",
 )
+
+
+# A phone's screen, as Chromium's device emulation takes it.
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
 
 
 class Rpc:
@@ -141,8 +156,13 @@ def main():
     browser = Chromium(1440, 900)
     try:
         browser.send("Network.enable")
-        for session, screens in ((rpc, SCREENS), (customer, PORTAL_SCREENS)):
+        shots = ((rpc, SCREENS, None), (customer, PORTAL_SCREENS, None),
+                 (rpc, PHONE_SCREENS, PHONE), (customer, PHONE_PORTAL_SCREENS, PHONE))
+        for session, screens, device in shots:
             browser.send("Network.setCookie", name="session_id", value=session.session_id(), url=args.url)
+            if device:
+                browser.send("Emulation.setDeviceMetricsOverride", **device)
+                browser.send("Emulation.setTouchEmulationEnabled", enabled=True)
             for name, path, ready in screens:
                 browser.send("Page.navigate", url=args.url + path.format(**ids))
                 browser.wait_for(ready)
