@@ -75,9 +75,9 @@ def median(values):
     return statistics.median(values)
 
 
-def view_spec(env, model, view_type):
-    """The fields the web client reads for the default ``view_type`` view of ``model``."""
-    views = env[model].get_views([(False, view_type)])
+def view_spec(env, model, view_type, view_xmlid=None):
+    """The fields the web client reads for the ``view_type`` view of ``model``: its default one, or ``view_xmlid``."""
+    views = env[model].get_views([(view_xmlid and env.ref(view_xmlid).id, view_type)])
     return {
         name: {"fields": {"display_name": {}}} if field["type"] == "many2one" else {}
         for name, field in views["models"][model]["fields"].items()

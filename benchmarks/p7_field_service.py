@@ -5,7 +5,8 @@ rows for the history), 10,000 dispatch orders over 24 months and the coming week
 dispatched or cancelled, shared among 50 technicians; then, with the ORM, the 200 visits of tomorrow in draft, one
 unit each (delivery records inserted in bulk). Measured as the web client calls them, as the administrator: the
 dispatch calendar of tomorrow's week, the kanban by state and the kanban by technician (first ten columns unfolded,
-as the web client does), the field-service figures pivot, a technician's "My Visits Today"; the first call with the
+as the web client does), the Planning (the week's open visits by technician, and its calendar naming each visit by
+customer, city and service), the field-service figures pivot, a technician's "My Visits Today"; the first call with the
 ORM cache emptied (cold), the median of five more (warm) and the SQL queries of a warm call. Then the day is
 planned: each of the 200 visits scheduled (qualification checked) and dispatched (technician's to-do), as the
 dispatcher clicks, with the time and queries per visit. The same at a tenth of the history (1,000 orders) shows
@@ -121,9 +122,14 @@ def screens(env, data):
     technician_orders = orders.with_user(data["technician"])
     today = [("appointment_start", "<", data["tomorrow"]), ("appointment_end", ">=", data["tomorrow"] - timedelta(days=1))]
 
-    def grouped(groupby):
-        return orders.with_context(read_group_expand=True).web_read_group(
-            open_orders, [groupby], ["__count"], auto_unfold=True, unfold_read_specification=kanban,
+    planning = orders.with_context(aftersales_planning=True)
+    planning_kanban = view_spec(
+        env, orders._name, "kanban", "aftersales_field_service.aftersales_dispatch_order_view_kanban_planning"
+    )
+
+    def grouped(groupby, domain=None, spec=kanban, model=orders):
+        return model.with_context(read_group_expand=True).web_read_group(
+            domain or open_orders, [groupby], ["__count"], auto_unfold=True, unfold_read_specification=spec,
             unfold_read_default_limit=40,
         )
 
@@ -131,6 +137,9 @@ def screens(env, data):
         ("dispatch calendar, tomorrow's week", lambda: orders.web_search_read(week, calendar)),
         ("kanban by state", lambda: grouped("state")),
         ("kanban by technician (10 columns unfolded)", lambda: grouped("technician_id")),
+        ("planning, the week's open visits by technician", lambda: grouped(
+            "technician_id", open_orders + week, planning_kanban, planning)),
+        ("planning calendar, tomorrow's week", lambda: planning.web_search_read(week, calendar)),
         ("field-service figures pivot", lambda: orders.formatted_read_grouping_sets(
             [("state", "in", ("done", "closed"))], [[], ["technician_id"], ["appointment_start:month"],
                                                     ["technician_id", "appointment_start:month"]],
