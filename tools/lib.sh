@@ -119,6 +119,13 @@ ensure_packages() {
     [ ${#wanted[@]} -eq 0 ] || apt_install "${wanted[@]}"
 }
 
+# ensure_cjk_font: a font with Chinese glyphs, which wkhtmltopdf needs for Chinese PDFs (it draws the text with the
+# system's fonts), else Debian's fonts-noto-cjk is installed (apt_install).
+ensure_cjk_font() {
+    command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family 2>/dev/null | head -n 1)" ] && return 0
+    apt_install fonts-noto-cjk
+}
+
 # ensure_debian_packages PACKAGE ...: installs (apt_install) those of the Debian PACKAGEs that dpkg does not
 # list as installed; does nothing where there is no dpkg.
 ensure_debian_packages() {
