@@ -29,4 +29,4 @@ class AftersalesCheckTemplate(models.Model):
     def _for_visit(self, service_type, company):
         """The checklist of a service type: the company's own when it has one, else the shared one
         (docs/field-service.md §4)."""
-        return self._own_or_shared([("service_type", "=", service_type)], company)
+        return self._own_or_shared([("service_type", "=", service_type)], company, ["name", "sequence"])

@@ -121,7 +121,7 @@ class AftersalesDispatchOrder(models.Model):
     site_map_url = fields.Char(
         string="Map", compute="_compute_site_address", help="The site's address on a map: on a phone, its maps app.",
     )
-    site_city = fields.Char(string="City", compute="_compute_site_address")
+    site_city = fields.Char(string="City", compute="_compute_site_city")
     contact_name = fields.Char(string="Site Contact")
     contact_phone = fields.Char()
     line_ids = fields.One2many("aftersales.dispatch.line", "order_id", string="Units", copy=True)
@@ -293,12 +293,17 @@ class AftersalesDispatchOrder(models.Model):
     def _compute_site_address(self):
         for order in self:
             site = order.site_partner_id or order.partner_id
-            order.site_city = site.city
             lines = site._display_address(without_company=True).splitlines()
             order.site_address = ", ".join(part for part in (line.strip(" ,") for line in lines) if part)
             order.site_map_url = order.site_address and "https://www.google.com/maps/search/?" + url_encode(
                 {"api": 1, "query": order.site_address}
             )
+
+    @api.depends("site_partner_id.city", "partner_id.city")
+    def _compute_site_city(self):
+        """The site's city alone, for the planning's cards and calendar: no address to format."""
+        for order in self:
+            order.site_city = (order.site_partner_id or order.partner_id).city
 
     @api.depends("name", "partner_id", "site_partner_id.city", "partner_id.city", "service_type")
     @api.depends_context("aftersales_planning")
