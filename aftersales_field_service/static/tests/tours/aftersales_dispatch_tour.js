@@ -20,8 +20,16 @@ registry.category("web_tour.tours").add("aftersales_dispatch_plan", {
             trigger: ".ui-menu-item > a:contains(as_technician_2):contains(certificate expired or missing)",
         },
         {
-            trigger: ".ui-menu-item > a:contains(as_technician (aftersales):not(:contains(certificate))",
+            content: "Choose the qualified one: only it is left in the list",
+            trigger: ".o_field_widget[name=technician_id] input",
+            run: "edit as_technician (",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-menu:not(:has(a:contains(as_technician_2))) .ui-menu-item > a:contains('as_technician (')",
             run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=technician_id] input:value('as_technician (aftersales_field_service.group_aftersales_technician)')",
         },
         {
             trigger: ".o_form_button_save",
