@@ -71,6 +71,9 @@ class TestDispatchConcurrency(TwoUsersCase):
         with self._transaction(commit=False) as env:
             order = self._order(env)
             self.assertEqual(order.state, "closed")
+            checklist = env["aftersales.check.template"]._for_visit("repair", order.company_id)
+            self.assertTrue(checklist)
+            self.assertEqual(order.check_ids.mapped("name"), checklist.mapped("name"), "the checklist copied once")
             seal = env["product.product"].browse(self.ids["seal"])
             van = env["stock.location"].browse(self.ids["van"])
             self.assertEqual(env["stock.quant"]._get_available_quantity(seal, van), 1.0, "one seal left the van, once")
