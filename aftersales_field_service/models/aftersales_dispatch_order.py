@@ -908,10 +908,12 @@ class AftersalesDispatchOrder(models.Model):
         """The checklist of the visit's service type, copied onto the visit in the customer's language
         (docs/field-service.md §4, §10)."""
         templates = self.env["aftersales.check.template"]
+        checklists = {}  # visits scheduled together share the lookup of their checklist
         for order in self:
-            items = templates.with_context(lang=order.partner_id.lang or self.env.lang)._for_visit(
-                order.service_type, order.company_id
-            )
+            key = (order.service_type, order.company_id, order.partner_id.lang or self.env.lang)
+            if key not in checklists:
+                checklists[key] = templates.with_context(lang=key[2])._for_visit(key[0], key[1])
+            items = checklists[key]
             order._workflow().write({"check_ids": [
                 Command.create(values) for values in order._prepare_check_values(items)
             ]})

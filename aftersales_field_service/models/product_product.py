@@ -25,10 +25,11 @@ class ProductProduct(models.Model):
         """Picking a part for a repair on site, each product says what the van holds of it (docs/field-service.md
         §5)."""
         result = super()._compute_display_name()
-        held = self._aftersales_held_in_van()
-        for product in self.filtered(lambda product: product in held):
+        # The van's stock is read once for the batch, by the quantity's compute, whichever field is asked first.
+        for product in self.filtered("aftersales_van_quantity"):
             product.display_name = self.env._(
-                "%(product)s (%(quantity)s in the van)", product=product.display_name, quantity=f"{held[product]:g}"
+                "%(product)s (%(quantity)s in the van)", product=product.display_name,
+                quantity=f"{product.aftersales_van_quantity:g}",
             )
         return result
 
