@@ -126,3 +126,50 @@ VENDOR_REPAIR_STATES = [
 ]
 VENDOR_ITEM_KINDS = [("exchange", "Exchange Item"), ("warranty", "Warranty Item")]
 VENDOR_TEST_RESULTS = [("passed", "Repaired, Tested OK"), ("failed", "Could Not Be Repaired")]
+
+# Recalls (docs/recalls.md).
+RECALL_STATES = [
+    ("draft", "Draft"),
+    ("approved", "Approved"),
+    ("in_progress", "In Progress"),
+    ("closed", "Closed"),
+    ("cancel", "Cancelled"),
+]
+RECALL_ORIGINS = [("internal", "Internal Finding"), ("supplier", "Supplier Notice"), ("authority", "Authority")]
+RECALL_CLASSES = [
+    ("safety", "Safety"),
+    ("quality", "Quality"),
+    ("regulatory", "Regulatory"),
+    ("bulletin", "Service Bulletin"),
+]
+RECALL_PRIORITIES = [("0", "Normal"), ("1", "High"), ("2", "Urgent")]
+RECALL_REMEDIES = [
+    ("inspect", "Inspect on Site"),
+    ("repair_on_site", "Repair on Site"),
+    ("return_repair", "Return for Repair"),
+    ("replace", "Replace"),
+    ("refund", "Refund"),
+    ("notice", "Notice Only"),
+]
+# Remedies done on the customer's site, and those the units come back to us for (docs/recalls.md §5).
+ON_SITE_REMEDIES = ("inspect", "repair_on_site")
+RETURN_REMEDIES = {"return_repair": "repair", "replace": "replace", "refund": "refund"}
+RECALL_UNIT_STATES = [
+    ("identified", "Identified"),
+    ("notified", "Notified"),
+    ("acknowledged", "Acknowledged"),
+    ("scheduled", "Scheduled"),
+    ("remedied", "Remedied"),
+    ("unreachable", "Unreachable"),
+    ("declined", "Declined"),
+    ("not_applicable", "Not Applicable"),
+]
+# A unit in one of these states needs nothing more (docs/recalls.md §6).
+FINAL_RECALL_UNIT_STATES = ("remedied", "unreachable", "declined", "not_applicable")
+RECALL_PLACEMENTS = [("customer", "At a Customer"), ("stock", "In Our Stock"), ("excluded", "Left Out")]
+RECALL_EXCLUSIONS = [
+    ("returned", "Returned for Good"),
+    ("replaced", "Replaced"),
+    ("scrapped", "Scrapped"),
+]
+RECALL_NOTICE_STATES = [("sent", "Sent"), ("acknowledged", "Acknowledged")]

@@ -42,6 +42,9 @@ BASE_MATRIX = {
     "aftersales.satisfaction.level":        ("r",   "r"),
     "aftersales.follow.up":                 ("",    ""),
     "aftersales.vendor.repair":             ("",    "rw"),
+    "aftersales.recall":                    ("",    "rw"),
+    "aftersales.recall.unit":               ("",    "rw"),
+    "aftersales.recall.notice":             ("",    "r"),
 }
 # The field-service records, for every role.
 MATRIX = {

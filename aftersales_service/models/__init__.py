@@ -1,4 +1,5 @@
 from . import aftersales_protected_fields_mixin
+from . import aftersales_customer_email_mixin
 from . import aftersales_document_mixin
 from . import aftersales_delivery_mixin
 from . import aftersales_rma_mixin
@@ -26,6 +27,9 @@ from . import aftersales_survey
 from . import aftersales_survey_line
 from . import aftersales_return_visit
 from . import aftersales_vendor_repair
+from . import aftersales_recall
+from . import aftersales_recall_unit
+from . import aftersales_recall_notice
 from . import aftersales_follow_up
 from . import aftersales_overview
 from . import account_move

@@ -7,14 +7,12 @@ class AftersalesDocumentMixin(models.AbstractModel):
 
     _name = "aftersales.document.mixin"
     _description = "Numbered After-Sales Document"
-    _inherit = ["aftersales.protected.fields.mixin"]
+    _inherit = ["aftersales.protected.fields.mixin", "aftersales.customer.email.mixin"]
 
     # Sequence code and prefix of the inheriting model, e.g. ("aftersales.rma", "RMA/%(year)s/").
     _aftersales_sequence = None
     # The field of the document's own date, whose year its number carries; none: the day it is created.
     _aftersales_sequence_date_field = None
-    # The customer e-mails of the document: key → XML id of its mail template.
-    _aftersales_mail_templates = {}
     _frozen_fields = ("name", "company_id")
     # States whose kanban column starts folded: finished and cancelled documents (docs/README.md, screens).
     _folded_states = ("done", "cancel")
@@ -131,45 +129,6 @@ class AftersalesDocumentMixin(models.AbstractModel):
             "use_date_range": True,
             "company_id": company.id,
         }
-
-    @api.model
-    def _mail_template(self, key):
-        """The mail template of one of the document's customer e-mails; a missing one is an error."""
-        return self.env.ref(self._aftersales_mail_templates[key])
-
-    def _notify_customer(self, key):
-        """Tell the customer by e-mail: queued now, posted in the document's chatter by the scheduler once the
-        transition is committed (docs/README.md, follow-ups). A missing template fails the transition."""
-        if not self:
-            return
-        template_id = self.env["ir.model.data"]._xmlid_to_res_id(
-            self._aftersales_mail_templates[key], raise_if_not_found=True
-        )
-        self._ensure_customer_email_tokens()
-        self.env["aftersales.follow.up"]._enqueue("email", self, template_id)
-
-    def _ensure_customer_email_tokens(self):
-        """Make in the transition what the e-mail's portal button needs and posting it would otherwise write: the
-        document's access token and its customer's sign-up parameters. The job that posts the e-mail then writes
-        neither the document nor the customer, which users may be editing (docs/README.md, follow-ups)."""
-        if not isinstance(self, self.env.registry["portal.mixin"]):
-            return
-        for document_sudo in self.sudo():
-            document_sudo._portal_ensure_token()
-        customers = self._mail_get_partners(introspect_fields=False)
-        self.env["res.partner"].union(*customers.values()).sudo().signup_get_auth_param()
-
-    def _post_customer_email(self, template):
-        """Post ``template`` in each document's chatter as Odoo's composer does, with the template's recipients,
-        attachments and language, as an automatic message of the current user: the customer reads it in the
-        document's portal conversation too (docs/README.md, customer e-mails; docs/portal.md §8)."""
-        return self.sudo().message_post_with_source(
-            template,
-            author_id=self.env.user.partner_id.id,
-            message_type="auto_comment",
-            subtype_xmlid="mail.mt_comment",
-            email_layout_xmlid="mail.mail_notification_light",
-        )
 
     def _action_documents(self, model, records, name):
         """A window on ``records``: their form when there is one, else a list."""

@@ -37,7 +37,7 @@ class AftersalesRma(models.Model):
         "shipped": "aftersales_service.mail_template_rma_shipped",
     }
     _check_company_auto = True
-    _workflow_fields = ("state", "approved_by_id", "approved_date")
+    _workflow_fields = ("state", "approved_by_id", "approved_date", "recall_id")
     _locked_fields = {
         "can_edit_claim": ("partner_id", "sale_order_id", "date", "complaint_id"),
         "can_give_shipment": ("customer_carrier", "customer_tracking_ref"),
@@ -62,6 +62,10 @@ class AftersalesRma(models.Model):
         help="The customer feedback this return was started from.",
     )
     description = fields.Html(help="What the customer reports, and what was agreed.")
+    recall_id = fields.Many2one(
+        "aftersales.recall", index="btree_not_null", readonly=True, copy=False, check_company=True,
+        help="The recall this return is the remedy of: recall work, free and counted in the recall's figures.",
+    )
     customer_carrier = fields.Char(
         string="Customer's Carrier", tracking=True, help="Who carries the units back to us, as the customer says.",
     )
@@ -212,6 +216,11 @@ class AftersalesRma(models.Model):
             raise AccessError(self.env._("Only an After-Sales manager can approve an RMA."))
         self._lock_for_transition()
         self._start_transition("can_approve")
+        self._approve()
+
+    def _approve(self):
+        """Approve these draft RMAs: the manager's approval, or the approved recall's they are the remedy of
+        (docs/rma.md §3, docs/recalls.md §7)."""
         for rma in self:
             if not rma.line_ids:
                 raise UserError(self.env._("%(rma)s has no unit to return.", rma=rma.name))
@@ -382,6 +391,7 @@ class AftersalesRma(models.Model):
         (docs/rma.md §7, docs/satisfaction.md §1)."""
         done = self.filtered(lambda rma: rma.state == "processed" and all(rma.line_ids.mapped("is_settled")))
         done._workflow().write({"state": "done"})
+        self.env["aftersales.recall.unit"]._rma_lines_done(done.filtered("recall_id").line_ids)
         done._aftersales_schedule_return_visits()
         return done
 

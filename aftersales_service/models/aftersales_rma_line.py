@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.float_utils import float_compare
 
-from ..selections import CAUSES, CHARGE_MODES, DECISIONS, WARRANTY_STATES
+from ..selections import CAUSES, CHARGE_MODES, DECISIONS, RETURN_REMEDIES, WARRANTY_STATES
 from .aftersales_protected_fields_mixin import MANAGER_GROUP, as_workflow, in_workflow
 
 # Inspection findings that void the warranty, as check_warranty keys (docs/warranty.md §6).
@@ -51,7 +51,7 @@ class AftersalesRmaLine(models.Model):
     )
     _order = "rma_id, sequence, id"
     _check_company_auto = True
-    _frozen_fields = ("rma_id",)
+    _frozen_fields = ("rma_id", "recall_id")
     _workflow_fields = ("overridden_by_id", "repair_id", "scrap_id")
     _manager_fields = ("override_reason",)
     _locked_fields = {
@@ -65,6 +65,10 @@ class AftersalesRmaLine(models.Model):
 
     rma_id = fields.Many2one("aftersales.rma", string="RMA", required=True, index=True, ondelete="cascade")
     sequence = fields.Integer(default=10)
+    recall_id = fields.Many2one(
+        "aftersales.recall", index="btree_not_null", readonly=True, copy=False,
+        help="The recall this unit comes back for: free whatever its warranty, the recall's remedy decides.",
+    )
     company_id = fields.Many2one(related="rma_id.company_id", store=True, precompute=True, index=True)
     partner_id = fields.Many2one(related="rma_id.partner_id")
     rma_state = fields.Selection(related="rma_id.state", string="RMA Status")
@@ -225,17 +229,20 @@ class AftersalesRmaLine(models.Model):
             line.receipt_date = line.company_id._aftersales_date(max(dates)) if dates else False
 
     @api.depends("cause", "warranty_state", "customer_modified", "product_used", "customer_pickup",
-                 "custom_agreement", "product_id")
+                 "custom_agreement", "product_id", "recall_id")
     def _compute_return_rule(self):
         for line in self:
             line.refund_allowed, line.return_rule = line._return_rule()
 
-    @api.depends("cause", "refund_allowed", "paid_repair_requested", "product_used")
+    @api.depends("cause", "refund_allowed", "paid_repair_requested", "product_used", "recall_id.remedy")
     def _compute_proposed_decision(self):
-        """Decision proposed from the inspection and the return rules (docs/rma.md §6)."""
+        """Decision proposed from the inspection and the return rules; a recalled unit's is its recall's remedy
+        (docs/rma.md §6, docs/recalls.md §7)."""
         for line in self:
             if not line.cause:
                 line.proposed_decision = False
+            elif line.recall_id:
+                line.proposed_decision = RETURN_REMEDIES.get(line.recall_id.remedy, "repair")
             elif line.refund_allowed:
                 line.proposed_decision = "refund"
             elif line.cause == "not_ours":
@@ -245,7 +252,7 @@ class AftersalesRmaLine(models.Model):
             else:
                 line.proposed_decision = "repair"
 
-    @api.depends("warranty_state", "cause", "customer_processed_parts", "customer_pickup")
+    @api.depends("warranty_state", "cause", "customer_processed_parts", "customer_pickup", "recall_id")
     def _compute_charge_mode(self):
         for line in self:
             line.charge_mode = line._repair_charge()
@@ -484,6 +491,8 @@ class AftersalesRmaLine(models.Model):
         self.ensure_one()
         if not self.cause:
             return False, self.env._("Not inspected yet.")
+        if self.recall_id:
+            return True, self.env._("Recalled by %(recall)s: its remedy applies.", recall=self.recall_id.name)
         if self.cause == "not_ours" or self.warranty_state == "not_ours":
             return False, self.env._("Not our product: no return.")
         if self.product_id.aftersales_custom_made and not self.custom_agreement:
@@ -511,8 +520,10 @@ class AftersalesRmaLine(models.Model):
         return False, self.env._("A defect in warranty is repaired free of charge, not returned.")
 
     def _repair_charge(self):
-        """The charge of this unit's repair (docs/rma.md §8)."""
+        """The charge of this unit's repair; recall work is free (docs/rma.md §8, docs/recalls.md §7)."""
         self.ensure_one()
+        if self.recall_id:
+            return "free"
         return self.env["aftersales.repair.charge"]._charge_mode_for(
             self.warranty_state, self.cause, self.customer_processed_parts, self.customer_pickup
         )

@@ -109,6 +109,11 @@ class ResCompany(models.Model):
         help="Printed on the return authorization the customer gets for an approved RMA: how to pack and send the "
              "units back.",
     )
+    aftersales_quarantine_location_id = fields.Many2one(
+        "stock.location", string="Quarantine Location", check_company=True,
+        domain="[('usage', '=', 'internal'), ('company_id', 'in', [id, False])]",
+        help="Where recalled units still in our stock are set apart: a recall does not list what is already there.",
+    )
 
     # The company's time zone, its working calendar's, else its partner's: read once per record cache, again after any
     # write to them or invalidation (docs/security.md §6).
@@ -210,10 +215,13 @@ class ResCompany(models.Model):
         """What a company needs for after-sales: its document numbering, its default warranty policy, its
         repair labour product; the customer e-mails' templates must exist (docs/README.md). Addons add what they
         need."""
-        documents = [self.env[name] for name in self.env.registry["aftersales.document.mixin"]._inherit_children]
-        for document in documents:
-            for template in document._aftersales_mail_templates:
-                document._mail_template(template)
+        registry = self.env.registry
+        documents = [self.env[name] for name in registry["aftersales.document.mixin"]._inherit_children]
+        writers = [self.env[name] for name, model in registry.items()
+                   if not model._abstract and issubclass(model, registry["aftersales.customer.email.mixin"])]
+        for writer in writers:
+            for template in writer._aftersales_mail_templates:
+                writer._mail_template(template)
         sequences_sudo = self.env["ir.sequence"].sudo()
         policies_sudo = self.env["aftersales.warranty.policy"].sudo()
         labour = self.env.ref("aftersales_service.product_repair_labour")

@@ -35,3 +35,6 @@ class ResConfigSettings(models.TransientModel):
     aftersales_portal_unit_choices = fields.Integer(related="company_id.aftersales_portal_unit_choices", readonly=False)
     aftersales_portal_link_hours = fields.Integer(related="company_id.aftersales_portal_link_hours", readonly=False)
     aftersales_return_instructions = fields.Html(related="company_id.aftersales_return_instructions", readonly=False)
+    aftersales_quarantine_location_id = fields.Many2one(
+        related="company_id.aftersales_quarantine_location_id", readonly=False
+    )

@@ -24,3 +24,4 @@ from . import test_view_locks
 from . import test_follow_up
 from . import test_read_only
 from . import test_rma_replacement_route
+from . import test_recall

@@ -52,6 +52,9 @@ MATRIX = {
     "aftersales.satisfaction.level":        ("r",   "r",     "",      "",    "r",    "rwcu",  "rwcu"),
     "aftersales.follow.up":                 ("",    "",      "",      "",    "",     "r",     "r"),
     "aftersales.vendor.repair":             ("",    "",      "",      "",    "rw",   "rw",    ""),
+    "aftersales.recall":                    ("",    "",      "",      "",    "rw",   "rwcu",  ""),
+    "aftersales.recall.unit":               ("",    "r",     "",      "",    "rw",   "rw",    ""),
+    "aftersales.recall.notice":             ("",    "r",     "",      "",    "r",    "r",     ""),
 }
 
 # A record of the subject, the minimal values a client creates one with, and a harmless change to it.
@@ -260,6 +263,17 @@ class AccessRightsCase(RmaCase):
             "partner_id": cls.customer.id, "rma_id": cls.processed_rma.id,
         })
         cls.survey = cls.env["aftersales.survey"].with_user(as_user).create({"partner_id": cls.customer.id})
+        recalls = cls.env["aftersales.recall"].with_user(cls.users["manager"])
+        cls.recall = recalls.create({"title": "Winding check", "product_ids": [Command.set(cls.motor.ids)]})
+        cls.running_recall = recalls.create({
+            "title": "Terminal box check", "product_ids": [Command.set(cls.motor.ids)],
+            "serial_ranges": "AR-VISIT, AR-FREE",
+        })
+        cls.running_recall.action_find_units()
+        cls.running_recall.action_approve()
+        # Told twice: the customer has two notices.
+        cls.running_recall.with_user(as_user)._notify_units(cls.running_recall.unit_ids[0])
+        cls.running_recall.with_user(as_user).action_notify()
 
     @classmethod
     def _prepare_subjects(cls):
@@ -374,6 +388,22 @@ class AccessRightsCase(RmaCase):
                 cls.processed_rma.vendor_repair_ids,
                 cls.approved_rma.line_ids._prepare_vendor_repair_values(),
                 {"remaining_parts": "Terminal box cover"},
+            ),
+            "aftersales.recall": Subject(
+                cls.recall,
+                {"company_id": company, "title": "Seal check"},
+                {"cost_freight": 120.0},
+            ),
+            "aftersales.recall.unit": Subject(
+                cls.running_recall.unit_ids[0],
+                {"recall_id": cls.running_recall.id, "company_id": company, "product_id": cls.motor.id},
+                {"decline_reason": "Busy season"},
+            ),
+            # Written by the workflow and the customer's portal requests only.
+            "aftersales.recall.notice": Subject(
+                cls.running_recall.notice_ids[0],
+                {"recall_id": cls.running_recall.id, "company_id": company, "partner_id": customer},
+                {"message_main_attachment_id": False},
             ),
             # Queued by the workflow in sudo, sent by the scheduler: nobody writes the queue.
             "aftersales.follow.up": Subject(
@@ -523,11 +553,12 @@ class TestAccessRights(AccessRightsCase):
                     with self.assertRaises(AccessError):
                         self.env[model].with_user(self.users["user"]).create({**create_values, fname: value})
                     record.with_user(self.users["manager"]).write({fname: value})
-                    self.assertEqual(record[fname], value)
+                    self.assertEqual(record[fname].ids if record._fields[fname].type == "many2many" else record[fname],
+                                     value[0][2] if record._fields[fname].type == "many2many" else value)
 
     def _manager_editable(self):
         """A record of each model with manager fields, in a state where those fields can be edited."""
-        return {"aftersales.rma.line": self.received_rma.line_ids}
+        return {"aftersales.rma.line": self.received_rma.line_ids, "aftersales.recall": self.recall}
 
     # Warehouse ---------------------------------------------------------------------------------
 
