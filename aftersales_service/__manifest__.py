@@ -56,6 +56,7 @@
         "views/aftersales_rma_portal_templates.xml",
         "views/aftersales_complaint_portal_templates.xml",
         "views/aftersales_survey_portal_templates.xml",
+        "views/aftersales_recall_portal_templates.xml",
     ],
     "demo": [
         "demo/aftersales_demo.xml",

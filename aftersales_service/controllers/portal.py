@@ -146,6 +146,9 @@ class AftersalesCustomerPortal(CustomerPortal):
         )
         values.update({
             "page_name": "aftersales_units",
+            "recall_notices": request.env["aftersales.recall.notice"].search([
+                ("partner_id", "=", request.env.user.partner_id.commercial_partner_id.id), ("state", "=", "sent"),
+            ]).sudo(),
             "open_documents": values["documents"]._portal_open_documents(),
             "searchbar_inputs": {"serial": {"input": "serial", "label": request.env._("Search in Serial Numbers")}},
             "search_in": "serial",
@@ -163,6 +166,7 @@ class AftersalesCustomerPortal(CustomerPortal):
             "record": record_sudo,
             "warranty": record_sudo._portal_warranty(),
             "history": record_sudo._portal_history(),
+            "recall_units": record_sudo._portal_recalls(),
             "returnable": record_sudo._returnable_quantity(),
         })
         return request.render("aftersales_service.portal_my_unit", values)
@@ -405,6 +409,49 @@ class AftersalesCustomerPortal(CustomerPortal):
         except UserError as error:
             return self._aftersales_redirect(survey_sudo, access_token, error=self._aftersales_error(error))
         return self._aftersales_redirect(survey_sudo, access_token, message="answered")
+
+    # Recalls ----------------------------------------------------------------------------------
+
+    @http.route(["/my/recalls/<int:notice_id>"], type="http", auth="public", website=True, readonly=True)
+    def portal_my_recall(self, notice_id, access_token=None, message=None, **kwargs):
+        notice_sudo = self._aftersales_document("aftersales.recall.notice", notice_id, access_token)
+        if not notice_sudo:
+            return request.redirect("/my")
+        values = self._aftersales_page(notice_sudo, access_token, "my_aftersales_recalls_history", {
+            "page_name": "aftersales_recall", "notice": notice_sudo, "message": message,
+        }, **kwargs)
+        return request.render("aftersales_service.portal_my_recall", values)
+
+    @http.route(["/my/recalls/<int:notice_id>/acknowledge"], type="http", auth="public", website=True,
+                methods=["POST"])
+    def portal_recall_acknowledge(self, notice_id, access_token=None, **_kw):
+        notice_sudo = self._aftersales_document("aftersales.recall.notice", notice_id, access_token)
+        if not notice_sudo:
+            return request.redirect("/my")
+        try:
+            with request.env.cr.savepoint():
+                notice_sudo._portal_acknowledge()
+        except UserError as error:
+            return self._aftersales_redirect(notice_sudo, access_token, error=self._aftersales_error(error))
+        return self._aftersales_redirect(notice_sudo, access_token, message="acknowledged")
+
+    @http.route(["/my/recalls/<int:notice_id>/sites"], type="http", auth="public", website=True, methods=["POST"])
+    def portal_recall_sites(self, notice_id, access_token=None, **post):
+        notice_sudo = self._aftersales_document("aftersales.recall.notice", notice_id, access_token)
+        if not notice_sudo:
+            return request.redirect("/my")
+        reports = {}
+        for key, value in post.items():
+            kind, _sep, unit_id = key.partition("_")
+            if kind in ("user", "address") and unit_id.isdigit():
+                name, address = reports.get(int(unit_id), ("", ""))
+                reports[int(unit_id)] = (value, address) if kind == "user" else (name, value)
+        try:
+            with request.env.cr.savepoint():
+                notice_sudo._portal_report_sites(reports)
+        except UserError as error:
+            return self._aftersales_redirect(notice_sudo, access_token, error=self._aftersales_error(error))
+        return self._aftersales_redirect(notice_sudo, access_token, message="sites")
 
     # Photos -----------------------------------------------------------------------------------
 

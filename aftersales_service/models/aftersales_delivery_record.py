@@ -767,6 +767,15 @@ class AftersalesDeliveryRecord(models.Model):
         events += [(complaint_sudo.received_day, "complaint", complaint_sudo) for complaint_sudo in complaints_sudo]
         return sorted(events, key=lambda event: (event[0], event[1]))
 
+    def _portal_recalls(self):
+        """The recalls the customer was told of for this unit: its recall units, with their notices
+        (docs/recalls.md §5)."""
+        self.ensure_one()
+        return self.env["aftersales.recall.unit"].sudo().search([
+            ("delivery_record_id", "=", self.id), ("partner_id", "=", self.sudo().partner_id.id),
+            ("notice_id", "!=", False), ("recall_id.state", "!=", "cancel"),
+        ])
+
     def _portal_warranty(self):
         """The unit's warranty today, in words; a unit that came back to us for good has none left
         (docs/portal.md §2)."""
