@@ -1,6 +1,6 @@
 {
     "name": "After-Sales Field Service",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Services/After-Sales",
     "sequence": 241,
     "summary": "Dispatch orders, technicians and their vans, installation and commissioning, repairs on site",
@@ -21,6 +21,7 @@
         "views/aftersales_check_template_views.xml",
         "views/aftersales_complaint_views.xml",
         "views/aftersales_rma_views.xml",
+        "views/aftersales_recall_views.xml",
         "views/aftersales_return_visit_views.xml",
         "views/aftersales_delivery_record_views.xml",
         "views/product_template_views.xml",

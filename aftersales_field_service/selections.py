@@ -17,6 +17,7 @@ DISPATCH_ORIGINS = [
     ("rma", "RMA"),
     ("return_visit", "Return Visit"),
     ("installation", "Installation"),
+    ("recall", "Recall"),
 ]
 SERVICE_TYPES = [
     ("repair", "Repair"),

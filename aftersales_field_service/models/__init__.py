@@ -6,6 +6,8 @@ from . import aftersales_check_template
 from . import aftersales_commissioning_check
 from . import aftersales_complaint
 from . import aftersales_delivery_record
+from . import aftersales_recall
+from . import aftersales_recall_unit
 from . import aftersales_return_visit
 from . import aftersales_rma
 from . import product_product

@@ -74,12 +74,15 @@ class AftersalesDispatchLine(models.Model):
             line.warranty_end_date = verdict["end_date"]
             line.warranty_reason = verdict["reason"]
 
-    @api.depends("warranty_state", "cause", "customer_processed_parts")
+    @api.depends("warranty_state", "cause", "customer_processed_parts", "order_id.recall_id")
     def _compute_charge_mode(self):
-        """The charge matrix of repairs; before the diagnosis a fault is taken as ours (docs/field-service.md §5)."""
+        """The charge matrix of repairs; before the diagnosis a fault is taken as ours; recall work is free
+        (docs/field-service.md §5, docs/recalls.md §7)."""
         charge = self.env["aftersales.repair.charge"]._charge_mode_for
         for line in self:
-            line.charge_mode = charge(line.warranty_state, line.cause or "manufacturing", line.customer_processed_parts)
+            line.charge_mode = "free" if line.order_id.recall_id else charge(
+                line.warranty_state, line.cause or "manufacturing", line.customer_processed_parts
+            )
 
     # Constraints ------------------------------------------------------------------------------
 

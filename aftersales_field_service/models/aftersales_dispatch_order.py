@@ -28,7 +28,9 @@ DISPATCHER_GROUP = "aftersales_field_service.group_aftersales_dispatcher"
 # What a manager's dispatch override was given for: changing it asks for a new one (docs/field-service.md §2).
 PLAN_FIELDS = {"technician_id", "helper_ids", "line_ids", "appointment_start", "appointment_end"}
 # The document a visit comes from, per origin (docs/field-service.md §1).
-ORIGIN_FIELDS = {"complaint": "complaint_id", "rma": "rma_id", "return_visit": "source_visit_id"}
+ORIGIN_FIELDS = {
+    "complaint": "complaint_id", "rma": "rma_id", "return_visit": "source_visit_id", "recall": "recall_id",
+}
 # How strict a charge rule is: the order charges as its strictest unit (docs/field-service.md §5).
 CHARGE_RANK = {mode: rank for rank, (mode, _label) in enumerate(CHARGE_MODES)}
 
@@ -71,7 +73,7 @@ class AftersalesDispatchOrder(models.Model):
         "state", "checkin_date", "checkout_date", "signed_on", "closed_date", "appointment_confirmed",
         "overridden_by_id", "sale_order_id", "taken_back_rma_id", "accepted_on", "escort_until", "timer_start",
     )
-    _frozen_fields = ("origin", "complaint_id", "rma_id", "source_visit_id", "previous_order_id")
+    _frozen_fields = ("origin", "complaint_id", "rma_id", "source_visit_id", "previous_order_id", "recall_id")
     _manager_fields = ("override_reason",)
     _locked_fields = {
         "can_edit_plan": (
@@ -100,6 +102,10 @@ class AftersalesDispatchOrder(models.Model):
     )
     rma_id = fields.Many2one(
         "aftersales.rma", string="RMA", index="btree_not_null", check_company=True, readonly=True, ondelete="restrict"
+    )
+    recall_id = fields.Many2one(
+        "aftersales.recall", index="btree_not_null", check_company=True, readonly=True, ondelete="restrict",
+        help="The recall this visit remedies units of: recall work, free whatever the warranty.",
     )
     source_visit_id = fields.Many2one(
         "aftersales.return.visit", string="From Return Visit", index="btree_not_null", check_company=True,
@@ -567,6 +573,8 @@ class AftersalesDispatchOrder(models.Model):
             order._check_report()
         finished = self.filtered(lambda order: order.outcome in ("fixed", "installed"))
         finished.line_ids._finish_repairs()
+        # The recall's units are the after-sales team's, as the installed units' records are.
+        self.env["aftersales.recall.unit"].sudo()._visits_done(finished.filtered("recall_id"))
         (self - finished).line_ids._cancel_open_repairs()
         for order in self.filtered(lambda order: order.outcome == "taken_back"):
             order._take_back_units()

@@ -10,3 +10,4 @@ from . import test_access_rights
 from . import test_dispatch_concurrency
 from . import test_read_only
 from . import test_screens
+from . import test_recall_visits

@@ -100,7 +100,8 @@ class AftersalesDeliveryMonth(models.Model):
                                                  n.quantity, coalesce(n.qty_returned, 0))
                     ), received AS (
                         SELECT delivery_record_id AS id, sum(qty_received) AS qty FROM aftersales_rma_line
-                         WHERE delivery_record_id IN (SELECT id FROM changed) GROUP BY delivery_record_id
+                         WHERE delivery_record_id IN (SELECT id FROM changed) AND recall_id IS NULL
+                      GROUP BY delivery_record_id
                     ), moved AS (
                         SELECT o.*, -1 AS sign FROM old_rows o JOIN changed ON changed.id = o.id
                      UNION ALL
@@ -116,7 +117,7 @@ class AftersalesDeliveryMonth(models.Model):
                 RETURN NULL;
             END $$;
 
-            -- What RMA lines received, counted in the month of their unit's delivery.
+            -- What RMA lines received, counted in the month of their unit's delivery; recall work is not a return.
             CREATE OR REPLACE FUNCTION aftersales_delivery_month_lines_changed() RETURNS trigger
             LANGUAGE plpgsql AS $$
             BEGIN
@@ -125,8 +126,9 @@ class AftersalesDeliveryMonth(models.Model):
                        date_trunc('month', record.delivery_date)::date, 0, 0, 0, sum(line.qty)
                   FROM (
                         SELECT delivery_record_id, -coalesce(qty_received, 0) AS qty FROM old_rows
+                         WHERE recall_id IS NULL
                      UNION ALL
-                        SELECT delivery_record_id, coalesce(qty_received, 0) FROM new_rows
+                        SELECT delivery_record_id, coalesce(qty_received, 0) FROM new_rows WHERE recall_id IS NULL
                        ) line
                   JOIN aftersales_delivery_record record ON record.id = line.delivery_record_id
               GROUP BY 1, 2, 3, 4
@@ -145,6 +147,7 @@ class AftersalesDeliveryMonth(models.Model):
                            %(sign)ssum(coalesce(line.qty_received, 0))
                       FROM %(rows)s line
                       JOIN aftersales_delivery_record record ON record.id = line.delivery_record_id
+                     WHERE line.recall_id IS NULL
                   GROUP BY 1, 2, 3, 4
                     HAVING sum(coalesce(line.qty_received, 0)) <> 0;
                     RETURN NULL;
@@ -167,7 +170,7 @@ class AftersalesDeliveryMonth(models.Model):
                    sum(coalesce(record.qty_returned, 0)), coalesce(sum(received.qty), 0)
               FROM aftersales_delivery_record record
          LEFT JOIN (SELECT delivery_record_id, sum(qty_received) AS qty FROM aftersales_rma_line
-                     WHERE delivery_record_id IS NOT NULL GROUP BY delivery_record_id) received
+                     WHERE delivery_record_id IS NOT NULL AND recall_id IS NULL GROUP BY delivery_record_id) received
                     ON received.delivery_record_id = record.id
           GROUP BY 1, 2, 3, 4
         """, columns=DELTA_COLUMNS))

@@ -206,8 +206,15 @@ class TestRecall(RmaCase):
         self.assertEqual(recall.state, "in_progress")
         with self.assertRaisesRegex(UserError, "already has its remedy"):
             recall.with_user(self.coordinator).action_create_remedies()
+        months = self.env["aftersales.delivery.month"]
+        returned = sum(months.search([("product_id", "=", self.motor.id)]).mapped("rma_returned_qty"))
         for receipt in acme_rma.picking_ids.filtered(lambda picking: picking.aftersales_rma_role == "receipt"):
             self._validate(receipt)
+        self.assertEqual(acme_rma.line_ids.mapped("qty_received"), [1.0, 1.0])
+        self.env.flush_all()
+        months.invalidate_model()
+        self.assertEqual(sum(months.search([("product_id", "=", self.motor.id)]).mapped("rma_returned_qty")), returned,
+                         "recall work is not counted in the return rate")
         # Out of warranty and our customer's misuse: a recall repairs it free all the same.
         self._inspect(acme_rma, [{"cause": "misuse"}, {"cause": "misuse"}])
         self.assertEqual(acme_rma.line_ids.mapped("proposed_decision"), ["repair", "repair"])
