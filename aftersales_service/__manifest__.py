@@ -51,6 +51,7 @@
         "views/repair_order_views.xml",
         "views/account_move_views.xml",
         "views/aftersales_menus.xml",
+        "views/aftersales_unit_history_templates.xml",
         "views/aftersales_portal_templates.xml",
         "views/aftersales_delivery_record_portal_templates.xml",
         "views/aftersales_rma_portal_templates.xml",

@@ -45,3 +45,11 @@ class TestRecallVisits(DispatchCase):
         acme_units = recall.unit_ids.filtered(lambda unit: unit.dispatch_order_id == acme)
         self.assertEqual(set(acme_units.mapped("state")), {"remedied"})
         self.assertAlmostEqual(recall.completion, 200.0 / 3, places=1)
+        record = acme.line_ids.delivery_record_id[0]
+        timeline = self.env["aftersales.unit.history"]._prepare_timeline(record, portal=True)
+        by_label = {entry["label"]: entry for entry in timeline}
+        self.assertEqual(by_label["Visit"]["url"], f"/my/visits/{acme.id}", "the unit's history shows the visit")
+        self.assertIn("Repair on site", by_label)
+        self.assertNotIn("Recall", by_label, "the customer was not told of the recall")
+        backend = self.env["aftersales.unit.history"]._prepare_timeline(record)
+        self.assertIn((recall.name, "Remedied"), [(entry["name"], entry["state"]) for entry in backend])

@@ -165,7 +165,7 @@ class AftersalesCustomerPortal(CustomerPortal):
             "page_name": "aftersales_unit",
             "record": record_sudo,
             "warranty": record_sudo._portal_warranty(),
-            "history": record_sudo._portal_history(),
+            "timeline": request.env["aftersales.unit.history"].sudo()._prepare_timeline(record_sudo, portal=True),
             "recall_units": record_sudo._portal_recalls(),
             "returnable": record_sudo._returnable_quantity(),
         })

@@ -30,6 +30,7 @@ from . import aftersales_vendor_repair
 from . import aftersales_recall
 from . import aftersales_recall_unit
 from . import aftersales_recall_notice
+from . import aftersales_unit_history
 from . import aftersales_follow_up
 from . import aftersales_overview
 from . import account_move

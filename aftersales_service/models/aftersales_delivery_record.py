@@ -152,6 +152,10 @@ class AftersalesDeliveryRecord(models.Model):
         groups="aftersales_service.group_aftersales_user,base.group_portal",
     )
     can_correct = fields.Boolean(compute="_compute_can_correct", help="Whether you may correct the warranty terms.")
+    service_history = fields.Html(
+        compute="_compute_service_history", sanitize=False,
+        help="Everything that happened to the unit and to the units it replaced, oldest first.",
+    )
 
     # The customer's own lists (portal, visits, returns) read the units still with them (docs/delivery-records.md §4).
     _with_customer_idx = models.Index("(partner_id, delivery_date DESC, id DESC) WHERE qty_with_customer > 0")
@@ -298,6 +302,13 @@ class AftersalesDeliveryRecord(models.Model):
     def _compute_is_accepted(self):
         for record in self:
             record.is_accepted = bool(record.acceptance_date)
+
+    def _compute_service_history(self):
+        """The unit's timeline, read in one query (docs/recalls.md §1)."""
+        history = self.env["aftersales.unit.history"]
+        for record in self:
+            # A record being typed in has no history yet.
+            record.service_history = history._render(record) if record.id else False
 
     @api.depends_context("uid")
     def _compute_can_correct(self):
@@ -739,33 +750,6 @@ class AftersalesDeliveryRecord(models.Model):
             )
             for record_sudo in self.sudo()
         }
-
-    def _portal_history(self):
-        """What happened to the unit, as the customer may see it: returns, repairs, replacements, complaints,
-        oldest first (docs/portal.md §2)."""
-        self.ensure_one()
-        record_sudo = self.sudo()
-        lines_sudo = record_sudo.rma_line_ids.filtered(
-            lambda line: line.rma_id.state != "cancel" and line.rma_id.partner_id == record_sudo.partner_id
-        )
-        complaints_sudo = self.env["aftersales.complaint"].sudo().search([
-            ("partner_id", "=", record_sudo.partner_id.id), ("state", "!=", "cancel"),
-            "|", ("delivery_record_id", "=", record_sudo.id),
-            "&", ("lot_id", "!=", False), ("lot_id", "=", record_sudo.lot_id.id),
-        ])
-        replacements_sudo = self.sudo().search(
-            [("replaced_record_id", "=", record_sudo.id), ("partner_id", "=", record_sudo.partner_id.id)]
-        )
-        events = [(line_sudo.rma_id.date, "rma", line_sudo.rma_id) for line_sudo in lines_sudo]
-        events += [
-            (line_sudo.repair_id.create_date.date(), "repair", line_sudo.repair_id)
-            for line_sudo in lines_sudo if line_sudo.repair_id
-        ]
-        events += [
-            (replacement_sudo.delivery_date, "replacement", replacement_sudo) for replacement_sudo in replacements_sudo
-        ]
-        events += [(complaint_sudo.received_day, "complaint", complaint_sudo) for complaint_sudo in complaints_sudo]
-        return sorted(events, key=lambda event: (event[0], event[1]))
 
     def _portal_recalls(self):
         """The recalls the customer was told of for this unit: its recall units, with their notices

@@ -13,8 +13,22 @@ class StockLot(models.Model):
         groups="aftersales_service.group_aftersales_user",
     )
 
+    aftersales_service_history = fields.Html(
+        string="Service History", compute="_compute_aftersales_service_history", sanitize=False,
+        groups="aftersales_service.group_aftersales_user",
+        help="Everything that happened to the units of this number we delivered, oldest first.",
+    )
+
     # A serial number typed by a person is found whatever its case (docs/warranty.md §5).
     _lower_name_idx = models.Index("(lower(name))")
+
+    # Computes ---------------------------------------------------------------------------------
+
+    def _compute_aftersales_service_history(self):
+        """The history of the units of this number we delivered (docs/recalls.md §1)."""
+        history = self.env["aftersales.unit.history"]
+        for lot in self:
+            lot.aftersales_service_history = history._render(lot.aftersales_delivery_record_ids) if lot.id else False
 
     # Business rules ---------------------------------------------------------------------------
 
