@@ -173,3 +173,9 @@ RECALL_EXCLUSIONS = [
     ("scrapped", "Scrapped"),
 ]
 RECALL_NOTICE_STATES = [("sent", "Sent"), ("acknowledged", "Acknowledged")]
+QUALITY_ALERT_STATES = [
+    ("new", "New"),
+    ("investigating", "Investigating"),
+    ("done", "Done"),
+    ("dismissed", "Dismissed"),
+]

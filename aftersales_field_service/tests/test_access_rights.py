@@ -45,6 +45,7 @@ BASE_MATRIX = {
     "aftersales.recall":                    ("",    "rw"),
     "aftersales.recall.unit":               ("",    "rw"),
     "aftersales.recall.notice":             ("",    "r"),
+    "aftersales.quality.alert":             ("",    "rw"),
 }
 # The field-service records, for every role.
 MATRIX = {

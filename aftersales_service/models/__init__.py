@@ -31,6 +31,7 @@ from . import aftersales_recall
 from . import aftersales_recall_unit
 from . import aftersales_recall_notice
 from . import aftersales_unit_history
+from . import aftersales_quality_alert
 from . import aftersales_follow_up
 from . import aftersales_overview
 from . import account_move

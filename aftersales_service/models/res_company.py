@@ -114,6 +114,21 @@ class ResCompany(models.Model):
         domain="[('usage', '=', 'internal'), ('company_id', 'in', [id, False])]",
         help="Where recalled units still in our stock are set apart: a recall does not list what is already there.",
     )
+    aftersales_warning_ratio = fields.Float(
+        string="Alert at (× Baseline)", default=2.0,
+        help="A delivery month or lot whose field failure rate reaches this many times the product's own rate raises "
+             "a quality alert.",
+    )
+    aftersales_warning_min_units = fields.Integer(
+        string="Alert from (Units)", default=3, help="A quality alert needs at least this many failed units.",
+    )
+    aftersales_warning_baseline_months = fields.Integer(
+        string="Baseline (Months)", default=12,
+        help="The product's own rate is read over this many delivery months before the month checked.",
+    )
+    aftersales_warning_months = fields.Integer(
+        string="Months Checked", default=24, help="The delivery months the daily early-warning job checks.",
+    )
 
     # The company's time zone, its working calendar's, else its partner's: read once per record cache, again after any
     # write to them or invalidation (docs/security.md §6).
@@ -181,6 +196,19 @@ class ResCompany(models.Model):
         if any(min(company.aftersales_vendor_chase_days_exchange, company.aftersales_vendor_chase_days_warranty,
                    company.aftersales_vendor_notice_days) < 1 for company in self):
             raise ValidationError(self.env._("Vendors are chased, and customers told, after one day or more."))
+
+    @api.constrains("aftersales_warning_ratio", "aftersales_warning_min_units", "aftersales_warning_baseline_months",
+                    "aftersales_warning_months")
+    def _check_aftersales_warning_settings(self):
+        """Early warning needs a ratio above one and whole months and units (docs/recalls.md §8)."""
+        for company in self:
+            if company.aftersales_warning_ratio <= 1 or min(
+                company.aftersales_warning_min_units, company.aftersales_warning_baseline_months,
+                company.aftersales_warning_months,
+            ) < 1:
+                raise ValidationError(self.env._(
+                    "Quality alerts need a ratio above 1 and at least one unit and one month."
+                ))
 
     @api.constrains("aftersales_portal_max_files", "aftersales_portal_link_hours", "aftersales_portal_unit_choices")
     def _check_aftersales_portal_settings(self):

@@ -38,3 +38,9 @@ class ResConfigSettings(models.TransientModel):
     aftersales_quarantine_location_id = fields.Many2one(
         related="company_id.aftersales_quarantine_location_id", readonly=False
     )
+    aftersales_warning_ratio = fields.Float(related="company_id.aftersales_warning_ratio", readonly=False)
+    aftersales_warning_min_units = fields.Integer(related="company_id.aftersales_warning_min_units", readonly=False)
+    aftersales_warning_baseline_months = fields.Integer(
+        related="company_id.aftersales_warning_baseline_months", readonly=False
+    )
+    aftersales_warning_months = fields.Integer(related="company_id.aftersales_warning_months", readonly=False)

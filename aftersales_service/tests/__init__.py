@@ -26,4 +26,5 @@ from . import test_read_only
 from . import test_rma_replacement_route
 from . import test_recall
 from . import test_unit_history
+from . import test_quality_alert
 from . import test_recall_portal

@@ -55,6 +55,7 @@ MATRIX = {
     "aftersales.recall":                    ("",    "",      "",      "",    "rw",   "rwcu",  ""),
     "aftersales.recall.unit":               ("",    "r",     "",      "",    "rw",   "rw",    ""),
     "aftersales.recall.notice":             ("",    "r",     "",      "",    "r",    "r",     ""),
+    "aftersales.quality.alert":             ("",    "",      "",      "",    "rw",   "rw",    ""),
 }
 
 # A record of the subject, the minimal values a client creates one with, and a harmless change to it.
@@ -274,6 +275,10 @@ class AccessRightsCase(RmaCase):
         # Told twice: the customer has two notices.
         cls.running_recall.with_user(as_user)._notify_units(cls.running_recall.unit_ids[0])
         cls.running_recall.with_user(as_user).action_notify()
+        cls.alert = cls.env["aftersales.quality.alert"].sudo()._workflow().create({
+            "product_id": cls.motor.id, "cohort": fields.Date.today().replace(day=1), "delivered_qty": 10,
+            "failed_qty": 3, "rma_line_ids": [Command.set(cls.processed_rma.line_ids[:1].ids)],
+        }).with_env(cls.env)
 
     @classmethod
     def _prepare_subjects(cls):
@@ -398,6 +403,11 @@ class AccessRightsCase(RmaCase):
                 cls.running_recall.unit_ids[0],
                 {"recall_id": cls.running_recall.id, "company_id": company, "product_id": cls.motor.id},
                 {"decline_reason": "Busy season"},
+            ),
+            "aftersales.quality.alert": Subject(
+                cls.alert,
+                {"company_id": company, "product_id": cls.cable.id, "cohort": today},
+                {"note": "<p>Supplier changed the seal.</p>"},
             ),
             # Written by the workflow and the customer's portal requests only.
             "aftersales.recall.notice": Subject(
