@@ -34,6 +34,7 @@
         "views/aftersales_vendor_repair_views.xml",
         "views/aftersales_recall_views.xml",
         "views/aftersales_quality_alert_views.xml",
+        "views/aftersales_warranty_cost_views.xml",
         "views/aftersales_complaint_views.xml",
         "wizard/aftersales_survey_campaign_views.xml",
         "views/aftersales_survey_views.xml",

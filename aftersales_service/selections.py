@@ -179,3 +179,13 @@ QUALITY_ALERT_STATES = [
     ("done", "Done"),
     ("dismissed", "Dismissed"),
 ]
+# What warranty and recall work cost (docs/recalls.md §9).
+WARRANTY_COST_KINDS = [
+    ("refund", "Refund"),
+    ("replacement", "Replacement Unit"),
+    ("repair_parts", "Free Repair: Parts"),
+    ("repair_labour", "Free Repair: Labour"),
+    ("visit_parts", "Free Visit: Parts"),
+    ("visit_labour", "Free Visit: Labour"),
+    ("recall", "Recall"),
+]

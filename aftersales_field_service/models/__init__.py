@@ -9,6 +9,7 @@ from . import aftersales_delivery_record
 from . import aftersales_recall
 from . import aftersales_recall_unit
 from . import aftersales_unit_history
+from . import aftersales_warranty_cost
 from . import aftersales_return_visit
 from . import aftersales_rma
 from . import product_product

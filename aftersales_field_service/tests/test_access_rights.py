@@ -46,6 +46,7 @@ BASE_MATRIX = {
     "aftersales.recall.unit":               ("",    "rw"),
     "aftersales.recall.notice":             ("",    "r"),
     "aftersales.quality.alert":             ("",    "rw"),
+    "aftersales.warranty.cost":             ("",    ""),
 }
 # The field-service records, for every role.
 MATRIX = {

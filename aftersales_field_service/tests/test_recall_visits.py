@@ -12,6 +12,8 @@ class TestRecallVisits(DispatchCase):
     checks out with the work done (docs/recalls.md §7)."""
 
     def test_on_site_remedies_make_one_free_visit_per_site_and_remedy_the_units(self):
+        self.spare_part.standard_price = 50.0
+        self.labour.standard_price = 30.0
         self._units(["RV-1", "RV-2"])
         self._units(["RV-3"], partner=self.distributor)
         # Out of warranty: a recall repairs it free all the same.
@@ -42,6 +44,12 @@ class TestRecallVisits(DispatchCase):
         self._visit(acme, parts=[(self.spare_part, 1)], labour_hours=2.0)
         self.assertEqual(acme.state, "done")
         self.assertEqual(acme.amount_total, 0.0, "nothing is charged for recall work")
+        self.env.flush_all()
+        costs = self.env["aftersales.warranty.cost"].search([("partner_id", "=", self.customer.id)])
+        by_kind = {kind: sum(costs.filtered(lambda cost, kind=kind: cost.kind == kind).mapped("amount"))
+                   for kind in ("visit_labour", "visit_parts")}
+        self.assertEqual(by_kind, {"visit_labour": 60.0, "visit_parts": 100.0},
+                         "2 hours at the labour product's cost, a part per unit at cost: what the visit did not charge")
         acme_units = recall.unit_ids.filtered(lambda unit: unit.dispatch_order_id == acme)
         self.assertEqual(set(acme_units.mapped("state")), {"remedied"})
         self.assertAlmostEqual(recall.completion, 200.0 / 3, places=1)

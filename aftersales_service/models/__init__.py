@@ -32,6 +32,7 @@ from . import aftersales_recall_unit
 from . import aftersales_recall_notice
 from . import aftersales_unit_history
 from . import aftersales_quality_alert
+from . import aftersales_warranty_cost
 from . import aftersales_follow_up
 from . import aftersales_overview
 from . import account_move

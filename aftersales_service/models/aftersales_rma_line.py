@@ -141,7 +141,9 @@ class AftersalesRmaLine(models.Model):
         CHARGE_MODES, string="Repair Charge", compute="_compute_charge_mode", store=True, precompute=True
     )
     repair_hours = fields.Float(
-        string="Labour Hours", copy=False, help="Hours of work charged on a chargeable repair."
+        string="Labour Hours", copy=False,
+        help="Hours of work on the repair: charged when the repair is charged in full, counted in the warranty cost "
+             "when it is free.",
     )
 
     repair_id = fields.Many2one("repair.order", string="Repair Order", copy=False, readonly=True)

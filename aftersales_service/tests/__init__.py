@@ -28,3 +28,4 @@ from . import test_recall
 from . import test_unit_history
 from . import test_quality_alert
 from . import test_recall_portal
+from . import test_warranty_cost

@@ -56,6 +56,7 @@ MATRIX = {
     "aftersales.recall.unit":               ("",    "r",     "",      "",    "rw",   "rw",    ""),
     "aftersales.recall.notice":             ("",    "r",     "",      "",    "r",    "r",     ""),
     "aftersales.quality.alert":             ("",    "",      "",      "",    "rw",   "rw",    ""),
+    "aftersales.warranty.cost":             ("",    "",      "",      "",    "",     "r",     ""),
 }
 
 # A record of the subject, the minimal values a client creates one with, and a harmless change to it.
@@ -408,6 +409,11 @@ class AccessRightsCase(RmaCase):
                 cls.alert,
                 {"company_id": company, "product_id": cls.cable.id, "cohort": today},
                 {"note": "<p>Supplier changed the seal.</p>"},
+            ),
+            "aftersales.warranty.cost": Subject(
+                env["aftersales.warranty.cost"].search([("company_id", "=", company)], limit=1),
+                {"company_id": company, "product_id": cls.cable.id},
+                {"amount": 1.0},
             ),
             # Written by the workflow and the customer's portal requests only.
             "aftersales.recall.notice": Subject(
