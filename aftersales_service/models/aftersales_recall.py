@@ -73,7 +73,7 @@ class AftersalesRecall(models.Model):
     approved_date = fields.Datetime(readonly=True, copy=False)
     closed_on = fields.Date(readonly=True, copy=False)
     close_reason = fields.Text(
-        copy=False, tracking=True,
+        string="Reason for Closing", copy=False, tracking=True,
         help="Why the recall is closed although some units still wait: a manager's decision.",
     )
     escalated_on = fields.Date(readonly=True, copy=False, help="The last day the overdue units were escalated.")
