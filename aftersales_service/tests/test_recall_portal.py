@@ -85,3 +85,27 @@ class TestRecallPortal(PortalCase, HttpCase):
         self._post(f"{self.notice.access_url}/sites", {f"user_{unit.id}": "Qingdao Fans", f"address_{unit.id}": "14"})
         self.assertEqual(unit.end_partner_id.name, "Qingdao Fans", "corrected, not added again")
         self.assertEqual(self.env["res.partner"].search_count([("name", "like", "Qingdao Fans")]), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestRecallTours(PortalCase, HttpCase):
+    """A recall driven in Chromium (static/tests/tours/aftersales_recall_tour.js): the manager's campaign, then the
+    customer's acknowledgement on the portal."""
+
+    def test_a_manager_runs_a_recall_and_the_customer_acknowledges_it(self):
+        self._deliver_units(["RT-1", "RT-2"], self.customer)
+        self._deliver_units(["RT-3"], self.distributor)
+        self.manager.group_ids += self.env.ref("stock.group_production_lot")
+        self.start_tour("/odoo/action-aftersales_service.action_aftersales_recall/new", "aftersales_recall_campaign",
+                        login=self.manager.login)
+        recall = self.env["aftersales.recall"].search([("title", "=", "Fan guard may come loose")])
+        self.assertEqual((recall.state, recall.approved_by_id, recall.remedy), ("in_progress", self.manager,
+                                                                                  "return_repair"))
+        self.assertEqual(recall.notice_ids.partner_id, self.customer | self.distributor, "one notice per customer")
+        rmas = recall.unit_ids.rma_id
+        self.assertEqual(len(rmas), 2, "one return per customer")
+        self.assertEqual(set(rmas.mapped("state")), {"confirmed"})
+        self.assertEqual(set(rmas.line_ids.lot_id.mapped("name")), {"RT-1", "RT-2", "RT-3"})
+        self.start_tour("/my/units", "aftersales_recall_acknowledge", login=self.portal_user.login)
+        notice = recall.notice_ids.filtered(lambda notice: notice.partner_id == self.customer)
+        self.assertEqual((notice.state, notice.acknowledged_by_id), ("acknowledged", self.buyer))
