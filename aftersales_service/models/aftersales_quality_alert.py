@@ -39,7 +39,7 @@ class AftersalesQualityAlert(models.Model):
         check_company=True, index=True,
     )
     product_id = fields.Many2one("product.product", required=True, readonly=True, index=True, check_company=True)
-    lot_id = fields.Many2one("stock.lot", string="Lot", readonly=True, index="btree_not_null")
+    lot_id = fields.Many2one("stock.lot", readonly=True, index="btree_not_null")
     cohort = fields.Date(
         string="Delivery Month", required=True, readonly=True,
         help="The month the units were delivered; for a lot, the month of its first delivery.",
@@ -187,27 +187,33 @@ class AftersalesQualityAlert(models.Model):
         against the product's rate over the months before, and per lot of lot-tracked products against the product's
         rate over the same months without the lot."""
         today = fields.Date.context_today(self)
-        months = max(self.env["res.company"].search([]).mapped("aftersales_warning_months") or [24])
-        baseline = max(self.env["res.company"].search([]).mapped("aftersales_warning_baseline_months") or [12])
+        # The widest window any company asks for; each company's own thresholds are applied in the query.
+        [(months, baseline)] = self.env["res.company"].sudo()._read_group(
+            [], aggregates=["aftersales_warning_months:max", "aftersales_warning_baseline_months:max"],
+        )
         since = (today - relativedelta(months=months + baseline)).replace(day=1)
         checked_from = (today - relativedelta(months=months)).replace(day=1)
         return SQL("""
             WITH failed AS (%(failures)s),
-            cohort_failed AS (
-                SELECT record.company_id, record.product_id, date_trunc('month', record.delivery_date)::date AS month,
-                       sum(failed.failed) AS failed
+            -- Delivered and failed units per product and month, added up rather than joined: one pass each.
+            cohort_units AS (
+                SELECT company_id, product_id, month, delivered_qty AS delivered, 0 AS failed
+                  FROM aftersales_delivery_month
+                 WHERE month >= %(since)s
+             UNION ALL
+                SELECT record.company_id, record.product_id, date_trunc('month', record.delivery_date)::date,
+                       0, failed.failed
                   FROM failed JOIN aftersales_delivery_record record ON record.id = failed.record_id
-              GROUP BY 1, 2, 3
+            ), cohort_sums AS (
+                SELECT company_id, product_id, month, sum(delivered) AS delivered, sum(failed) AS failed
+                  FROM cohort_units
+              GROUP BY company_id, product_id, month
             ), cohorts AS (
-                SELECT delivered.company_id, delivered.product_id, NULL::integer AS lot_id, delivered.month,
-                       delivered.delivered_qty AS delivered, coalesce(cohort_failed.failed, 0) AS failed,
-                       sum(coalesce(cohort_failed.failed, 0)) OVER previous AS base_failed,
-                       sum(delivered.delivered_qty) OVER previous AS base_delivered
-                  FROM aftersales_delivery_month delivered
-             LEFT JOIN cohort_failed USING (company_id, product_id, month)
-                  JOIN res_company company ON company.id = delivered.company_id
-                 WHERE delivered.month >= %(since)s AND delivered.delivered_qty > 0
-                WINDOW previous AS (PARTITION BY delivered.company_id, delivered.product_id ORDER BY delivered.month
+                SELECT company_id, product_id, NULL::integer AS lot_id, month, delivered, failed,
+                       sum(failed) OVER previous AS base_failed, sum(delivered) OVER previous AS base_delivered
+                  FROM cohort_sums
+                 WHERE delivered > 0
+                WINDOW previous AS (PARTITION BY company_id, product_id ORDER BY month
                                     RANGE BETWEEN make_interval(months => %(baseline)s) PRECEDING
                                               AND INTERVAL '1 month' PRECEDING)
             ), lots AS (
