@@ -32,7 +32,6 @@ from . import aftersales_recall_unit
 from . import aftersales_recall_notice
 from . import aftersales_unit_history
 from . import aftersales_quality_alert
-from . import aftersales_warranty_cost
 from . import aftersales_follow_up
 from . import aftersales_overview
 from . import account_move
@@ -53,3 +52,5 @@ from . import stock_picking
 from . import stock_rule
 from . import stock_scrap
 from . import stock_warehouse
+# A view over the documents and the links the core models above gain: created after them.
+from . import aftersales_warranty_cost
