@@ -461,7 +461,10 @@ class AftersalesRecall(models.Model):
         self.ensure_one()
         if not units:
             return self.env["aftersales.recall.notice"]
-        notices_sudo = self.env["aftersales.recall.notice"].sudo().create([
+        # The notice's e-mail is its first message: no creation note, nobody subscribed but its customer later.
+        notices_sudo = self.env["aftersales.recall.notice"].sudo().with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True,
+        ).create([
             {"recall_id": self.id, "partner_id": customer.id, "company_id": self.company_id.id}
             for customer in units.partner_id
         ])
