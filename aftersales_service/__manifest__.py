@@ -68,6 +68,7 @@
         "demo/aftersales_return_visit_demo.xml",
         "demo/aftersales_portal_demo.xml",
         "demo/aftersales_vendor_repair_demo.xml",
+        "demo/aftersales_recall_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

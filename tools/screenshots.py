@@ -25,6 +25,7 @@ SCREENS = [
     ("complaint-form", "/odoo/action-aftersales_service.action_aftersales_complaint/{complaint_demo_overdue}",
      ".o_form_view"),
     ("delivery-records", "/odoo/action-aftersales_service.action_aftersales_delivery_record", ".o_data_row"),
+    ("recall-form", "/odoo/action-aftersales_service.action_aftersales_recall/{recall_demo_winding}", ".o_form_view"),
     ("return-rate", "/odoo/action-aftersales_service.action_aftersales_return_rate_report", ".o_pivot"),
     ("complaint-kpis", "/odoo/action-aftersales_service.action_aftersales_complaint_kpi", ".o_pivot"),
     ("dispatch-calendar", "/odoo/action-aftersales_field_service.action_aftersales_dispatch_order?view_type=calendar",
@@ -52,7 +53,7 @@ PORTAL_SCREENS = [
 ]
 DEMO_RECORDS = (
     "rma_demo_processed", "complaint_demo_overdue", "rma_demo_confirmed", "complaint_demo_portal_resolved",
-    "dispatch_demo_installation", "dispatch_demo_textile", "dispatch_demo_today",
+    "dispatch_demo_installation", "dispatch_demo_textile", "dispatch_demo_today", "recall_demo_winding",
 )
 
 

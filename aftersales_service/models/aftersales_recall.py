@@ -119,8 +119,10 @@ class AftersalesRecall(models.Model):
     can_edit_campaign = fields.Boolean(compute="_compute_can")
     can_find_units = fields.Boolean(compute="_compute_can")
     can_approve = fields.Boolean(compute="_compute_can")
-    can_notify = fields.Boolean(compute="_compute_can")
-    can_create_remedies = fields.Boolean(compute="_compute_can")
+    can_notify = fields.Boolean(compute="_compute_figures", help="Some units at customers were not told yet.")
+    can_create_remedies = fields.Boolean(
+        compute="_compute_figures", help="Some units at customers wait for their remedy's document.",
+    )
     can_close = fields.Boolean(compute="_compute_can")
     can_cancel = fields.Boolean(compute="_compute_can")
 
@@ -137,10 +139,11 @@ class AftersalesRecall(models.Model):
 
     # Computes ---------------------------------------------------------------------------------
 
-    @api.depends("unit_ids.state", "unit_ids.placement", "remediate_by")
+    @api.depends("unit_ids.state", "unit_ids.placement", "remediate_by", "state", "remedy")
     def _compute_figures(self):
-        """The recall's figures in two queries whatever its size: completion is remedied over the units at
-        customers that the remedy applies to (docs/recalls.md §6)."""
+        """The recall's figures in three queries whatever its size: completion is remedied over the units at
+        customers that the remedy applies to; who is still to be told or given a remedy shows the buttons that do it
+        (docs/recalls.md §5-§7)."""
         units = self.env["aftersales.recall.unit"]
         counts = {
             (recall, placement, state): count
@@ -167,6 +170,11 @@ class AftersalesRecall(models.Model):
             recall.customer_count = customers.get(recall, 0)
             recall.overdue_count = overdue.get(recall, 0)
             recall.completion = recall.applicable_count and 100.0 * recall.remedied_count / recall.applicable_count
+            running = recall.state in ("approved", "in_progress")
+            recall.can_notify = running and bool(at_customers.get("identified"))
+            recall.can_create_remedies = running and recall.remedy != "notice" and any(
+                at_customers.get(state) for state in ("identified", "notified", "acknowledged")
+            )
 
     @api.depends("cost_parts", "cost_labour", "cost_freight", "cost_compensation")
     def _compute_cost_total(self):
@@ -185,8 +193,6 @@ class AftersalesRecall(models.Model):
             recall.can_edit_campaign = state in ("draft", "approved")
             recall.can_find_units = state == "draft"
             recall.can_approve = state == "draft" and bool(recall.scoped_on) and manager
-            recall.can_notify = state in ("approved", "in_progress")
-            recall.can_create_remedies = state in ("approved", "in_progress") and recall.remedy != "notice"
             recall.can_close = state in ("approved", "in_progress")
             recall.can_cancel = state in ("draft", "approved", "in_progress")
 
@@ -218,25 +224,30 @@ class AftersalesRecall(models.Model):
     def action_notify(self):
         """Tell each customer of the units not told yet: one e-mail per customer listing their units, with the link
         to the notice on the portal (docs/recalls.md §5)."""
-        self._start_locked_transition("can_notify")
-        notices = self.env["aftersales.recall.notice"]
+        self._start_running_transition("can_notify", self.env._("Every customer of these recalls has been told already."))
         for recall in self:
-            notices |= recall._notify_units(recall.unit_ids.filtered(
+            recall._notify_units(recall.unit_ids.filtered(
                 lambda unit: unit.placement == "customer" and unit.state == "identified"
             ))
-        if not notices:
-            raise UserError(self.env._("Every customer of these recalls has been told already."))
         return True
 
     def action_create_remedies(self):
         """The remedy documents of the units still waiting, in bulk (docs/recalls.md §7)."""
-        self._start_locked_transition("can_create_remedies")
-        made = self.env["aftersales.recall.unit"]
+        self._start_running_transition(
+            "can_create_remedies", self.env._("Every unit of these recalls already has its remedy, or needs none."),
+        )
         for recall in self:
-            made |= recall.unit_ids._create_remedies()
-        if not made:
-            raise UserError(self.env._("Every unit of these recalls already has its remedy, or needs none."))
+            recall.unit_ids._create_remedies()
         return True
+
+    def _start_running_transition(self, can_field, message):
+        """A transition of a running recall: its row locked, then refused with the state, or with ``message`` when
+        the recall runs but has nothing left for it."""
+        self._lock_for_transition()
+        self.invalidate_recordset(["unit_ids", can_field])
+        stopped = self.filtered(lambda recall: recall.state not in ("approved", "in_progress"))
+        stopped._check_can(can_field)
+        self._check_can(can_field, message)
 
     def action_close(self):
         """Closed when every unit is in a final state, else only by a manager who writes why (docs/recalls.md §4)."""
