@@ -20,7 +20,7 @@ from odoo.modules.registry import Registry
 from odoo.tools import config
 
 # The addons, extensions first: each is uninstalled while those it depends on stay.
-MODULES = ("aftersales_field_service", "aftersales_service")
+MODULES = ("aftersales_mrp", "aftersales_field_service", "aftersales_service")
 # The check and unique constraints and the indexes the installed after-sales addons declare that PostgreSQL does not
 # have.
 MISSING_CONSTRAINTS = """

@@ -373,11 +373,25 @@ class AftersalesRecall(models.Model):
         return prefix.upper(), first, last, len(first_digits) if padded else 0
 
     def _lot_condition(self, lot_alias):
-        """The SQL condition on ``lot_alias`` (a ``stock_lot`` row) of the recall's serials and lot dates; None when
+        """The SQL condition on ``lot_alias`` (a ``stock_lot`` row) of the recall's lots and lot dates; None when
         the scope names no lot (docs/recalls.md §2)."""
         self.ensure_one()
-        names, ranges = self._parse_serial_ranges(self.serial_ranges)
         lot = SQL.identifier(lot_alias)
+        named = self._named_lot_conditions(lot)
+        conditions = [SQL("(%s)", SQL(" OR ").join(named))] if named else []
+        company = self.company_id
+        if self.lot_created_from:
+            conditions.append(SQL("%s.create_date >= %s", lot, company._aftersales_utc(
+                fields.Datetime.to_datetime(self.lot_created_from))))
+        if self.lot_created_to:
+            conditions.append(SQL("%s.create_date < %s", lot, company._aftersales_utc(
+                fields.Datetime.to_datetime(fields.Date.add(self.lot_created_to, days=1)))))
+        return SQL(" AND ").join(conditions) if conditions else None
+
+    def _named_lot_conditions(self, lot):
+        """The lots the scope names, each a SQL condition on ``lot``: its serials and ranges; addons add theirs
+        (docs/recalls.md §2)."""
+        names, ranges = self._parse_serial_ranges(self.serial_ranges)
         name = SQL("upper(%s.name)", lot)
         serials = [SQL("%s IN %s", name, tuple(names))] if names else []
         for prefix, first, last, width in ranges:
@@ -387,15 +401,7 @@ class AftersalesRecall(models.Model):
                 name, re.sub(r"([\\%_])", r"\\\1", prefix) + "%", number, number, first, last,
                 SQL(" AND length(%s) = %s", name, len(prefix) + width) if width else SQL(""),
             ))
-        conditions = [SQL("(%s)", SQL(" OR ").join(serials))] if serials else []
-        company = self.company_id
-        if self.lot_created_from:
-            conditions.append(SQL("%s.create_date >= %s", lot, company._aftersales_utc(
-                fields.Datetime.to_datetime(self.lot_created_from))))
-        if self.lot_created_to:
-            conditions.append(SQL("%s.create_date < %s", lot, company._aftersales_utc(
-                fields.Datetime.to_datetime(fields.Date.add(self.lot_created_to, days=1)))))
-        return SQL(" AND ").join(conditions) if conditions else None
+        return serials
 
     def _find_units(self):
         """The recall's units, found again in three statements whatever their number: the delivery records of the
