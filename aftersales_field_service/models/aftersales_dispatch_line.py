@@ -23,7 +23,7 @@ class AftersalesDispatchLine(models.Model):
         "warranty_end_date", "warranty_reason", "warranty_state",
     )
     _frozen_fields = ("order_id",)
-    _workflow_fields = ("repair_id",)
+    _workflow_fields = ("repair_id", "recall_work")
     _locked_fields = {
         "can_edit_unit": ("delivery_record_id",),
         "can_diagnose": ("cause", "customer_processed_parts"),
@@ -52,6 +52,9 @@ class AftersalesDispatchLine(models.Model):
         help="Before the diagnosis, a fault in warranty is expected to be ours.",
     )
     note = fields.Char(string="Remark", help="Where the unit stands, what to bring for it.")
+    recall_work = fields.Boolean(
+        readonly=True, copy=False, help="The visit remedies this unit for its recall: free whatever the warranty.",
+    )
     repair_id = fields.Many2one("repair.order", string="On-Site Repair", readonly=True, copy=False, check_company=True)
     can_edit_unit = fields.Boolean(related="order_id.can_edit_plan")
     can_diagnose = fields.Boolean(related="order_id.can_edit_fees")
@@ -74,13 +77,13 @@ class AftersalesDispatchLine(models.Model):
             line.warranty_end_date = verdict["end_date"]
             line.warranty_reason = verdict["reason"]
 
-    @api.depends("warranty_state", "cause", "customer_processed_parts", "order_id.recall_id")
+    @api.depends("warranty_state", "cause", "customer_processed_parts", "recall_work")
     def _compute_charge_mode(self):
-        """The charge matrix of repairs; before the diagnosis a fault is taken as ours; recall work is free
-        (docs/field-service.md §5, docs/recalls.md §7)."""
+        """The charge matrix of repairs; before the diagnosis a fault is taken as ours; a unit the visit remedies
+        for a recall is free (docs/field-service.md §5, docs/recalls.md §7)."""
         charge = self.env["aftersales.repair.charge"]._charge_mode_for
         for line in self:
-            line.charge_mode = "free" if line.order_id.recall_id else charge(
+            line.charge_mode = "free" if line.recall_work else charge(
                 line.warranty_state, line.cause or "manufacturing", line.customer_processed_parts
             )
 

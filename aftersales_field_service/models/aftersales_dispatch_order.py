@@ -72,8 +72,9 @@ class AftersalesDispatchOrder(models.Model):
     _workflow_fields = (
         "state", "checkin_date", "checkout_date", "signed_on", "closed_date", "appointment_confirmed",
         "overridden_by_id", "sale_order_id", "taken_back_rma_id", "accepted_on", "escort_until", "timer_start",
+        "recall_id",
     )
-    _frozen_fields = ("origin", "complaint_id", "rma_id", "source_visit_id", "previous_order_id", "recall_id")
+    _frozen_fields = ("origin", "complaint_id", "rma_id", "source_visit_id", "previous_order_id")
     _manager_fields = ("override_reason",)
     _locked_fields = {
         "can_edit_plan": (
@@ -545,6 +546,8 @@ class AftersalesDispatchOrder(models.Model):
         """The visit will not take place; repairs not started go with it."""
         self._start_locked_transition("can_cancel").write({"state": "cancel"})
         self._unlink_technician_activity()
+        # The recall's units are the after-sales team's: they wait again for a remedy.
+        self.env["aftersales.recall.unit"].sudo()._visits_cancelled(self.filtered("recall_id"))
 
     # Actions: the visit -----------------------------------------------------------------------
 

@@ -35,9 +35,13 @@ class AftersalesRecall(models.Model):
             "recall_id": self.id,
             "company_id": self.company_id.id,
             "partner_id": customer.id,
-            "site_partner_id": site.id if site != customer else False,
+            # A unit delivered to an address of another company is visited at the customer's.
+            "site_partner_id": site.id if site != customer and site.commercial_partner_id == customer else False,
             "service_type": "inspection" if self.remedy == "inspect" else "repair",
             "call_date": fields.Datetime.now(),
             "call_subject": self.env._("Recall %(recall)s: %(title)s", recall=self.name, title=self.title),
-            "line_ids": [Command.create({"delivery_record_id": record.id}) for record in units.delivery_record_id],
+            "line_ids": [
+                Command.create({"delivery_record_id": record.id, "recall_work": True})
+                for record in units.delivery_record_id
+            ],
         }

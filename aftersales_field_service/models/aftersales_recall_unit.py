@@ -28,6 +28,15 @@ class AftersalesRecallUnit(models.Model):
             made |= units
         return made
 
+    def _prepare_remedy_reset_values(self):
+        return {**super()._prepare_remedy_reset_values(), "dispatch_order_id": False}
+
+    @api.model
+    def _visits_cancelled(self, orders):
+        """Hook of recall visits cancelled: their units wait again for a remedy (docs/recalls.md §7)."""
+        if orders:
+            self.search([("dispatch_order_id", "in", orders.ids), ("state", "=", "scheduled")])._remedy_cancelled()
+
     @api.model
     def _visits_done(self, orders):
         """Hook of recall visits checked out with the work done: their units are remedied (docs/recalls.md §7)."""

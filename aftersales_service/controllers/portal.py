@@ -146,9 +146,10 @@ class AftersalesCustomerPortal(CustomerPortal):
         )
         values.update({
             "page_name": "aftersales_units",
+            # A cancelled or closed recall asks nothing more of the customer.
             "recall_notices": request.env["aftersales.recall.notice"].search([
                 ("partner_id", "=", request.env.user.partner_id.commercial_partner_id.id), ("state", "=", "sent"),
-            ]).sudo(),
+            ]).sudo().filtered("can_acknowledge"),
             "open_documents": values["documents"]._portal_open_documents(),
             "searchbar_inputs": {"serial": {"input": "serial", "label": request.env._("Search in Serial Numbers")}},
             "search_in": "serial",

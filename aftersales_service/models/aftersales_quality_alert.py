@@ -163,15 +163,16 @@ class AftersalesQualityAlert(models.Model):
         """The failed units per delivery record delivered since ``since``: received on RMAs for our faults (not recall
         work), or named by a verified quality complaint of ours (docs/recalls.md §8)."""
         return SQL("""
-            SELECT record_id, greatest(sum(qty), max(flag)) AS failed
+            SELECT record_id, least(greatest(sum(qty), max(flag)), max(units)) AS failed
               FROM (
-                    SELECT line.delivery_record_id AS record_id, line.qty_received AS qty, 0 AS flag
+                    SELECT line.delivery_record_id AS record_id, line.qty_received AS qty, 0 AS flag,
+                           record.quantity AS units
                       FROM aftersales_rma_line line
                       JOIN aftersales_delivery_record record ON record.id = line.delivery_record_id
                      WHERE line.qty_received > 0 AND line.cause IN %(causes)s AND line.recall_id IS NULL
                        AND record.delivery_date >= %(since)s
                  UNION ALL
-                    SELECT complaint.delivery_record_id, 0, 1
+                    SELECT complaint.delivery_record_id, 0, 1, record.quantity
                       FROM aftersales_complaint complaint
                       JOIN aftersales_delivery_record record ON record.id = complaint.delivery_record_id
                      WHERE complaint.verified AND complaint.dimension = 'quality'

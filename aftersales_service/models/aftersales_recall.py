@@ -1,3 +1,4 @@
+import ast
 import re
 
 from odoo import api, fields, models
@@ -15,6 +16,8 @@ SERIAL_NUMBER = re.compile(r"^(.*?)(\d+)$")
 # What separates the ends of a range, and the pieces of a list.
 RANGE_DASHES = re.compile(r"\s*(?:-|–|~|\.\.)\s*")
 LIST_SEPARATORS = re.compile(r"[,;，；\n]+")
+# The quotes around a serial that contains a dash: opening → closing.
+QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’"}
 
 
 class AftersalesRecall(models.Model):
@@ -263,6 +266,14 @@ class AftersalesRecall(models.Model):
     def action_cancel(self):
         self._start_locked_transition("can_cancel").write({"state": "cancel"})
 
+    def _prepare_write_stamps(self, vals):
+        """A scope changed voids the units found: they are to be found again before the approval
+        (docs/recalls.md §3)."""
+        stamps = super()._prepare_write_stamps(vals)
+        if self._field_locks()["can_edit_scope"] & set(vals):
+            stamps["scoped_on"] = False
+        return stamps
+
     def action_print_status(self):
         return self.env.ref("aftersales_service.action_report_recall_status").report_action(self)
 
@@ -282,7 +293,7 @@ class AftersalesRecall(models.Model):
         """Progress by customer and region (docs/recalls.md §6)."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("aftersales_service.action_aftersales_recall_progress")
-        action["domain"] = [("recall_id", "=", self.id)]
+        action["domain"] = list(Domain(ast.literal_eval(action["domain"])) & Domain("recall_id", "=", self.id))
         return action
 
     def _action_units(self, name, domain):
@@ -324,10 +335,10 @@ class AftersalesRecall(models.Model):
             piece = piece.strip()
             if not piece:
                 continue
-            if len(piece) > 1 and piece[0] == piece[-1] and piece[0] in "\"'“”":
+            if len(piece) > 1 and QUOTES.get(piece[0]) == piece[-1]:
                 names.append(piece[1:-1].strip().upper())
                 continue
-            if piece.startswith(("\"", "'", "“")):
+            if piece[0] in QUOTES:
                 raise ValidationError(self.env._("«%(piece)s»: a quote is not closed.", piece=piece))
             found = self._parse_serial_range(piece)
             if found:
@@ -397,7 +408,7 @@ class AftersalesRecall(models.Model):
         for prefix, first, last, width in ranges:
             number = SQL("substr(%s, %s)", name, len(prefix) + 1)
             serials.append(SQL(
-                "(%s LIKE %s AND %s ~ '^[0-9]+$' AND %s::numeric BETWEEN %s AND %s%s)",
+                "(%s LIKE %s AND CASE WHEN %s ~ '^[0-9]+$' THEN %s::numeric END BETWEEN %s AND %s%s)",
                 name, re.sub(r"([\\%_])", r"\\\1", prefix) + "%", number, number, first, last,
                 SQL(" AND length(%s) = %s", name, len(prefix) + width) if width else SQL(""),
             ))

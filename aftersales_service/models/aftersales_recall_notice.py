@@ -75,6 +75,9 @@ class AftersalesRecallNotice(models.Model):
         """A distributor tells who uses each unit and where: ``{unit id: (end customer name, address)}``, each id
         re-read among the notice's own units (docs/recalls.md §5)."""
         self.ensure_one()
+        self._lock_for_transition()
+        if not any((name or "").strip() for name, _address in reports.values()):
+            raise UserError(self.env._("Write who uses at least one of the units."))
         units_sudo = self.sudo().unit_ids
         by_id = {unit_sudo.id: unit_sudo for unit_sudo in units_sudo}
         unknown = [unit_id for unit_id in reports if unit_id not in by_id]
@@ -89,7 +92,11 @@ class AftersalesRecallNotice(models.Model):
             unit_sudo._check_can("can_report_site")
             end_customer = unit_sudo.end_partner_id
             values = self._prepare_end_customer_values(customer, name, address)
-            if end_customer and end_customer.parent_id == customer:
+            # Only a contact this form made before is corrected: never an address our people chose.
+            if end_customer and end_customer.parent_id == customer and end_customer.type == "other" and (
+                end_customer.create_uid == self.env.ref("base.public_user") or end_customer.create_uid.share
+                or end_customer.create_uid.id == self.env.uid
+            ):
                 end_customer.write(values)
             else:
                 end_customer = self.env["res.partner"].sudo().create(values)

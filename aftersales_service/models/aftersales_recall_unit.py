@@ -23,9 +23,9 @@ class AftersalesRecallUnit(models.Model):
     )
     _frozen_fields = (
         "recall_id", "company_id", "delivery_record_id", "lot_id", "product_id", "partner_id", "location_id",
-        "quantity",
+        "quantity", "country_id", "state_id",
     )
-    _locked_fields = {"can_report_site": ("end_partner_id", "site_partner_id")}
+    _locked_fields = {"can_report_site": ("end_partner_id", "site_partner_id"), "can_set_outcome": ("decline_reason",)}
     _portal_readable_fields = (
         "recall_id", "delivery_record_id", "lot_id", "product_id", "partner_id", "end_partner_id", "site_partner_id",
         "state", "notified_on", "acknowledged_on", "scheduled_on", "remedied_on", "can_report_site", "notice_id",
@@ -287,6 +287,22 @@ class AftersalesRecallUnit(models.Model):
         """Hook of recall RMAs done: the units they brought back are remedied (docs/recalls.md §7)."""
         if lines:
             self.search([("rma_line_id", "in", lines.ids)])._remedy_done()
+
+    @api.model
+    def _rma_lines_cancelled(self, lines):
+        """Hook of recall RMAs cancelled: their units wait again for a remedy (docs/recalls.md §7)."""
+        if lines:
+            self.search([("rma_line_id", "in", lines.ids), ("state", "=", "scheduled")])._remedy_cancelled()
+
+    def _remedy_cancelled(self):
+        """The units' remedy document was cancelled: back to where they stood before it, free for a new one."""
+        for unit in self:
+            state = "acknowledged" if unit.acknowledged_on else "notified" if unit.notice_id else "identified"
+            unit._workflow().write({"state": state, "scheduled_on": False, **unit._prepare_remedy_reset_values()})
+
+    def _prepare_remedy_reset_values(self):
+        """The links to the remedy documents a cancelled remedy clears; addons add theirs."""
+        return {"rma_line_id": False}
 
     def _remedy_done(self):
         """Hook of a remedy document done: its units are remedied (docs/recalls.md §7)."""

@@ -267,6 +267,7 @@ class AftersalesRma(models.Model):
             ))
         self._start_transition("can_cancel").write({"state": "cancel"})
         self.line_ids._cancel_documents()
+        self.env["aftersales.recall.unit"]._rma_lines_cancelled(self.filtered("recall_id").line_ids)
 
     def action_receive(self):
         """Receive the units here: each serial scanned or typed and checked against the RMA (docs/rma.md §3)."""

@@ -51,8 +51,8 @@ class AftersalesRmaLine(models.Model):
     )
     _order = "rma_id, sequence, id"
     _check_company_auto = True
-    _frozen_fields = ("rma_id", "recall_id")
-    _workflow_fields = ("overridden_by_id", "repair_id", "scrap_id")
+    _frozen_fields = ("rma_id",)
+    _workflow_fields = ("overridden_by_id", "repair_id", "scrap_id", "recall_id")
     _manager_fields = ("override_reason",)
     _locked_fields = {
         "can_edit_unit": UNIT_FIELDS,
@@ -419,6 +419,12 @@ class AftersalesRmaLine(models.Model):
                     "%(serial)s is already claimed on %(rma)s.", serial=line.lot_id.name, rma=twin.rma_id.name
                 ))
 
+    @api.constrains("recall_id", "rma_id")
+    def _check_recall(self):
+        """A unit comes back as recall work on its recall's RMA only (docs/recalls.md §7)."""
+        if any(line.recall_id and line.recall_id != line.rma_id.recall_id for line in self):
+            raise ValidationError(self.env._("A unit comes back as recall work on an RMA of its recall only."))
+
     @api.constrains("repair_hours")
     def _check_repair_hours(self):
         """Labour is charged, never credited: hours are zero or more (docs/rma.md §8)."""
@@ -494,7 +500,9 @@ class AftersalesRmaLine(models.Model):
         if not self.cause:
             return False, self.env._("Not inspected yet.")
         if self.recall_id:
-            return True, self.env._("Recalled by %(recall)s: its remedy applies.", recall=self.recall_id.name)
+            return self.recall_id.remedy in ("refund", "replace"), self.env._(
+                "Recalled by %(recall)s: its remedy applies.", recall=self.recall_id.name
+            )
         if self.cause == "not_ours" or self.warranty_state == "not_ours":
             return False, self.env._("Not our product: no return.")
         if self.product_id.aftersales_custom_made and not self.custom_agreement:

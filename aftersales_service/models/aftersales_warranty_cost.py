@@ -63,9 +63,10 @@ class AftersalesWarrantyCost(models.Model):
                   JOIN product_product product ON product.id = part.product_id
                  WHERE part.repair_line_type = 'add' AND part.state = 'done'
             """),
-            # Free repairs: their hours, at the cost of the company's labour product.
+            # Repairs not charged in full (free, materials only): their hours, at the cost of the company's labour
+            # product.
             SQL("""
-                SELECT repair.company_id, date_trunc('month', repair.write_date)::date, unit.product_id, unit.lot_id,
+                SELECT repair.company_id, date_trunc('month', repair.create_date)::date, unit.product_id, unit.lot_id,
                        rma.partner_id, 'repair_labour', unit.repair_hours,
                        unit.repair_hours * coalesce((labour.standard_price->>company.id::text)::numeric, 0)
                   FROM aftersales_rma_line unit
@@ -73,7 +74,7 @@ class AftersalesWarrantyCost(models.Model):
                   JOIN aftersales_rma rma ON rma.id = unit.rma_id
                   JOIN res_company company ON company.id = repair.company_id
                   JOIN product_product labour ON labour.id = company.aftersales_labour_product_id
-                 WHERE unit.charge_mode = 'free' AND unit.repair_hours > 0
+                 WHERE unit.charge_mode <> 'full' AND unit.repair_hours > 0
             """),
             # Recalls: their cost to date, spread evenly over the units at customers the remedy applies to.
             SQL("""

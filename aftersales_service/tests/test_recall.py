@@ -49,6 +49,7 @@ class TestRecall(RmaCase):
         self.assertEqual(parse("A100-150"), ([], [("A", 100, 150, 0)]), "the second end may leave its prefix out")
         self.assertEqual(parse("SN-100-SN-150"), ([], [("SN-", 100, 150, 0)]), "the dash of the range is found")
         self.assertEqual(parse('"AB-12-CD-34", SN-7'), (["AB-12-CD-34", "SN-7"], []))
+        self.assertEqual(parse("“AB-12-CD-35”"), (["AB-12-CD-35"], []), "typographic quotes too")
         self.assertEqual(parse(" ,\n "), ([], []))
         for bad, says in (
             ("A150-A100", "ends before it starts"),
@@ -151,6 +152,10 @@ class TestRecall(RmaCase):
         with self.assertRaisesRegex(UserError, "Find the units"):
             recall.with_user(self.manager).action_approve()
         recall.with_user(self.coordinator).action_find_units()
+        recall.with_user(self.manager).write({"serial_ranges": "W-1, W-9"})
+        with self.assertRaisesRegex(UserError, "Find the units"):
+            recall.with_user(self.manager).action_approve()
+        recall.with_user(self.coordinator).action_find_units()
         with self.assertRaises(AccessError):
             recall.with_user(self.coordinator).action_approve()
         with self.assertRaises(AccessError):
@@ -206,6 +211,16 @@ class TestRecall(RmaCase):
         self.assertEqual(recall.state, "in_progress")
         with self.assertRaisesRegex(UserError, "already has its remedy"):
             recall.with_user(self.coordinator).action_create_remedies()
+        harbin_rma = rmas - rmas.filtered(lambda rma: rma.partner_id == self.customer)
+        harbin_rma.with_user(self.coordinator).action_cancel()
+        harbin_unit = recall.unit_ids.filtered(lambda unit: unit.partner_id == self.other_customer)
+        self.assertEqual((harbin_unit.state, harbin_unit.rma_line_id), ("identified", self.env["aftersales.rma.line"]),
+                         "a cancelled return gives its units back to the recall")
+        recall.with_user(self.coordinator).action_create_remedies()
+        self.assertEqual(harbin_unit.rma_id.state, "confirmed", "a new return for them")
+        rmas = recall.unit_ids.rma_id
+        action = recall.action_view_progress()
+        self.assertIn(("placement", "=", "customer"), action["domain"], "progress reads the units at customers")
         months = self.env["aftersales.delivery.month"]
         returned = sum(months.search([("product_id", "=", self.motor.id)]).mapped("rma_returned_qty"))
         for receipt in acme_rma.picking_ids.filtered(lambda picking: picking.aftersales_rma_role == "receipt"):
@@ -219,6 +234,7 @@ class TestRecall(RmaCase):
         self._inspect(acme_rma, [{"cause": "misuse"}, {"cause": "misuse"}])
         self.assertEqual(acme_rma.line_ids.mapped("proposed_decision"), ["repair", "repair"])
         self.assertEqual(acme_rma.line_ids.mapped("charge_mode"), ["free", "free"])
+        self.assertFalse(any(acme_rma.line_ids.mapped("refund_allowed")), "a recall for repair allows no refund")
         self._decide_and_process(acme_rma)
         for line in acme_rma.line_ids:
             self._finish_repair(line, [(self.spare_part, 1)])

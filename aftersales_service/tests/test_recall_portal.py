@@ -75,6 +75,8 @@ class TestRecallPortal(PortalCase, HttpCase):
             f"user_{rival.id}": "Forged", f"address_{rival.id}": "Nowhere",
         })
         self.assertIn("not in this notice", response.text)
+        response = self._post(f"{self.notice.access_url}/sites", {f"user_{unit.id}": "  "})
+        self.assertIn("Write who uses at least one of the units", response.text)
         self.assertFalse((unit | rival).end_partner_id, "a forged id writes nothing")
         self._post(f"{self.notice.access_url}/sites", {
             f"user_{unit.id}": " Qingdao Fans Ltd ", f"address_{unit.id}": "12 Harbour Road",
