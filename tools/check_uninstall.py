@@ -29,7 +29,8 @@ MISSING_CONSTRAINTS = """
        AND NOT EXISTS (SELECT 1 FROM pg_constraint p WHERE p.conname = c.name)
        AND NOT EXISTS (SELECT 1 FROM pg_class i WHERE i.relname = c.name AND i.relkind = 'i')
 """
-# The tables and columns of the models and fields a module defined (alone: not those other modules also define).
+# The tables and columns of the models and fields a module defined (alone: not those other modules also define), and
+# the tables of its many2many fields.
 OWN_COLUMNS = """
     WITH own AS (
         SELECT d.model, d.res_id FROM ir_model_data d
@@ -42,6 +43,10 @@ OWN_COLUMNS = """
     SELECT replace(f.model, '.', '_'), f.name FROM ir_model_fields f
       JOIN own ON own.model = 'ir.model.fields' AND own.res_id = f.id
      WHERE f.store AND f.ttype NOT IN ('one2many', 'many2many')
+    UNION ALL
+    SELECT f.relation_table, NULL FROM ir_model_fields f
+      JOIN own ON own.model = 'ir.model.fields' AND own.res_id = f.id
+     WHERE f.ttype = 'many2many' AND f.relation_table IS NOT NULL
 """
 # What the module leaves behind, per kind: the catalog query listing it (names like aftersales_*).
 LEFTOVERS = {
