@@ -87,7 +87,8 @@ def snapshot(database, names):
         cr.execute("SELECT module, count(*) FROM ir_model_data WHERE name IN %s AND module LIKE 'aftersales%%' "
                    "GROUP BY module", [names])
         modules = dict(cr.fetchall())
-        cr.execute("SELECT name, state FROM ir_module_module WHERE name LIKE 'aftersales%%'")
+        # The addons the database has, not those merely known (the manufacturing bridge without manufacturing).
+        cr.execute("SELECT name, state FROM ir_module_module WHERE name LIKE 'aftersales%%' AND state <> 'uninstalled'")
         states = dict(cr.fetchall())
     return taken, modules, states
 
