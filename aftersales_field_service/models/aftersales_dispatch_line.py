@@ -83,8 +83,9 @@ class AftersalesDispatchLine(models.Model):
         for a recall is free (docs/field-service.md §5, docs/recalls.md §7)."""
         charge = self.env["aftersales.repair.charge"]._charge_mode_for
         for line in self:
-            line.charge_mode = "free" if line.recall_work else charge(
-                line.warranty_state, line.cause or "manufacturing", line.customer_processed_parts
+            line.charge_mode = charge(
+                line.warranty_state, line.cause or "manufacturing", line.customer_processed_parts,
+                recall=line.recall_work,
             )
 
     # Constraints ------------------------------------------------------------------------------

@@ -97,8 +97,9 @@ class AftersalesRecallUnit(models.Model):
 
     @api.depends("state", "recall_id.remediate_by", "placement")
     def _compute_is_overdue(self):
+        overdue = self.filtered_domain(self._overdue_domain())
         for unit in self:
-            unit.is_overdue = unit.filtered_domain(self._overdue_domain()) == unit
+            unit.is_overdue = unit in overdue
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

@@ -14,9 +14,11 @@ class AftersalesRepairCharge(models.AbstractModel):
     # Business rules ---------------------------------------------------------------------------
 
     @api.model
-    def _charge_mode_for(self, warranty_state, cause, processed_parts=False, customer_pickup=False):
-        """Repair charges: free in warranty and our fault, except processed parts; else materials and labour
-        (docs/rma.md §8)."""
+    def _charge_mode_for(self, warranty_state, cause, processed_parts=False, customer_pickup=False, recall=False):
+        """Repair charges: recall work is free; else free in warranty and our fault, except processed parts; else
+        materials and labour (docs/rma.md §8, docs/recalls.md §7)."""
+        if recall:
+            return "free"
         ours = cause in OUR_FAULT_CAUSES and not (cause == "transport" and customer_pickup)
         if warranty_state == "in_warranty" and ours:
             return "materials" if processed_parts else "free"

@@ -530,12 +530,11 @@ class AftersalesRmaLine(models.Model):
         return False, self.env._("A defect in warranty is repaired free of charge, not returned.")
 
     def _repair_charge(self):
-        """The charge of this unit's repair; recall work is free (docs/rma.md §8, docs/recalls.md §7)."""
+        """The charge of this unit's repair (docs/rma.md §8, docs/recalls.md §7)."""
         self.ensure_one()
-        if self.recall_id:
-            return "free"
         return self.env["aftersales.repair.charge"]._charge_mode_for(
-            self.warranty_state, self.cause, self.customer_processed_parts, self.customer_pickup
+            self.warranty_state, self.cause, self.customer_processed_parts, self.customer_pickup,
+            recall=bool(self.recall_id),
         )
 
     def _record_overrides(self):

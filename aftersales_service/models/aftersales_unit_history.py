@@ -186,12 +186,13 @@ class AftersalesUnitHistory(models.AbstractModel):
         customer_kinds = self._customer_kinds()
         states = {}
         units = {record.id: record for record in records.sudo()}
+        # On the portal: the entries of the units' present customers only, and those of no customer.
+        customers = {None, *(record.partner_id.id for record in units.values())}
         timeline = []
         for entry in self._entries(records):
             kind = entry["kind"]
-            if portal and (kind not in customer_kinds or entry["partner_id"] not in (
-                None, *(record.partner_id.id for record in units.values())
-            ) or (kind == "recall" and not entry["link_id"])):
+            if portal and (kind not in customer_kinds or entry["partner_id"] not in customers
+                           or (kind == "recall" and not entry["link_id"])):
                 # Not theirs, or a recall they were not told of yet.
                 continue
             # A recall's entry tells the state of its unit.
