@@ -39,3 +39,21 @@ DISPATCH_OUTCOMES = [
 ]
 CHECK_RESULTS = [("pass", "Passed"), ("fail", "Failed"), ("na", "Not Applicable")]
 TRIAL_RESULTS = [("passed", "Passed"), ("failed", "Failed")]
+CHECK_TEMPLATE_SCOPES = [("visit", "Visit"), ("point_review", "Service Point Review")]
+SERVICE_POINT_KINDS = [("own", "Own"), ("outsourced", "Outsourced")]
+SERVICE_POINT_STATES = [
+    ("candidate", "Candidate"),
+    ("review", "Under Review"),
+    ("approved", "Approved"),
+    ("suspended", "Suspended"),
+    ("closed", "Closed"),
+]
+TRAVEL_MODES = [("visit", "Per Visit"), ("km_band", "Per Distance Band")]
+SETTLEMENT_STATES = [("draft", "Draft"), ("confirmed", "Confirmed"), ("cancel", "Cancelled")]
+TRAINING_KINDS = [("initial", "Initial"), ("annual", "Annual Refresher"), ("product", "New Product"), ("other", "Other")]
+TRAINING_STATES = [("planned", "Planned"), ("done", "Done"), ("cancel", "Cancelled")]
+TRAINING_RESULTS = [("passed", "Passed"), ("failed", "Failed"), ("absent", "Absent")]
+EVALUATION_DECISIONS = [("keep", "Keep"), ("improve", "Keep, to Improve"), ("end", "End the Cooperation")]
+SUMMARY_STATES = [("draft", "To Write"), ("submitted", "Submitted")]
+# States of a visit whose work is over: what a point is settled and summarised on.
+DONE_DISPATCH_STATES = ("done", "closed")

@@ -10,6 +10,10 @@ class AftersalesComplaint(models.Model):
     dispatch_order_ids = fields.One2many("aftersales.dispatch.order", "complaint_id", string="Visits")
     dispatch_count = fields.Integer(compute="_compute_dispatch_count", string="Visit Count")
     can_create_dispatch = fields.Boolean(compute="_compute_can")
+    suggested_point_id = fields.Many2one(
+        "aftersales.service.point", compute="_compute_suggested_point_id", compute_sudo=True, string="Nearest Point",
+        help="The approved service point covering the customer's region.",
+    )
 
     # Computes ---------------------------------------------------------------------------------
 
@@ -17,6 +21,13 @@ class AftersalesComplaint(models.Model):
     def _compute_dispatch_count(self):
         for complaint in self:
             complaint.dispatch_count = len(complaint.dispatch_order_ids)
+
+    @api.depends("partner_id.state_id", "partner_id.country_id", "company_id")
+    def _compute_suggested_point_id(self):
+        """The point to send, by the customer's region (docs/service-network.md §1)."""
+        points = self.env["aftersales.service.point"]
+        for complaint in self:
+            complaint.suggested_point_id = points._suggest(complaint.partner_id, complaint.company_id)
 
     def _compute_can(self):
         res = super()._compute_can()

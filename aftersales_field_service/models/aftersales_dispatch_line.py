@@ -161,7 +161,7 @@ class AftersalesDispatchLine(models.Model):
         order._check_can("can_repair")
         if self.repair_id:
             raise UserError(self.env._("%(unit)s already has its on-site repair.", unit=self.delivery_record_id.display_name))
-        if not order.technician_id.van_location_id:
+        if not order.technician_id._parts_location():
             raise UserError(self.env._("%(technician)s has no van stock: set it on the technician's profile.",
                                        technician=order.technician_id.name))
         # The technician starts the repair, whatever the technician may do on repairs of the warehouse.
@@ -181,7 +181,7 @@ class AftersalesDispatchLine(models.Model):
         self.ensure_one()
         order = self.order_id
         # The van's own warehouse, else the company's.
-        warehouse = order.technician_id.van_location_id.warehouse_id or self.env["stock.warehouse"].search(
+        warehouse = order.technician_id._parts_location().warehouse_id or self.env["stock.warehouse"].search(
             [("company_id", "=", order.company_id.id)], limit=1
         )
         if not warehouse:
@@ -194,7 +194,7 @@ class AftersalesDispatchLine(models.Model):
             "product_qty": 1 if self.lot_id else self.delivery_record_id.quantity,
             "lot_id": self.lot_id.id,
             "picking_type_id": warehouse._aftersales_onsite_repair_type().id,
-            "location_id": order.technician_id.van_location_id.id,
+            "location_id": order.technician_id._parts_location().id,
             "product_location_src_id": customer_location.id,
             "product_location_dest_id": customer_location.id,
             "under_warranty": self.charge_mode == "free",

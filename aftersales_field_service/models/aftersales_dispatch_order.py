@@ -57,7 +57,8 @@ class AftersalesDispatchOrder(models.Model):
         "outcome", "partner_id", "reschedule_ids", "return_visit_count", "rma_id", "sale_order_id",
         "satisfaction_level_id", "service_type", "signature", "signature_refusal", "signed_by", "signed_on",
         "site_address", "site_partner_id", "source_visit_id", "state", "taken_back_rma_id", "technician_id",
-        "technician_phone", "technician_user_id", "training_given", "training_note", "travel_fee", "trial_end",
+        "technician_phone", "technician_user_id", "training_given", "training_note", "travel_distance", "travel_fee",
+        "trial_end",
         "trial_result", "trial_start", "user_id", "work_done",
     )
     _aftersales_sequence = ("aftersales.dispatch.order", "DSP/%(year)s/")
@@ -72,7 +73,7 @@ class AftersalesDispatchOrder(models.Model):
     _workflow_fields = (
         "state", "checkin_date", "checkout_date", "signed_on", "closed_date", "appointment_confirmed",
         "overridden_by_id", "sale_order_id", "taken_back_rma_id", "accepted_on", "escort_until", "timer_start",
-        "recall_id",
+        "recall_id", "service_point_id",
     )
     _frozen_fields = ("origin", "complaint_id", "rma_id", "source_visit_id", "previous_order_id")
     _manager_fields = ("override_reason",)
@@ -87,7 +88,7 @@ class AftersalesDispatchOrder(models.Model):
             "signature_refusal", "satisfaction_level_id", "customer_comment", "check_ids", "trial_start", "trial_end",
             "trial_result", "training_given", "training_note",
         ),
-        "can_edit_fees": ("labour_hours", "travel_fee"),
+        "can_edit_fees": ("labour_hours", "travel_fee", "travel_distance"),
         "can_record_fee": ("fee_collected", "fee_receipt_number"),
     }
 
@@ -139,6 +140,18 @@ class AftersalesDispatchOrder(models.Model):
         "aftersales.technician", check_company=True, tracking=True, index="btree_not_null"
     )
     technician_user_id = fields.Many2one(related="technician_id.user_id", store=True, string="Technician User")
+    service_point_id = fields.Many2one(
+        "aftersales.service.point", readonly=True, copy=False, index="btree_not_null",
+        help="The point whose technician makes the visit, as scheduled: it is settled with the point.",
+    )
+    suggested_point_id = fields.Many2one(
+        "aftersales.service.point", compute="_compute_suggested_point_id", compute_sudo=True, string="Nearest Point",
+        help="The approved point covering the site's region that offers the service.",
+    )
+    settlement_line_ids = fields.One2many(
+        "aftersales.service.settlement.line", "order_id", string="Settlements", readonly=True,
+        groups="aftersales_field_service.group_aftersales_dispatcher,account.group_account_invoice",
+    )
     unit_categ_ids = fields.Many2many(
         "product.category", compute="_compute_unit_categ_ids", string="Units' Categories",
         help="The skills the visit's units ask of its technician.",
@@ -193,6 +206,9 @@ class AftersalesDispatchOrder(models.Model):
         help="What the customer pays: the strictest rule of the units visited.",
     )
     labour_hours = fields.Float(copy=False)
+    travel_distance = fields.Float(
+        string="Travel (km)", copy=False, help="The distance to the site: a point paid by distance band is paid by it.",
+    )
     timer_start = fields.Datetime(
         string="Work Timer Started", readonly=True, copy=False,
         help="The technician's work timer runs since then; stopping it adds the time to the labour hours.",
@@ -333,6 +349,14 @@ class AftersalesDispatchOrder(models.Model):
     def _compute_qualification_issue(self):
         for order in self:
             order.qualification_issue = "; ".join(order._qualification_issues())
+
+    @api.depends("site_partner_id", "partner_id", "service_type", "company_id")
+    def _compute_suggested_point_id(self):
+        points = self.env["aftersales.service.point"]
+        for order in self:
+            order.suggested_point_id = points._suggest(
+                order.site_partner_id or order.partner_id, order.company_id, order.service_type
+            )
 
     @api.depends("line_ids.repair_id")
     def _compute_repair_ids(self):
@@ -497,8 +521,8 @@ class AftersalesDispatchOrder(models.Model):
     def _prepare_write_stamps(self, vals):
         """A signature is dated when it is given (docs/field-service.md §6)."""
         stamps = super()._prepare_write_stamps(vals)
-        if vals.get("signature"):
-            stamps["signed_on"] = fields.Datetime.now()
+        if "signature" in vals:
+            stamps["signed_on"] = vals["signature"] and fields.Datetime.now()
         return stamps
 
     def _delete_refusal(self):
@@ -512,13 +536,17 @@ class AftersalesDispatchOrder(models.Model):
         self._start_locked_transition("can_schedule")
         for order in self:
             order._check_plan()
-        self._workflow().write({"state": "scheduled"})
+            # The point the visit goes through, as planned: the one it is settled with (docs/service-network.md §1).
+            order._workflow().write({"state": "scheduled", "service_point_id": order.technician_id.service_point_id.id})
         self.filtered(lambda order: not order.check_ids)._create_checks()
         self._notify_customer("scheduled")
 
     def action_dispatch(self):
         """Sent: the technician gets the visit as a to-do on its day (docs/field-service.md §3)."""
-        self._start_locked_transition("can_dispatch").write({"state": "dispatched"})
+        self._start_locked_transition("can_dispatch")
+        for order in self:
+            order._check_service_point()
+        self._workflow().write({"state": "dispatched"})
         self._schedule_technician_activity()
 
     def action_confirm_appointment(self):
@@ -705,11 +733,24 @@ class AftersalesDispatchOrder(models.Model):
             raise UserError(self.env._("%(order)s: list the customer's units the visit is for.", order=self.name))
         if self.service_type == "installation":
             self._check_installation_plan()
+        self._check_service_point()
         issues = self._qualification_issues()
         if issues and not (self.override_reason or "").strip():
             raise UserError(self.env._(
                 "%(order)s cannot be dispatched: %(issues)s. An After-Sales manager may send them anyway with a "
                 "reason.", order=self.name, issues="; ".join(issues),
+            ))
+
+    def _check_service_point(self):
+        """A point's technician goes only for an approved point whose documents are valid: no manager overrides it
+        (docs/service-network.md §2)."""
+        self.ensure_one()
+        # The point's standing is checked whatever the dispatcher may read of the network.
+        points_sudo = (self.technician_id | self.helper_ids).sudo().service_point_id
+        issues = [issue for issue in (point._dispatch_issue() for point in points_sudo) if issue]
+        if issues:
+            raise UserError(self.env._(
+                "%(order)s cannot be dispatched: %(issues)s.", order=self.name, issues="; ".join(issues)
             ))
 
     def _reschedule(self, start, end, reason, requested_by_customer=False):

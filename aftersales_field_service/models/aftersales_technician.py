@@ -10,7 +10,7 @@ class AftersalesTechnician(models.Model):
 
     _name = "aftersales.technician"
     _description = "Service Technician"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "aftersales.reminder.mixin"]
     _order = "name, id"
     _check_company_auto = True
 
@@ -18,17 +18,27 @@ class AftersalesTechnician(models.Model):
 
     user_id = fields.Many2one(
         "res.users", required=True, index=True, ondelete="restrict", tracking=True,
-        domain="[('share', '=', False)]", help="The technician logs in with this user to check in and report.",
+        help="The technician logs in with this user to check in and report: an internal user, or a portal user for "
+        "the staff of an outsourced service point.",
     )
     name = fields.Char(related="user_id.name", store=True)
     phone = fields.Char(related="user_id.partner_id.phone", string="Phone")
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     active = fields.Boolean(default=True)
-    outsourced = fields.Boolean(tracking=True, help="Works for a service partner, not for us.")
+    service_point_id = fields.Many2one(
+        "aftersales.service.point", check_company=True, tracking=True, index="btree_not_null",
+        help="The service point the technician works for; its visits go through the point.",
+    )
+    outsourced = fields.Boolean(
+        compute="_compute_outsourced", store=True, readonly=False, tracking=True,
+        help="Works for a service partner, not for us.",
+    )
     vendor_id = fields.Many2one(
         "res.partner", string="Service Partner", check_company=True, tracking=True,
+        compute="_compute_outsourced", store=True, readonly=False,
         help="The company the outsourced technician works for.",
     )
+    training_ids = fields.One2many("aftersales.training.attendee", "technician_id", string="Trainings")
     skill_ids = fields.Many2many(
         "product.category", string="Skills", help="Product categories the technician is trained to service."
     )
@@ -72,7 +82,19 @@ class AftersalesTechnician(models.Model):
             ) if issues else technician.name
         return None
 
-    @api.depends("certificate_expiry", "evaluation_date", "evaluation_passed")
+    @api.depends("service_point_id.kind", "service_point_id.partner_id")
+    def _compute_outsourced(self):
+        """A point's technician works for the point: an outsourced point's for its company
+        (docs/service-network.md §1)."""
+        for technician in self.filtered("service_point_id"):
+            point = technician.service_point_id
+            technician.outsourced = point.kind == "outsourced"
+            technician.vendor_id = point.partner_id if technician.outsourced else False
+
+    @api.depends(
+        "certificate_expiry", "evaluation_date", "evaluation_passed", "service_point_id",
+        "training_ids.state", "training_ids.result",
+    )
     def _compute_qualification_issue(self):
         for technician in self:
             technician.qualification_issue = "; ".join(
@@ -86,20 +108,63 @@ class AftersalesTechnician(models.Model):
         if any(technician.outsourced and not technician.vendor_id for technician in self):
             raise ValidationError(self.env._("An outsourced technician works for a service partner: choose it."))
 
-    @api.constrains("user_id", "company_id")
+    @api.constrains("user_id", "company_id", "service_point_id")
     def _check_user(self):
+        """Our technicians are internal users of the company; an outsourced point's staff may be portal users of the
+        point, who work on the portal (docs/service-network.md §5)."""
         for technician in self:
-            if technician.user_id.share or technician.company_id not in technician.user_id.company_ids:
+            if technician.company_id not in technician.user_id.company_ids:
                 raise ValidationError(self.env._(
-                    "%(user)s is not an internal user of %(company)s.",
+                    "%(user)s is not a user of %(company)s.",
                     user=technician.user_id.name, company=technician.company_id.name,
+                ))
+            if not technician.user_id.share:
+                continue
+            point = technician.service_point_id
+            if point.kind != "outsourced" or technician.user_id.commercial_partner_id != point.partner_id:
+                raise ValidationError(self.env._(
+                    "%(user)s is a portal user: only the staff of an outsourced service point, as a contact of the "
+                    "point's company, work on the portal.", user=technician.user_id.name,
                 ))
 
     # Business rules ---------------------------------------------------------------------------
 
+    def _parts_location(self):
+        """Where the technician's parts come from: the van, else the point's consignment stock
+        (docs/service-network.md §1)."""
+        self.ensure_one()
+        return self.van_location_id or self.service_point_id.location_id
+
+    def _initial_training(self):
+        """The technician's passed initial training, if recorded (docs/service-network.md §6)."""
+        self.ensure_one()
+        return self.training_ids.filtered(
+            lambda attendee: attendee.kind == "initial" and attendee.state == "done" and attendee.result == "passed"
+        )
+
+    @api.model
+    def _remind_certificates(self):
+        """Daily: a certificate expiring within the company's notice gives the technician's responsible one to-do per
+        expiry date (docs/service-network.md §6)."""
+        today = fields.Date.context_today(self)
+        technicians = self.search([("certificate_expiry", "!=", False)]).filtered(
+            lambda technician: technician.certificate_expiry <= today + relativedelta(
+                days=technician.company_id.aftersales_certificate_notice_days
+            )
+        )
+        for technician in technicians:
+            technician._remind(
+                self.env._(
+                    "Renew the certificate of %(technician)s (valid until %(date)s)",
+                    technician=technician.name, date=technician.certificate_expiry,
+                ),
+                technician.service_point_id.user_id, deadline=technician.certificate_expiry,
+            )
+
     def _qualification_issues(self, on_date, categories=None):
         """What keeps the technician from a visit on ``on_date`` for products of ``categories``: an expired
-        certificate, no passed evaluation within a year, a missing skill (docs/field-service.md §2)."""
+        certificate, no passed evaluation within a year, a missing skill (docs/field-service.md §2), a point's staff
+        without their initial training (docs/service-network.md §6)."""
         self.ensure_one()
         issues = []
         if not self.certificate_expiry or self.certificate_expiry < on_date:
@@ -111,6 +176,8 @@ class AftersalesTechnician(models.Model):
         lacking = (categories or self.env["product.category"]).filtered(
             lambda category: not any(category.parent_path.startswith(skill.parent_path) for skill in self.skill_ids)
         )
+        if self.service_point_id and not self._initial_training():
+            issues.append(self.env._("no initial training recorded"))
         if lacking:
             issues.append(self.env._("no skill for %(categories)s", categories=", ".join(lacking.mapped("name"))))
         return issues

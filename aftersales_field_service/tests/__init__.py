@@ -11,3 +11,7 @@ from . import test_dispatch_concurrency
 from . import test_read_only
 from . import test_screens
 from . import test_recall_visits
+from . import test_service_network
+from . import test_service_settlement
+from . import test_settlement_report
+from . import test_settlement_concurrency

@@ -113,3 +113,120 @@ class DispatchCase(RmaCase):
                 order_form.signature_refusal = "Not authorised to sign"
         order.action_check_out()
         return order.with_env(self.env)
+
+
+class NetworkCase(DispatchCase):
+    """An outsourced service point of Zhejiang, approved, with its rate card, consignment stock, an internal and a
+    portal technician trained, and a second point for isolation."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.china = cls.env.ref("base.cn")
+        cls.zhejiang = cls.env.ref("base.state_cn_ZJ")
+        cls.jiangsu = cls.env.ref("base.state_cn_JS")
+        cls.customer.write({"country_id": cls.china.id, "state_id": cls.zhejiang.id})
+        cls.point_partner = cls.env["res.partner"].create({
+            "name": "Swift Service Co.", "is_company": True, "country_id": cls.china.id, "state_id": cls.zhejiang.id,
+        })
+        cls.point_user = new_test_user(
+            cls.env, "as_point_tech", groups="base.group_portal", name="Wu Gang", company_id=cls.company.id,
+        )
+        cls.point_user.partner_id.parent_id = cls.point_partner
+        cls.consignment = cls.env["stock.location"].create({
+            "name": "Swift Consignment", "usage": "internal", "location_id": cls.warehouse.view_location_id.id,
+        })
+        cls.env["stock.quant"]._update_available_quantity(cls.spare_part, cls.consignment, 10.0)
+        cls.spare_part.standard_price = 40.0
+        cls.point = cls._new_point("Swift Hangzhou", cls.point_partner, location=cls.consignment)
+        cls.point_technician = cls.env["aftersales.technician"].create({
+            "user_id": cls.point_user.id, "service_point_id": cls.point.id, **cls._qualification(),
+        })
+        # The point's own staff on the back office: no van, its parts come from the point's consignment stock.
+        cls.technician.write({"service_point_id": cls.point.id, "van_location_id": False})
+        cls._train(cls.point.technician_ids)
+        cls._approve(cls.point)
+        cls.other_partner = cls.env["res.partner"].create({
+            "name": "Delta Repairs", "is_company": True, "country_id": cls.china.id, "state_id": cls.jiangsu.id,
+        })
+        cls.other_point = cls._new_point("Delta Nanjing", cls.other_partner, states=cls.jiangsu)
+        cls.other_point_user = new_test_user(cls.env, "as_point_tech_2", groups="base.group_portal", name="Sun Li")
+        cls.other_point_user.partner_id.parent_id = cls.other_partner
+        cls.other_point_technician = cls.env["aftersales.technician"].create({
+            "user_id": cls.other_point_user.id, "service_point_id": cls.other_point.id, **cls._qualification(),
+        })
+        cls._train(cls.other_point_technician)
+        cls._approve(cls.other_point)
+
+    @classmethod
+    def _qualification(cls):
+        today = cls.company._aftersales_today()
+        return {
+            "certificate_number": "CERT-P", "certificate_expiry": today.replace(year=today.year + 1),
+            "evaluation_date": today, "evaluation_passed": True, "skill_ids": [(6, 0, cls.categ_motors.ids)],
+        }
+
+    @classmethod
+    def _new_point(cls, name, partner, states=None, location=None):
+        """An outsourced candidate point as a manager types it: coverage, a rate card of repairs paid by distance
+        band, a qualification document valid a year."""
+        today = cls.company._aftersales_today()
+        return cls.env["aftersales.service.point"].with_user(cls.manager).create({
+            "name": name, "kind": "outsourced", "partner_id": partner.id,
+            "country_ids": [(6, 0, cls.china.ids)], "state_ids": [(6, 0, (states or cls.zhejiang).ids)],
+            "location_id": location and location.id,
+            "rate_ids": [
+                (0, 0, {"service_type": "repair", "visit_fee": 100.0, "labour_rate": 50.0, "travel_mode": "km_band",
+                        "parts_margin": 10.0}),
+                (0, 0, {"service_type": "maintenance", "visit_fee": 60.0, "labour_rate": 40.0, "travel_fee": 20.0}),
+            ],
+            "band_ids": [
+                (0, 0, {"distance_from": 0, "distance_to": 30, "fee": 30.0}),
+                (0, 0, {"distance_from": 30, "distance_to": 100, "fee": 70.0}),
+            ],
+            "document_ids": [(0, 0, {"name": "Business Licence", "number": "BL-1",
+                                     "expiry_date": today.replace(year=today.year + 1)})],
+        }).with_env(cls.env)
+
+    @classmethod
+    def _train(cls, technicians, kind="initial"):
+        """A held training of ``technicians``, all passed."""
+        session = cls.env["aftersales.training.session"].with_user(cls.manager).create({
+            "name": "Motor service basics", "kind": kind, "trainer": "Chen Hua",
+            "date": cls.company._aftersales_today(), "hours": 16,
+            "attendee_ids": [(0, 0, {"technician_id": technician.id}) for technician in technicians],
+        })
+        session.attendee_ids.result = "passed"
+        session.action_done()
+        return session.with_env(cls.env)
+
+    @classmethod
+    def _approve(cls, point):
+        """The manager reviews the point on site, every check passed, and approves it."""
+        point = point.with_user(cls.manager)
+        point.action_start_review()
+        point.check_ids.result = "pass"
+        point.write({"reviewed_by_id": cls.manager.id, "reviewed_on": cls.company._aftersales_today()})
+        point.action_approve()
+
+    def _point_visit(self, units, signature=True, parts=(), labour=1.5, distance=42.0, collected=0.0, **report):
+        """A visit of the point's internal technician to ``units``, made and checked out: ``distance`` km away,
+        ``labour`` hours, parts from the consignment stock, signed or not, ``collected`` paid on site."""
+        if collected:
+            report.update(fee_collected=collected, fee_receipt_number=f"R-{units[:1].id}-{collected}")
+        return self._visit(
+            self._plan(units), parts=parts, signature=signature, labour_hours=labour, travel_distance=distance, **report
+        )
+
+    def _settle(self, point=None, date=None):
+        """The manager prepares the settlement of the month of ``date`` (today) for ``point``."""
+        day = date or self.company._aftersales_today()
+        start = day.replace(day=1)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        with Form(self.env["aftersales.service.settlement"].with_user(self.manager)) as settlement_form:
+            settlement_form.point_id = point or self.point
+            settlement_form.date_from = start
+            settlement_form.date_to = end
+        settlement = settlement_form.record
+        settlement.action_collect()
+        return settlement.with_env(self.env)

@@ -58,6 +58,17 @@ MATRIX = {
     "aftersales.commissioning.check":       ("",    "r",     "",      "",    "rw",  "rw",   "rwcu", "rwcu",  ""),
     "aftersales.check.template":            ("",    "",      "",      "",    "",    "",     "r",    "rwcu",  ""),
     "aftersales.check.template shared":     ("",    "",      "",      "",    "",    "",     "r",    "r",     "r"),
+    "aftersales.service.point":             ("",    "",      "",      "",    "r",   "r",    "r",    "rwcu",  ""),
+    "aftersales.service.point.rate":        ("",    "",      "",      "",    "",    "",     "r",    "rwcu",  ""),
+    "aftersales.service.point.band":        ("",    "",      "",      "",    "",    "",     "r",    "rwcu",  ""),
+    "aftersales.service.point.check":       ("",    "",      "",      "",    "",    "",     "r",    "rwcu",  ""),
+    "aftersales.service.point.document":    ("",    "",      "",      "",    "",    "",     "r",    "rwcu",  ""),
+    "aftersales.service.point.evaluation":  ("",    "",      "",      "",    "",    "",     "r",    "rwcu",  ""),
+    "aftersales.service.point.summary":     ("",    "",      "",      "",    "",    "",     "r",    "rwcu",  ""),
+    "aftersales.service.settlement":        ("",    "",      "",      "",    "",    "",     "r",    "rwcu",  ""),
+    "aftersales.service.settlement.line":   ("",    "",      "",      "",    "",    "",     "r",    "r",     ""),
+    "aftersales.training.session":          ("",    "",      "",      "",    "r",   "r",    "r",    "rwcu",  ""),
+    "aftersales.training.attendee":         ("",    "",      "",      "",    "r",   "r",    "r",    "rwcu",  ""),
 }
 ALL_ROLES = ("portal", "customer", "internal", "stock", "technician", "user", "dispatcher", "manager", "other")
 
@@ -92,6 +103,43 @@ class TestFieldServiceAccessRights(test_access_rights.TestAccessRights):
         cls.cancelled_visit._reschedule(start, start + timedelta(hours=3), "The customer asked for more time")
         cls.cancelled_visit.action_cancel()
         cls.draft_visit = orders.create({**planned, "line_ids": [Command.create({"delivery_record_id": cls.visit_record.id})]})
+        cls._setup_network(today)
+
+    @classmethod
+    def _setup_network(cls, today):
+        """A candidate point under review with its card, band, check, document, evaluation and summary; a draft
+        settlement of it with a line; a planned training of the technician."""
+        cls.point_partner = cls.env["res.partner"].create({"name": "Point Co.", "is_company": True})
+        cls.point = cls.env["aftersales.service.point"].create({
+            "name": "Point under review", "partner_id": cls.point_partner.id, "company_id": cls.company.id,
+            "rate_ids": [Command.create({"service_type": "repair", "visit_fee": 100.0})],
+            "band_ids": [Command.create({"distance_from": 0, "distance_to": 50, "fee": 30.0})],
+            "document_ids": [Command.create({"name": "Business Licence"})],
+            "evaluation_ids": [Command.create({"score": 70})],
+        })
+        cls.point.action_start_review()
+        cls.summary = cls.env["aftersales.service.point.summary"].create({
+            "point_id": cls.point.id, "date_from": "2026-01-01", "date_to": "2026-03-31", "due_date": "2026-04-15",
+        })
+        cls.settlement = cls.env["aftersales.service.settlement"].create({
+            "point_id": cls.point.id, "date_from": today.replace(day=1), "date_to": today,
+        })
+        settled = cls.env["aftersales.dispatch.order"].create({"partner_id": cls.customer.id, "service_type": "training"})
+        cls.env["aftersales.service.settlement.line"].create({
+            "settlement_id": cls.settlement.id, "order_id": settled.id, "visit_fee": 100.0,
+        })
+        # A point nothing refers to yet, the one deleted; a technician of the manager's, the one trained.
+        cls.spare_point = cls.env["aftersales.service.point"].create({
+            "name": "Candidate point", "partner_id": cls.point_partner.id, "company_id": cls.company.id,
+        })
+        cls.trainee = cls.env["aftersales.technician"].create({"user_id": cls.users["manager"].id})
+        cls.session = cls.env["aftersales.training.session"].create({
+            "name": "Initial", "kind": "initial", "trainer": "Chen Hua", "date": today,
+            "attendee_ids": [Command.create({"technician_id": cls.trainee.id})],
+        })
+        cls.other_session = cls.env["aftersales.training.session"].create(
+            {"name": "Refresher", "trainer": "Chen Hua", "date": today}
+        )
 
     @classmethod
     def _prepare_subjects(cls):
@@ -130,10 +178,59 @@ class TestFieldServiceAccessRights(test_access_rights.TestAccessRights):
                 {"name": "Guard rails in place", "service_type": "inspection"},
                 {"sequence": 5},
             ),
+            **cls._prepare_network_subjects(),
             "aftersales.dispatch.reschedule": Subject(
                 cls.cancelled_visit.reschedule_ids,
                 {"order_id": cls.cancelled_visit.id, "reason": "Forged"},
                 {"reason": "Rewritten"},
+            ),
+        }
+
+    @classmethod
+    def _prepare_network_subjects(cls):
+        company, point = cls.company.id, cls.point.id
+        return {
+            "aftersales.service.point": Subject(
+                cls.spare_point, {"name": "New point", "partner_id": cls.point_partner.id, "company_id": company},
+                {"user_id": cls.users["manager"].id},
+            ),
+            "aftersales.service.point.rate": Subject(
+                cls.point.rate_ids, {"point_id": point, "service_type": "inspection"}, {"visit_fee": 120.0}
+            ),
+            "aftersales.service.point.band": Subject(
+                cls.point.band_ids, {"point_id": point, "distance_from": 50, "distance_to": 90, "fee": 60.0},
+                {"fee": 35.0},
+            ),
+            "aftersales.service.point.check": Subject(
+                cls.point.check_ids[:1], {"point_id": point, "name": "Fire extinguisher"}, {"note": "Seen"}
+            ),
+            "aftersales.service.point.document": Subject(
+                cls.point.document_ids, {"point_id": point, "name": "Insurance"}, {"number": "BL-2"}
+            ),
+            "aftersales.service.point.evaluation": Subject(
+                cls.point.evaluation_ids, {"point_id": point, "score": 80}, {"findings": "Quick and clean"}
+            ),
+            "aftersales.service.point.summary": Subject(
+                cls.summary,
+                {"point_id": point, "date_from": "2026-04-01", "date_to": "2026-06-30", "due_date": "2026-07-15"},
+                {"receivables": 10.0},
+            ),
+            "aftersales.service.settlement": Subject(
+                cls.settlement,
+                {"point_id": point, "company_id": company, "date_from": "2026-01-01", "date_to": "2026-01-31"},
+                {"user_id": cls.users["manager"].id},
+            ),
+            "aftersales.service.settlement.line": Subject(
+                cls.settlement.line_ids, {"settlement_id": cls.settlement.id, "order_id": cls.draft_visit.id},
+                {"visit_fee": 1000.0},
+            ),
+            "aftersales.training.session": Subject(
+                cls.session, {"name": "Pumps", "trainer": "Chen Hua", "date": "2026-12-01", "company_id": company},
+                {"need": "New pump range"},
+            ),
+            "aftersales.training.attendee": Subject(
+                cls.session.attendee_ids, {"session_id": cls.other_session.id, "technician_id": cls.trainee.id},
+                {"note": "On time"},
             ),
         }
 

@@ -111,7 +111,7 @@ class TestDispatchPortal(DispatchCase, PortalCase):
         })
         self._plan_from(complaint)
         added = {name for name, field in complaint._fields.items() if "aftersales_field_service" in field._modules}
-        self.assertEqual(added, {"dispatch_order_ids", "dispatch_count", "can_create_dispatch"})
+        self.assertEqual(added, {"dispatch_order_ids", "dispatch_count", "can_create_dispatch", "suggested_point_id"})
         for fname in sorted(added):
             with self.subTest(field=fname), self.assertRaises(AccessError):
                 complaint.with_user(self.portal_user).read([fname])

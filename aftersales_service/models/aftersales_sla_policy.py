@@ -124,6 +124,6 @@ class AftersalesSlaPolicy(models.Model):
     def _onsite_hours(self, company, partner):
         """On-site target in working hours: own region or elsewhere (docs/sla.md §2)."""
         self.ensure_one()
-        home = bool(partner.state_id) and partner.state_id == company.state_id
+        home = company._aftersales_home_region(partner)
         days = self.onsite_days_home if home else self.onsite_days_away
         return days * (company.resource_calendar_id.hours_per_day or 8.0)

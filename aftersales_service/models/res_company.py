@@ -273,6 +273,12 @@ class ResCompany(models.Model):
                 return user
         return self.env["res.users"]
 
+    def _aftersales_home_region(self, partner):
+        """Whether ``partner`` is in the company's own region for the on-site target: its state / province
+        (docs/sla.md §2)."""
+        self.ensure_one()
+        return bool(partner.state_id) and partner.state_id == self.state_id
+
     def _aftersales_tz(self):
         """The company's time zone, its working calendar's, else its partner's: the day of every datetime is read in
         it (docs/security.md §6)."""
