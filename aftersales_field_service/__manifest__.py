@@ -34,6 +34,7 @@
         "views/repair_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/aftersales_dispatch_order_portal_templates.xml",
+        "views/aftersales_service_point_portal_templates.xml",
     ],
     "demo": [
         "demo/aftersales_dispatch_demo.xml",

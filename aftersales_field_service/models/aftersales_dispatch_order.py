@@ -1053,3 +1053,104 @@ class AftersalesDispatchOrder(models.Model):
 
     def _return_visit_closed_on(self):
         return self.company_id._aftersales_date(self.closed_date or fields.Datetime.now())
+
+    # Business rules: service point portal -----------------------------------------------------
+
+    # What a point's technician writes of the work report on the portal; everything else of the visit is ours
+    # (docs/service-network.md §5).
+    _point_portal_report_fields = (
+        "fault_found", "work_done", "outcome", "labour_hours", "travel_distance", "signed_by", "signature_refusal",
+    )
+
+    def _point_portal_check_user(self):
+        """The signed-in user makes these visits for an outsourced point, on the portal: a portal user who is their
+        technician or one of their helpers, once the visits are planned (docs/service-network.md §5)."""
+        user = self.env.user
+        if not user.share or any(order.state == "draft" or not order._is_on_visit(user) for order in self):
+            raise UserError(self.env._("This visit is not yours."))
+
+    def _point_portal_can_confirm(self):
+        """The point's technician confirms the appointment agreed with the customer: a planned visit of theirs, not
+        confirmed yet (docs/service-network.md §5). The back office's ``can_confirm_appointment`` stays the
+        dispatcher's."""
+        self.ensure_one()
+        user = self.env.user
+        return bool(
+            user.share and self.state in PLANNED_DISPATCH_STATES and not self.appointment_confirmed
+            and self._is_on_visit(user)
+        )
+
+    def _point_portal_confirm(self):
+        """The point's technician agreed the window with the customer (docs/service-network.md §5)."""
+        self._point_portal_check_user()
+        if not all(order._point_portal_can_confirm() for order in self):
+            raise UserError(self.env._("This appointment can no longer be confirmed."))
+        self._workflow().write({"appointment_confirmed": True})
+        self._point_portal_note(self.env._(
+            "Appointment confirmed with the customer by %(technician)s.", technician=self.env.user.name
+        ))
+
+    def _point_portal_report(self, values):
+        """The work report as the point's technician writes it on the portal: the report's own fields only, each
+        while the visit's locks allow it (docs/service-network.md §5). Any other field refuses the whole report."""
+        self.ensure_one()
+        self._point_portal_check_user()
+        others = sorted(set(values) - set(self._point_portal_report_fields))
+        if others:
+            raise UserError(self.env._(
+                "The work report does not set %(fields)s.",
+                fields=", ".join(self._fields[name]._description_string(self.env) if name in self._fields else name
+                                 for name in others),
+            ))
+        self._check_can("can_edit_report", self.env._("The work report is written on site, between check-in and "
+                                                      "check-out."))
+        vals = {}
+        for name, value in values.items():
+            field = self._fields[name]
+            if field.type == "float":
+                vals[name] = self._point_portal_number(field, value)
+            elif field.type == "selection":
+                value = str(value or "").strip()
+                if value and value not in dict(field._description_selection(self.env)):
+                    raise UserError(self.env._("Choose the %(field)s from the list.",
+                                               field=field._description_string(self.env)))
+                vals[name] = value or False
+            else:
+                vals[name] = str(value or "").strip() or False
+        # A plain write: the visit's locks judge every field given, as on the back office's form.
+        self.write(vals)
+
+    def _point_portal_number(self, field, value):
+        """A number typed on the portal: zero or more, a dot or a comma for decimals."""
+        try:
+            number = float(str(value or "0").strip().replace(",", ".") or "0")
+        except ValueError:
+            number = -1.0
+        if not 0 <= number < float("inf"):
+            raise UserError(self.env._(
+                "%(field)s is a number, zero or more.", field=field._description_string(self.env)
+            ))
+        return number
+
+    def _point_portal_sign(self, name, signature):
+        """The customer signs the order on the point's technician's tablet, once the report is written, once
+        (docs/service-network.md §5)."""
+        self.ensure_one()
+        self._point_portal_check_user()
+        self._check_can("can_customer_sign", self.env._("This visit is not waiting for the customer's signature."))
+        name = (name or "").strip()
+        if not name or not signature:
+            raise UserError(self.env._("Give the customer's name and have them sign."))
+        # A plain write: the report's lock judges it, the signature is dated with it.
+        self.write({"signed_by": name, "signature": signature})
+        self._point_portal_note(self.env._(
+            "Signed by %(name)s on the tablet of %(technician)s.", name=name, technician=self.env.user.name
+        ))
+
+    def _point_portal_note(self, body):
+        """What the point's technician did on the portal, noted for our people in the visit's messages."""
+        for order in self:
+            order.sudo().message_post(
+                body=body, author_id=self.env.user.partner_id.id, message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )

@@ -14,4 +14,5 @@ from . import test_recall_visits
 from . import test_service_network
 from . import test_service_settlement
 from . import test_settlement_report
+from . import test_point_portal
 from . import test_settlement_concurrency
