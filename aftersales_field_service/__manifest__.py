@@ -38,6 +38,7 @@
     ],
     "demo": [
         "demo/aftersales_dispatch_demo.xml",
+        "demo/aftersales_service_network_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["aftersales_field_service/static/tests/tours/*.js"],
