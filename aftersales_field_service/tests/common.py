@@ -116,18 +116,18 @@ class DispatchCase(RmaCase):
 
 
 class NetworkCase(DispatchCase):
-    """An outsourced service point of Zhejiang, approved, with its rate card, consignment stock, an internal and a
+    """An outsourced service point of Hubei, approved, with its rate card, consignment stock, an internal and a
     portal technician trained, and a second point for isolation."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.china = cls.env.ref("base.cn")
-        cls.zhejiang = cls.env.ref("base.state_cn_ZJ")
-        cls.jiangsu = cls.env.ref("base.state_cn_JS")
-        cls.customer.write({"country_id": cls.china.id, "state_id": cls.zhejiang.id})
+        cls.hubei = cls.env.ref("base.state_cn_HB")
+        cls.hunan = cls.env.ref("base.state_cn_HN")
+        cls.customer.write({"country_id": cls.china.id, "state_id": cls.hubei.id})
         cls.point_partner = cls.env["res.partner"].create({
-            "name": "Swift Service Co.", "is_company": True, "country_id": cls.china.id, "state_id": cls.zhejiang.id,
+            "name": "Swift Service Co.", "is_company": True, "country_id": cls.china.id, "state_id": cls.hubei.id,
         })
         cls.point_user = new_test_user(
             cls.env, "as_point_tech", groups="base.group_portal", name="Wu Gang", company_id=cls.company.id,
@@ -138,7 +138,7 @@ class NetworkCase(DispatchCase):
         })
         cls.env["stock.quant"]._update_available_quantity(cls.spare_part, cls.consignment, 10.0)
         cls.spare_part.standard_price = 40.0
-        cls.point = cls._new_point("Swift Hangzhou", cls.point_partner, location=cls.consignment)
+        cls.point = cls._new_point("Swift Wuhan", cls.point_partner, location=cls.consignment)
         cls.point_technician = cls.env["aftersales.technician"].create({
             "user_id": cls.point_user.id, "service_point_id": cls.point.id, **cls._qualification(),
         })
@@ -147,9 +147,9 @@ class NetworkCase(DispatchCase):
         cls._train(cls.point.technician_ids)
         cls._approve(cls.point)
         cls.other_partner = cls.env["res.partner"].create({
-            "name": "Delta Repairs", "is_company": True, "country_id": cls.china.id, "state_id": cls.jiangsu.id,
+            "name": "Delta Repairs", "is_company": True, "country_id": cls.china.id, "state_id": cls.hunan.id,
         })
-        cls.other_point = cls._new_point("Delta Nanjing", cls.other_partner, states=cls.jiangsu)
+        cls.other_point = cls._new_point("Delta Changsha", cls.other_partner, states=cls.hunan)
         cls.other_point_user = new_test_user(cls.env, "as_point_tech_2", groups="base.group_portal", name="Sun Li")
         cls.other_point_user.partner_id.parent_id = cls.other_partner
         cls.other_point_technician = cls.env["aftersales.technician"].create({
@@ -173,7 +173,7 @@ class NetworkCase(DispatchCase):
         today = cls.company._aftersales_today()
         return cls.env["aftersales.service.point"].with_user(cls.manager).create({
             "name": name, "kind": "outsourced", "partner_id": partner.id,
-            "country_ids": [(6, 0, cls.china.ids)], "state_ids": [(6, 0, (states or cls.zhejiang).ids)],
+            "country_ids": [(6, 0, cls.china.ids)], "state_ids": [(6, 0, (states or cls.hubei).ids)],
             "location_id": location and location.id,
             "rate_ids": [
                 (0, 0, {"service_type": "repair", "visit_fee": 100.0, "labour_rate": 50.0, "travel_mode": "km_band",

@@ -358,19 +358,19 @@ class TestPointPortalRoutes(PointPortalCase, HttpCase):
         self._as(self.portal_user)
         page = self.url_open("/my/service-points").text
         self.assertIn("Repair", self.point.service_types)
-        for shown in ("Swift Hangzhou", "Cathay Service", "Outsourced", "18 Wensan Road", "+86 571 8888 0000",
+        for shown in ("Swift Wuhan", "Cathay Service", "Outsourced", "18 Wensan Road", "+86 571 8888 0000",
                       "swift@example.com", self.point.service_types):
             self.assertIn(shown, page)
-        for hidden in ("Delta Nanjing", candidate.name, suspended.name):
+        for hidden in ("Delta Changsha", candidate.name, suspended.name):
             self.assertNotIn(hidden, page, "another region's, a candidate and a suspended point are not listed")
         for private in ("Swift Consignment", "Wu Gang", "BL-1", self.manager.name):
             self.assertNotIn(private, page, "the network's own records stay ours")
         self.assertIn('href="/my/service-points"', self.url_open("/my").text)
         self.assertEqual(self._counters("aftersales_service_point_count")["aftersales_service_point_count"], 2)
-        self.customer.state_id = self.jiangsu
+        self.customer.state_id = self.hunan
         page = self.url_open("/my/service-points").text
-        self.assertIn("Delta Nanjing", page)
-        self.assertNotIn("Swift Hangzhou", page)
+        self.assertIn("Delta Changsha", page)
+        self.assertNotIn("Swift Wuhan", page)
         self._as(self.rival_user)
         self.assertNotIn("Cathay Service", self.url_open("/my/service-points").text,
                          "a customer of no known country is covered by no point")

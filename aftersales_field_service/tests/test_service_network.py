@@ -18,7 +18,7 @@ class TestServicePoints(NetworkCase):
             order_form.service_type = "inspection"
             # A point offers the services of its rate card only.
             self.assertFalse(order_form.suggested_point_id)
-        self.customer.state_id = self.jiangsu
+        self.customer.state_id = self.hunan
         order = order_form.record
         order.service_type = "repair"
         self.assertEqual(order.suggested_point_id, self.other_point)
@@ -92,7 +92,7 @@ class TestServicePoints(NetworkCase):
     def test_visits_go_to_approved_points_with_valid_documents_only(self):
         units = self._units(["NET-DSP-1"])
         self.point.with_user(self.manager).action_suspend()
-        with self.assertRaisesRegex(UserError, "Swift Hangzhou is suspended, not approved"):
+        with self.assertRaisesRegex(UserError, "Swift Wuhan is suspended, not approved"):
             self._plan(units)
         self.point.with_user(self.manager).action_reinstate()
         order = self._plan(units)
