@@ -8,9 +8,7 @@ from odoo.tools import SQL, format_amount
 
 from ..selections import DONE_DISPATCH_STATES, SETTLEMENT_STATES
 from .aftersales_service_point import MANAGER_GROUP, commit_batch
-
-# The settlement's amounts, as its lines and its bill name them (docs/service-network.md §5).
-AMOUNT_FIELDS = ("visit_fee", "labour_amount", "travel_amount", "parts_amount", "collected")
+from .aftersales_service_settlement_line import LINE_AMOUNTS as AMOUNT_FIELDS
 
 
 class AftersalesServiceSettlement(models.Model):
@@ -27,7 +25,7 @@ class AftersalesServiceSettlement(models.Model):
     _deletable_states = ("draft", "cancel")
     _folded_states = ("confirmed", "cancel")
     _check_company_auto = True
-    _workflow_fields = ("state", "bill_id", "confirmed_by_id")
+    _workflow_fields = ("state", "bill_id", "confirmed_by_id", "visit_count", "amount_total", *AMOUNT_FIELDS)
     _frozen_fields = ("point_id", "date_from", "date_to", "partner_id")
 
     # Fields -----------------------------------------------------------------------------------
@@ -55,13 +53,14 @@ class AftersalesServiceSettlement(models.Model):
         help="The point's visits of the period the customer did not sign: left out until they are.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    visit_count = fields.Integer(compute="_compute_amounts", store=True, string="Visits Settled")
-    visit_fee = fields.Monetary(compute="_compute_amounts", store=True, string="Visit Fees")
-    labour_amount = fields.Monetary(compute="_compute_amounts", store=True, string="Labour")
-    travel_amount = fields.Monetary(compute="_compute_amounts", store=True, string="Travel")
-    parts_amount = fields.Monetary(compute="_compute_amounts", store=True, string="Parts")
-    collected = fields.Monetary(compute="_compute_amounts", store=True, string="Collected on Site")
-    amount_total = fields.Monetary(compute="_compute_amounts", store=True, string="To Pay", aggregator="sum")
+    # The totals of the lines, written with them (docs/service-network.md §5).
+    visit_count = fields.Integer(readonly=True, copy=False, string="Visits Settled")
+    visit_fee = fields.Monetary(readonly=True, copy=False, string="Visit Fees")
+    labour_amount = fields.Monetary(readonly=True, copy=False, string="Labour")
+    travel_amount = fields.Monetary(readonly=True, copy=False, string="Travel")
+    parts_amount = fields.Monetary(readonly=True, copy=False, string="Parts")
+    collected = fields.Monetary(readonly=True, copy=False, string="Collected on Site")
+    amount_total = fields.Monetary(readonly=True, copy=False, string="To Pay", aggregator="sum")
     bill_id = fields.Many2one("account.move", string="Vendor Bill", readonly=True, copy=False, index="btree_not_null")
     confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     can_collect = fields.Boolean(compute="_compute_can")
@@ -77,22 +76,13 @@ class AftersalesServiceSettlement(models.Model):
         for settlement in self:
             settlement.partner_id = settlement.point_id.partner_id
 
-    @api.depends("line_ids.amount")
-    def _compute_amounts(self):
-        for settlement in self:
-            lines = settlement.line_ids
-            settlement.visit_count = len(lines)
-            for name in AMOUNT_FIELDS:
-                settlement[name] = sum(lines.mapped(name))
-            settlement.amount_total = sum(lines.mapped("amount"))
-
     @api.depends("point_id", "date_from", "date_to")
     def _compute_unsigned_order_ids(self):
         for settlement in self:
             ready = settlement.point_id and settlement.date_from and settlement.date_to
             settlement.unsigned_order_ids = settlement._free_visits(signed=False) if ready else False
 
-    @api.depends("state", "line_ids")
+    @api.depends("state", "visit_count")
     @api.depends_context("uid")
     def _compute_can(self):
         """A manager collects and confirms drafts, and cancels a draft; a confirmed settlement is undone by cancelling
@@ -101,7 +91,7 @@ class AftersalesServiceSettlement(models.Model):
         for settlement in self:
             draft = settlement.state == "draft" and manager
             settlement.can_collect = draft
-            settlement.can_confirm = draft and bool(settlement.line_ids)
+            settlement.can_confirm = draft and bool(settlement.visit_count)
             settlement.can_cancel = draft
 
     # Constraints ------------------------------------------------------------------------------
@@ -115,16 +105,16 @@ class AftersalesServiceSettlement(models.Model):
 
     def action_collect(self):
         """The period's visits of the point, done, signed by the customer and not settled yet, each a line priced by
-        the rate card; collected again, the draft follows what changed (docs/service-network.md §5)."""
+        the rate card; collected again, the draft follows what changed (docs/service-network.md §5). The lines are
+        the settlement's own reckoning, which nobody writes by hand."""
         self._start_transition("can_collect")
+        lines = self.env["aftersales.service.settlement.line"]
         for settlement in self:
             self._lock_point(settlement.point_id)
             values = settlement._prepare_line_values()
-            # The lines are the settlement's own reckoning, which nobody writes by hand.
-            settlement.line_ids.sudo().unlink()
-            self.env["aftersales.service.settlement.line"].sudo().create([
-                {**line_values, "settlement_id": settlement.id} for line_values in values
-            ])
+            lines._delete(settlement)
+            lines._insert(settlement, values)
+            settlement._workflow().write(settlement._prepare_totals(values))
 
     def action_confirm(self):
         """Confirmed by a manager: one vendor bill of the point, linked both ways (docs/service-network.md §5)."""
@@ -140,7 +130,8 @@ class AftersalesServiceSettlement(models.Model):
 
     def action_cancel(self):
         """A draft cancelled: its visits are free for the next settlement (docs/service-network.md §5)."""
-        self._start_locked_transition("can_cancel").write({"state": "cancel"})
+        self._start_locked_transition("can_cancel")
+        self._cancel()
 
     def action_view_bill(self):
         self.ensure_one()
@@ -167,7 +158,7 @@ class AftersalesServiceSettlement(models.Model):
             ("service_point_id", "=", self.point_id.id), ("state", "in", DONE_DISPATCH_STATES),
             ("checkout_date", ">=", start), ("checkout_date", "<", end),
             ("signed_on", "!=" if signed else "=", False),
-            ("settlement_line_ids", "not any", [("state", "!=", "cancel"), ("settlement_id", "!=", self.id)]),
+            ("settlement_line_ids", "not any", [("cancelled", "=", False), ("settlement_id", "!=", self.id)]),
         ], order="checkout_date, id")
 
     @api.model
@@ -190,6 +181,7 @@ class AftersalesServiceSettlement(models.Model):
         visits.fetch(["service_type", "labour_hours", "travel_distance", "fee_collected"])
         parts = self._consignment_parts_cost(visits)
         rates = {rate.service_type: rate for rate in self.point_id.rate_ids}
+        lines = self.env["aftersales.service.settlement.line"]
         missing = set(visits.mapped("service_type")) - set(rates)
         if missing:
             labels = dict(visits._fields["service_type"]._description_selection(self.env))
@@ -197,14 +189,28 @@ class AftersalesServiceSettlement(models.Model):
                 "%(point)s: its rate card has no rate for %(services)s.",
                 point=self.point_id.name, services=", ".join(sorted(labels[kind] for kind in missing)),
             ))
-        return [{
-            "order_id": visit.id,
-            **rates[visit.service_type]._prepare_settlement_amounts(
-                visit.labour_hours, visit.travel_distance, parts.get(visit.id, 0.0)
-            ),
-            "labour_hours": visit.labour_hours,
-            "collected": visit.fee_collected,
-        } for visit in visits]
+        values_list = []
+        for visit in visits:
+            values = {
+                "order_id": visit.id,
+                **rates[visit.service_type]._prepare_settlement_amounts(
+                    visit.labour_hours, visit.travel_distance, parts.get(visit.id, 0.0)
+                ),
+                "labour_hours": visit.labour_hours,
+                "collected": visit.fee_collected,
+            }
+            values_list.append({**values, "amount": lines._prepare_amount(values)})
+        return values_list
+
+    def _prepare_totals(self, values_list):
+        """The settlement's totals of its lines' values (docs/service-network.md §5); pure."""
+        self.ensure_one()
+        round_ = self.currency_id.round
+        return {
+            "visit_count": len(values_list),
+            "amount_total": round_(sum(values["amount"] for values in values_list)),
+            **{name: round_(sum(values[name] for values in values_list)) for name in AMOUNT_FIELDS},
+        }
 
     def _consignment_parts_cost(self, visits):
         """Per visit, the cost of the parts its on-site repairs took from the point's consignment stock
@@ -229,11 +235,17 @@ class AftersalesServiceSettlement(models.Model):
         return costs
 
     def _check_lines(self):
-        """Confirming needs visits, a total that is not negative and the company's settlement product; the lines keep
-        the prices they were collected with (docs/service-network.md §5)."""
+        """Confirming needs visits, still what the period's visits and the rate card give, a total that is not
+        negative and the company's settlement product (docs/service-network.md §5)."""
         self.ensure_one()
-        if not self.line_ids:
+        if not self.visit_count:
             raise UserError(self.env._("%(settlement)s has no visit to settle.", settlement=self.name))
+        lines = self.env["aftersales.service.settlement.line"]
+        if self._line_snapshot(self._prepare_line_values()) != self._line_snapshot(lines._read_lines(self)):
+            raise UserError(self.env._(
+                "%(settlement)s: its visits or their amounts changed since they were collected; collect them again "
+                "and check them before confirming.", settlement=self.name,
+            ))
         if self.currency_id.compare_amounts(self.amount_total, 0) < 0:
             raise UserError(self.env._(
                 "%(settlement)s: the point collected %(collected)s on site, more than it is owed; settle it with a "
@@ -245,6 +257,14 @@ class AftersalesServiceSettlement(models.Model):
                 "%(company)s has no product for service point settlements: set it in the After-Sales settings.",
                 company=self.company_id.name,
             ))
+
+    def _line_snapshot(self, lines):
+        """What the lines say, comparable whatever their source: visit → rounded amounts."""
+        currency = self.currency_id
+        return {
+            line["order_id"]: tuple(currency.round(line[name]) for name in AMOUNT_FIELDS) + (line["labour_hours"],)
+            for line in lines
+        }
 
     def _prepare_bill_values(self):
         """The point's vendor bill: one line per kind of amount, the collected fees deducted
@@ -284,7 +304,14 @@ class AftersalesServiceSettlement(models.Model):
         """The bill cancelled or deleted: the settlement is cancelled and its visits are free again
         (docs/service-network.md §5)."""
         self._lock_for_transition()
-        self.filtered(lambda settlement: settlement.state == "confirmed")._workflow().write({"state": "cancel"})
+        self.filtered(lambda settlement: settlement.state == "confirmed")._cancel()
+
+    def _cancel(self):
+        """Cancelled, the settlement lets its visits go: their lines no longer hold them (docs/service-network.md
+        §5)."""
+        self._workflow().write({"state": "cancel"})
+        # The lines are the settlement's own; whoever cancels it frees them.
+        self.line_ids.sudo().write({"cancelled": True})
 
     @api.model
     def _prepare_for(self, point, date_from, date_to):
@@ -295,7 +322,7 @@ class AftersalesServiceSettlement(models.Model):
             "point_id": point.id, "company_id": point.company_id.id, "date_from": date_from, "date_to": date_to,
         })
         settlement.action_collect()
-        if not settlement.line_ids:
+        if not settlement.visit_count:
             settlement.unlink()
             return self
         return settlement

@@ -126,7 +126,7 @@ class TestFieldServiceAccessRights(test_access_rights.TestAccessRights):
         })
         settled = cls.env["aftersales.dispatch.order"].create({"partner_id": cls.customer.id, "service_type": "training"})
         cls.env["aftersales.service.settlement.line"].create({
-            "settlement_id": cls.settlement.id, "order_id": settled.id, "visit_fee": 100.0,
+            "settlement_id": cls.settlement.id, "order_id": settled.id, "visit_fee": 100.0, "company_id": cls.company.id,
         })
         # A point nothing refers to yet, the one deleted; a technician of the manager's, the one trained.
         cls.spare_point = cls.env["aftersales.service.point"].create({
@@ -221,7 +221,8 @@ class TestFieldServiceAccessRights(test_access_rights.TestAccessRights):
                 {"user_id": cls.users["manager"].id},
             ),
             "aftersales.service.settlement.line": Subject(
-                cls.settlement.line_ids, {"settlement_id": cls.settlement.id, "order_id": cls.draft_visit.id},
+                cls.settlement.line_ids,
+                {"settlement_id": cls.settlement.id, "order_id": cls.draft_visit.id, "company_id": company},
                 {"visit_fee": 1000.0},
             ),
             "aftersales.training.session": Subject(

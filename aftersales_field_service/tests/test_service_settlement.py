@@ -79,11 +79,13 @@ class TestServiceSettlement(NetworkCase):
         first = self._settle()
         second = self._settle()
         with self.assertRaisesRegex(Exception, "aftersales_service_settlement_line_settled_once"), self.cr.savepoint():
-            self.env["aftersales.service.settlement.line"].create({"settlement_id": second.id, "order_id": order.id})
+            self.env["aftersales.service.settlement.line"].create(
+                {"settlement_id": second.id, "order_id": order.id, "company_id": self.company.id})
             self.env.flush_all()
         first.with_user(self.manager).action_cancel()
         self.env.flush_all()
-        self.env["aftersales.service.settlement.line"].create({"settlement_id": second.id, "order_id": order.id})
+        self.env["aftersales.service.settlement.line"].create(
+            {"settlement_id": second.id, "order_id": order.id, "company_id": self.company.id})
         self.env.flush_all()
 
     def test_lines_and_states_are_the_settlements_own(self):
@@ -122,3 +124,19 @@ class TestServiceSettlement(NetworkCase):
         self.assertEqual(drafts.line_ids.order_id, order)
         self.assertEqual(drafts.date_to.month, last_month.month)
         self.assertFalse(settlements.search([("point_id", "=", self.other_point.id)]))
+
+    def test_a_draft_gone_stale_is_collected_again_before_it_is_confirmed(self):
+        order = self._point_visit(self._units(["SET-13"]))
+        settlement = self._settle().with_user(self.manager)
+        self.point.rate_ids.filtered(lambda rate: rate.service_type == "repair").visit_fee = 150.0
+        with self.assertRaisesRegex(UserError, "changed since they were collected"):
+            settlement.action_confirm()
+        self.assertFalse(settlement.bill_id)
+        settlement.action_collect()
+        self.assertEqual(settlement.line_ids.visit_fee, 150.0)
+        order.with_user(self.dispatcher).write({"fee_collected": 10.0, "fee_receipt_number": "R-STALE"})
+        with self.assertRaisesRegex(UserError, "changed since they were collected"):
+            settlement.action_confirm()
+        settlement.action_collect()
+        settlement.action_confirm()
+        self.assertEqual(settlement.bill_id.amount_untaxed, settlement.amount_total)
