@@ -12,7 +12,6 @@ class AccountMove(models.Model):
 
     # CRUD -------------------------------------------------------------------------------------
 
-
     @api.ondelete(at_uninstall=False)
     def _unlink_frees_aftersales_settlement(self):
         """A settlement's bill deleted: its visits are free for the next settlement (docs/service-network.md §5)."""
@@ -36,6 +35,14 @@ class AccountMove(models.Model):
                 settlements=", ".join(freed.mapped("name")),
             ))
         return super().button_draft()
+
+    def _post(self, soft=True):
+        """A settlement's bill posted, also after it went back to draft, still pays what the settlement says
+        (docs/service-network.md §5)."""
+        for move in self:
+            for settlement_sudo in move._aftersales_settlements_sudo().filtered(lambda s: s.state == "confirmed"):
+                settlement_sudo._check_billed(move)
+        return super()._post(soft=soft)
 
     # Business rules ---------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from odoo.exceptions import UserError, ValidationError
 # Odoo mounts its addons on odoo.addons at run time, where pylint does not look for them.
 # pylint: disable=import-error,no-name-in-module
 from odoo.addons.aftersales_service.models.aftersales_portal_mixin import PICTURE_TYPES
+from odoo.addons.aftersales_service.models.aftersales_protected_fields_mixin import in_workflow
 from odoo.addons.aftersales_service.selections import CHARGE_MODES
 
 from ..selections import (
@@ -31,6 +32,8 @@ PLAN_FIELDS = {"technician_id", "helper_ids", "line_ids", "appointment_start", "
 ORIGIN_FIELDS = {
     "complaint": "complaint_id", "rma": "rma_id", "return_visit": "source_visit_id", "recall": "recall_id",
 }
+# What the customer signs for: changed by hand, the report asks for the signature again (docs/field-service.md §6).
+SIGNED_FIELDS = {"fault_found", "work_done", "outcome", "labour_hours", "travel_fee", "travel_distance"}
 # How strict a charge rule is: the order charges as its strictest unit (docs/field-service.md §5).
 CHARGE_RANK = {mode: rank for rank, (mode, _label) in enumerate(CHARGE_MODES)}
 
@@ -352,6 +355,7 @@ class AftersalesDispatchOrder(models.Model):
 
     @api.depends("site_partner_id", "partner_id", "service_type", "company_id")
     def _compute_suggested_point_id(self):
+        """The approved point covering the site that offers the service (docs/service-network.md §1)."""
         points = self.env["aftersales.service.point"]
         for order in self:
             order.suggested_point_id = points._suggest(
@@ -493,10 +497,10 @@ class AftersalesDispatchOrder(models.Model):
             if guess_mimetype(base64.b64decode(order.signature)) not in PICTURE_TYPES:
                 raise ValidationError(self.env._("The signature must be a picture (PNG or JPEG), not a drawing file."))
 
-    @api.constrains("labour_hours", "travel_fee")
+    @api.constrains("labour_hours", "travel_fee", "travel_distance")
     def _check_fee_inputs(self):
-        if any(order.labour_hours < 0 or order.travel_fee < 0 for order in self):
-            raise ValidationError(self.env._("Labour hours and travel fee are zero or more."))
+        if any(min(order.labour_hours, order.travel_fee, order.travel_distance) < 0 for order in self):
+            raise ValidationError(self.env._("Labour hours, travel fee and travel distance are zero or more."))
 
     # CRUD -------------------------------------------------------------------------------------
 
@@ -519,10 +523,13 @@ class AftersalesDispatchOrder(models.Model):
         return result
 
     def _prepare_write_stamps(self, vals):
-        """A signature is dated when it is given (docs/field-service.md §6)."""
+        """A signature is dated when it is given; the report or the fees changed by hand afterwards void it: the
+        customer signs what is written (docs/field-service.md §6)."""
         stamps = super()._prepare_write_stamps(vals)
         if "signature" in vals:
             stamps["signed_on"] = vals["signature"] and fields.Datetime.now()
+        elif SIGNED_FIELDS.intersection(vals) and not in_workflow(self.env) and any(self.mapped("signed_on")):
+            stamps.update(signature=False, signed_on=False)
         return stamps
 
     def _delete_refusal(self):
@@ -546,7 +553,7 @@ class AftersalesDispatchOrder(models.Model):
         self._start_locked_transition("can_dispatch")
         for order in self:
             order._check_service_point()
-        self._workflow().write({"state": "dispatched"})
+            order._workflow().write({"state": "dispatched", "service_point_id": order.technician_id.service_point_id.id})
         self._schedule_technician_activity()
 
     def action_confirm_appointment(self):
@@ -1137,6 +1144,7 @@ class AftersalesDispatchOrder(models.Model):
         (docs/service-network.md §5)."""
         self.ensure_one()
         self._point_portal_check_user()
+        self._lock_for_transition()
         self._check_can("can_customer_sign", self.env._("This visit is not waiting for the customer's signature."))
         name = (name or "").strip()
         if not name or not signature:

@@ -1,10 +1,12 @@
 from collections import defaultdict
+
+from psycopg2 import IntegrityError
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import LockError, UserError
 from odoo.fields import Command
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL, clean_context, format_amount
 
 from ..selections import DONE_DISPATCH_STATES, SETTLEMENT_STATES
 from .aftersales_service_point import MANAGER_GROUP, commit_batch
@@ -50,6 +52,7 @@ class AftersalesServiceSettlement(models.Model):
     line_ids = fields.One2many("aftersales.service.settlement.line", "settlement_id", string="Visits", readonly=True)
     unsigned_order_ids = fields.Many2many(
         "aftersales.dispatch.order", compute="_compute_unsigned_order_ids", string="Not Signed",
+        groups="aftersales_field_service.group_aftersales_dispatcher",
         help="The point's visits of the period the customer did not sign: left out until they are.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -121,9 +124,10 @@ class AftersalesServiceSettlement(models.Model):
         self._start_locked_transition("can_confirm")
         for settlement in self:
             settlement._check_lines()
-            bill_sudo = self.env["account.move"].sudo().with_company(settlement.company_id).create(
-                settlement._prepare_bill_values()
-            )
+            # The bill is the settlement's, whatever defaults the caller's context carries.
+            bill_sudo = self.env["account.move"].sudo().with_company(settlement.company_id).with_context(
+                clean_context(self.env.context)
+            ).create(settlement._prepare_bill_values())
             settlement._check_billed(bill_sudo)
             settlement._workflow().write({"state": "confirmed", "bill_id": bill_sudo.id, "confirmed_by_id": self.env.uid})
             settlement.message_post(body=self.env._("Vendor bill %(bill)s created.", bill=bill_sudo._get_html_link()))
@@ -158,7 +162,7 @@ class AftersalesServiceSettlement(models.Model):
             ("service_point_id", "=", self.point_id.id), ("state", "in", DONE_DISPATCH_STATES),
             ("checkout_date", ">=", start), ("checkout_date", "<", end),
             ("signed_on", "!=" if signed else "=", False),
-            ("settlement_line_ids", "not any", [("cancelled", "=", False), ("settlement_id", "!=", self.id)]),
+            ("settlement_line_ids", "not any", [("cancelled", "=", False), ("settlement_id", "!=", self._origin.id)]),
         ], order="checkout_date, id")
 
     @api.model
@@ -189,27 +193,29 @@ class AftersalesServiceSettlement(models.Model):
                 "%(point)s: its rate card has no rate for %(services)s.",
                 point=self.point_id.name, services=", ".join(sorted(labels[kind] for kind in missing)),
             ))
+        round_ = self.currency_id.round
         values_list = []
         for visit in visits:
+            amounts = rates[visit.service_type]._prepare_settlement_amounts(
+                visit.labour_hours, visit.travel_distance, parts.get(visit.id, 0.0)
+            )
+            # Each amount in cents, as its bill line will say it.
             values = {
-                "order_id": visit.id,
-                **rates[visit.service_type]._prepare_settlement_amounts(
-                    visit.labour_hours, visit.travel_distance, parts.get(visit.id, 0.0)
-                ),
-                "labour_hours": visit.labour_hours,
-                "collected": visit.fee_collected,
+                "order_id": visit.id, **{name: round_(amount) for name, amount in amounts.items()},
+                "labour_hours": visit.labour_hours, "collected": round_(visit.fee_collected),
             }
-            values_list.append({**values, "amount": lines._prepare_amount(values)})
+            values_list.append({**values, "amount": round_(lines._prepare_amount(values))})
         return values_list
 
     def _prepare_totals(self, values_list):
         """The settlement's totals of its lines' values (docs/service-network.md §5); pure."""
         self.ensure_one()
         round_ = self.currency_id.round
+        totals = {name: round_(sum(values[name] for values in values_list)) for name in AMOUNT_FIELDS}
         return {
             "visit_count": len(values_list),
-            "amount_total": round_(sum(values["amount"] for values in values_list)),
-            **{name: round_(sum(values[name] for values in values_list)) for name in AMOUNT_FIELDS},
+            "amount_total": round_(self.env["aftersales.service.settlement.line"]._prepare_amount(totals)),
+            **totals,
         }
 
     def _consignment_parts_cost(self, visits):
@@ -219,19 +225,22 @@ class AftersalesServiceSettlement(models.Model):
         if not visits or not location:
             return {}
         rows = self.env.execute_query(SQL(
-            """SELECT line.order_id, move.product_id, SUM(move.quantity)
+            """SELECT line.order_id, move.product_id, move.product_uom, SUM(move.quantity)
                FROM aftersales_dispatch_line line
                JOIN stock_move move ON move.repair_id = line.repair_id
                JOIN stock_location source ON source.id = move.location_id
                WHERE line.order_id = ANY(%s) AND move.repair_line_type = 'add' AND move.state = 'done'
                  AND source.parent_path LIKE %s
-               GROUP BY line.order_id, move.product_id""",
+               GROUP BY line.order_id, move.product_id, move.product_uom""",
             visits.ids, f"{location.parent_path}%",
         ))
         products = self.env["product.product"].with_company(self.company_id).browse({row[1] for row in rows})
+        uoms = self.env["uom.uom"].browse({row[2] for row in rows})
         costs = defaultdict(float)
-        for order_id, product_id, quantity in rows:
-            costs[order_id] += quantity * products.browse(product_id).standard_price
+        for order_id, product_id, uom_id, quantity in rows:
+            product = products.browse(product_id)
+            # The cost is per the product's own unit; the moves count in theirs.
+            costs[order_id] += uoms.browse(uom_id)._compute_quantity(quantity, product.uom_id) * product.standard_price
         return costs
 
     def _check_lines(self):
@@ -283,6 +292,7 @@ class AftersalesServiceSettlement(models.Model):
         return {
             "move_type": "in_invoice",
             "partner_id": self.partner_id.id,
+            "currency_id": self.currency_id.id,
             "company_id": self.company_id.id,
             "ref": self.name,
             "invoice_origin": self.name,
@@ -290,13 +300,16 @@ class AftersalesServiceSettlement(models.Model):
         }
 
     def _check_billed(self, bill):
-        """The bill pays, before taxes, what the settlement says (docs/service-network.md §5)."""
+        """The bill pays the point, in the company's currency and before taxes, what the settlement says
+        (docs/service-network.md §5)."""
         self.ensure_one()
-        if self.currency_id.compare_amounts(bill.amount_untaxed, self.amount_total):
+        if bill.partner_id.commercial_partner_id != self.partner_id or bill.currency_id != self.currency_id or (
+            self.currency_id.compare_amounts(bill.amount_untaxed, self.amount_total)
+        ):
             raise UserError(self.env._(
-                "%(settlement)s: the bill comes to %(billed)s for %(amount)s; check the settlement product's price "
-                "settings.", settlement=self.name,
-                billed=format_amount(self.env, bill.amount_untaxed, self.currency_id),
+                "%(settlement)s: the bill pays %(partner)s %(billed)s for %(amount)s; make them agree.",
+                settlement=self.name, partner=bill.partner_id.name,
+                billed=format_amount(self.env, bill.amount_untaxed, bill.currency_id),
                 amount=format_amount(self.env, self.amount_total, self.currency_id),
             ))
 
@@ -331,20 +344,23 @@ class AftersalesServiceSettlement(models.Model):
     def _cron_prepare_month(self):
         """Monthly: a draft settlement of last month for each outsourced point with visits to settle, a point at a time
         and committed; a point another worker settles is skipped (docs/service-network.md §5, §7)."""
-        today = fields.Date.context_today(self)
-        date_to = today.replace(day=1) - timedelta(days=1)
-        date_from = date_to.replace(day=1)
         points = self.env["aftersales.service.point"].search([("kind", "=", "outsourced")])
         for point in points:
             if not point.try_lock_for_update(allow_referencing=True):
                 continue
+            # Last month as the point's company counts its days.
+            date_to = point.company_id._aftersales_today().replace(day=1) - timedelta(days=1)
+            date_from = date_to.replace(day=1)
             try:
                 with self.env.cr.savepoint():
                     self._prepare_for(point, date_from, date_to)
-            except UserError as error:
+            except (UserError, IntegrityError) as error:
+                # Another worker settled the point meanwhile, or its card misses a rate: the others go on.
                 point.message_post(body=self.env._(
                     "The settlement of %(month)s could not be prepared: %(error)s",
-                    month=date_from.strftime("%Y-%m"), error=error.args[0],
+                    month=date_from.strftime("%Y-%m"), error=error.args[0] if isinstance(error, UserError) else (
+                        self.env._("its visits are being settled by someone else")
+                    ),
                 ))
             commit_batch(self.env, 1)
 

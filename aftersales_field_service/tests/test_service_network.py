@@ -1,7 +1,11 @@
+import base64
 from datetime import timedelta
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
+
+# Odoo mounts its addons on odoo.addons at run time, where pylint does not look for them.
+from odoo.addons.aftersales_service.tests.common import PNG  # pylint: disable=import-error,no-name-in-module
 
 from .common import NetworkCase
 
@@ -220,3 +224,21 @@ class TestTraining(NetworkCase):
             session.with_user(self.dispatcher).write({"name": "Mine"})
         with self.assertRaisesRegex(UserError, "workflow"):
             session.write({"state": "done"})
+
+
+@tagged("post_install", "-at_install")
+class TestSignedReport(NetworkCase):
+    """The customer signs what is written (docs/field-service.md §6)."""
+
+    def test_the_report_changed_after_signing_asks_for_the_signature_again(self):
+        order = self._on_site(self._units(["NET-SIG-1"]))
+        self._report(order)
+        order.with_user(self.tech_user).write({"signed_by": "Li Wei", "signature": base64.b64encode(PNG)})
+        self.assertTrue(order.signed_on)
+        order.with_user(self.tech_user).write({"labour_hours": 8.0})
+        self.assertFalse(order.signature)
+        self.assertFalse(order.signed_on)
+        with self.assertRaisesRegex(UserError, "signs the order"):
+            order.with_user(self.tech_user).action_check_out()
+        with self.assertRaisesRegex(ValidationError, "zero or more"):
+            order.with_user(self.tech_user).write({"travel_distance": -5.0})

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import NetworkCase
 
@@ -140,3 +140,44 @@ class TestServiceSettlement(NetworkCase):
         settlement.action_collect()
         settlement.action_confirm()
         self.assertEqual(settlement.bill_id.amount_untaxed, settlement.amount_total)
+
+    def test_amounts_are_in_cents_and_the_bill_agrees(self):
+        self.point.rate_ids.filtered(lambda rate: rate.service_type == "repair").write(
+            {"visit_fee": 0.0, "labour_rate": 10.04, "travel_mode": "visit", "travel_fee": 0.0}
+        )
+        for serial in ("SET-C1", "SET-C2", "SET-C3"):
+            self._point_visit(self._units([serial]), labour=0.1)
+        settlement = self._settle().with_user(self.manager)
+        self.assertEqual(settlement.line_ids.mapped("labour_amount"), [1.0, 1.0, 1.0])
+        self.assertEqual(settlement.amount_total, 3.0)
+        settlement.action_confirm()
+        self.assertEqual(settlement.bill_id.amount_untaxed, 3.0)
+
+    def test_the_bill_is_in_our_currency_and_stays_what_the_settlement_says(self):
+        self._point_visit(self._units(["SET-14"]))
+        other = self.env["res.currency"].with_context(active_test=False).search(
+            [("id", "!=", self.company.currency_id.id)], limit=1)
+        settlement = self._settle().with_user(self.manager)
+        settlement.with_context(default_currency_id=other.id, default_ref="Forged").action_confirm()
+        bill = settlement.bill_id.with_env(self.env)
+        self.assertEqual(bill.currency_id, self.company.currency_id)
+        self.assertEqual(bill.ref, settlement.name)
+        bill.invoice_date = self.company._aftersales_today()
+        bill.action_post()
+        bill.button_draft()
+        bill.invoice_line_ids[0].price_unit += 100.0
+        with self.assertRaisesRegex(UserError, "make them agree"):
+            bill.action_post()
+
+    def test_an_accountant_reads_the_settlement_and_only_the_points_staff_on_the_portal(self):
+        self._point_visit(self._units(["SET-15"]))
+        settlement = self._settle().with_user(self.manager)
+        settlement.action_confirm()
+        accountant = new_test_user(self.env, "as_net_accountant", groups="account.group_account_invoice")
+        self.assertEqual(settlement.with_user(accountant).web_read({"name": {}, "amount_total": {}})[0]["name"],
+                         settlement.name)
+        self.assertEqual(self.env["aftersales.service.settlement"].with_user(self.point_user).search([]), settlement)
+        contact = new_test_user(self.env, "as_point_buyer", groups="base.group_portal")
+        contact.partner_id.parent_id = self.point_partner
+        self.assertFalse(self.env["aftersales.service.settlement"].with_user(contact).search([]))
+        self.assertFalse(self.env["aftersales.service.settlement.line"].with_user(contact).search([]))
