@@ -2,6 +2,7 @@
 settlements on it, customers find the points covering their region (docs/service-network.md §5)."""
 import base64
 import json
+from datetime import timedelta
 
 from odoo import http
 from odoo.exceptions import UserError
@@ -384,3 +385,23 @@ class TestPointPortalRoutes(PointPortalCase, HttpCase):
             ("done", True, "Bearing worn", "fixed", 1.5, 42.0, "Li Wei"),
         )
         self.assertTrue(order.signature and order.signed_on and order.checkout_date)
+
+
+@tagged("post_install", "-at_install")
+class TestSettlementTour(NetworkCase, HttpCase):
+    """The manager settles the month the job prepared (static/tests/tours/aftersales_settlement_tour.js)."""
+
+    def test_tour_the_manager_settles_the_month(self):
+        order = self._point_visit(self._units(["PR-MONTH"]), parts=[(self.spare_part, 1)])
+        last_month = self.company._aftersales_today().replace(day=1) - timedelta(days=2)
+        order._workflow().write({"checkout_date": order.checkout_date.replace(
+            year=last_month.year, month=last_month.month, day=last_month.day)})
+        self.env["aftersales.service.settlement"]._cron_prepare_month()
+        self.start_tour(
+            "/odoo/action-aftersales_field_service.action_aftersales_service_settlement", "aftersales_settlement_month",
+            login=self.manager.login,
+        )
+        settlement = self.env["aftersales.service.settlement"].search([("point_id", "=", self.point.id)])
+        self.assertEqual(settlement.state, "confirmed")
+        self.assertEqual(settlement.bill_id.amount_untaxed, 289.0)
+        self.assertEqual(settlement.bill_id.partner_id, self.point_partner)
