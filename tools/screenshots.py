@@ -34,6 +34,10 @@ SCREENS = [
      ".o_form_view"),
     ("dispatch-planning", "/odoo/action-aftersales_field_service.action_aftersales_dispatch_order_planning",
      ".o_aftersales_planning .o_kanban_record"),
+    ("service-point", "/odoo/action-aftersales_field_service.action_aftersales_service_point/{service_point_swift}",
+     ".o_form_view"),
+    ("settlement-form",
+     "/odoo/action-aftersales_field_service.action_aftersales_service_settlement/{settlement_demo_swift}", ".o_form_view"),
 ]
 # The same screens on a phone (390×844): the technician's visit in the back office, then the customer's pages.
 PHONE_SCREENS = [
@@ -43,6 +47,10 @@ PHONE_SCREENS = [
 PHONE_PORTAL_SCREENS = [
     ("phone-portal-rma", "/my/rmas/{rma_demo_confirmed}", ".o_aftersales_rma"),
     ("phone-portal-visit", "/my/visits/{dispatch_demo_textile}", ".o_aftersales_appointment_answer"),
+]
+# A service point's technician on the portal, on a tablet held like a phone.
+PHONE_POINT_SCREENS = [
+    ("phone-point-visit", "/my/point/visits/{dispatch_demo_point}", ".o_aftersales_point_visit"),
 ]
 # The customer portal, as the demo customer sees it.
 PORTAL_SCREENS = [
@@ -54,6 +62,7 @@ PORTAL_SCREENS = [
 DEMO_RECORDS = (
     "rma_demo_processed", "complaint_demo_overdue", "rma_demo_confirmed", "complaint_demo_portal_resolved",
     "dispatch_demo_installation", "dispatch_demo_textile", "dispatch_demo_today", "recall_demo_winding",
+    "service_point_swift", "settlement_demo_swift", "dispatch_demo_point",
 )
 
 
@@ -141,6 +150,8 @@ def main():
     parser.add_argument("--password", default="admin")
     parser.add_argument("--portal-login", default="zibo")
     parser.add_argument("--portal-password", default="zibo")
+    parser.add_argument("--point-login", default="point")
+    parser.add_argument("--point-password", default="point")
     args = parser.parse_args()
 
     rpc = Rpc(args.url)
@@ -153,12 +164,15 @@ def main():
     }
     customer = Rpc(args.url)
     customer.call("/web/session/authenticate", db=args.db, login=args.portal_login, password=args.portal_password)
+    point = Rpc(args.url)
+    point.call("/web/session/authenticate", db=args.db, login=args.point_login, password=args.point_password)
     os.makedirs(args.out, exist_ok=True)
     browser = Chromium(1440, 900)
     try:
         browser.send("Network.enable")
         shots = ((rpc, SCREENS, None), (customer, PORTAL_SCREENS, None),
-                 (rpc, PHONE_SCREENS, PHONE), (customer, PHONE_PORTAL_SCREENS, PHONE))
+                 (rpc, PHONE_SCREENS, PHONE), (customer, PHONE_PORTAL_SCREENS, PHONE),
+                 (point, PHONE_POINT_SCREENS, PHONE))
         for session, screens, device in shots:
             browser.send("Network.setCookie", name="session_id", value=session.session_id(), url=args.url)
             if device:
