@@ -29,7 +29,8 @@ class AftersalesServicePoint(models.Model):
     _order = "name, id"
     _check_company_auto = True
     _workflow_fields = ("state", "approved_by_id", "approved_on")
-    _locked_fields = {"can_edit_review": ("check_ids", "reviewed_by_id", "reviewed_on")}
+    # What was reviewed and approved stays so: the kind and the company paid as well (docs/service-network.md §2).
+    _locked_fields = {"can_edit_review": ("check_ids", "reviewed_by_id", "reviewed_on", "kind", "partner_id")}
 
     # Fields -----------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..selections import CHECK_RESULTS
 
@@ -22,3 +23,11 @@ class AftersalesServicePointCheck(models.Model):
     result = fields.Selection(CHECK_RESULTS)
     note = fields.Char()
     can_edit = fields.Boolean(related="point_id.can_edit_review")
+
+    # CRUD -------------------------------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_under_review(self):
+        """The review's checks are kept as they were recorded (docs/service-network.md §2)."""
+        if not all(self.mapped("can_edit")):
+            raise UserError(self.env._("The checks of a review done are kept as they were recorded."))

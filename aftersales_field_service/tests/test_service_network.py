@@ -82,6 +82,10 @@ class TestServicePoints(NetworkCase):
         point.with_user(self.manager).action_close()
         with self.assertRaisesRegex(UserError, "can no longer be changed"):
             point.check_ids.with_user(self.manager).write({"result": "fail"})
+        with self.assertRaisesRegex(UserError, "kept as they were recorded"):
+            point.check_ids.with_user(self.manager).unlink()
+        with self.assertRaisesRegex(UserError, "can no longer be changed"):
+            self.point.with_user(self.manager).write({"partner_id": self.other_partner.id})
 
     def test_an_outsourced_point_is_a_company_and_its_portal_staff_its_contacts(self):
         with self.assertRaisesRegex(ValidationError, "choose the company"):
