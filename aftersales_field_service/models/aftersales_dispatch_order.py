@@ -790,8 +790,9 @@ class AftersalesDispatchOrder(models.Model):
         }
 
     def _schedule_technician_activity(self):
-        """The technician's to-do on the appointment day."""
-        for order in self:
+        """The technician's to-do on the appointment day; a point's portal technician finds the visit on the portal
+        instead (docs/service-network.md §5)."""
+        for order in self.filtered(lambda order: not order.technician_user_id.share):
             order.activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=order.company_id._aftersales_date(order.appointment_start),

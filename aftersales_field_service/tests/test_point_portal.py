@@ -59,6 +59,13 @@ class PointPortalCase(NetworkCase, PortalCase):
 class TestPointPortal(PointPortalCase):
     """The model's rules of the point's portal, as the portal technician the routes act for."""
 
+    def test_a_point_technician_finds_the_visit_on_the_portal_not_as_a_back_office_todo(self):
+        portal_visit = self._point_plan(["PP-TODO-1"])
+        self.assertEqual(portal_visit.state, "dispatched")
+        self.assertFalse(portal_visit.activity_ids.filtered(lambda activity: activity.user_id == self.point_user))
+        internal_visit = self._point_plan(["PP-TODO-2"], technician=self.technician)
+        self.assertEqual(internal_visit.activity_ids.user_id, self.tech_user)
+
     def test_the_point_technician_confirms_the_appointment_of_their_visit_once(self):
         order = self._point_plan(["PP-1"])
         self.assertFalse(self._as_point(order).can_confirm_appointment, "the back office's button stays the dispatcher's")
