@@ -4,9 +4,13 @@ from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.exceptions import UserError, ValidationError
 
+# Odoo mounts its addons on odoo.addons at run time, where pylint does not look for them.
+from odoo.addons.aftersales_service.models.aftersales_protected_fields_mixin import (  # pylint: disable=import-error,no-name-in-module
+    MANAGER_GROUP,
+)
+
 from ..selections import SERVICE_POINT_KINDS, SERVICE_POINT_STATES
 
-MANAGER_GROUP = "aftersales_service.group_aftersales_manager"
 # The point's card, review and follow-up are the network's staff's: technicians see the point, not its papers.
 DISPATCHER_GROUP = "aftersales_field_service.group_aftersales_dispatcher"
 
@@ -98,7 +102,7 @@ class AftersalesServicePoint(models.Model):
         for point in self:
             point.service_types = ", ".join(labels[kind] for kind in dict.fromkeys(point.rate_ids.mapped("service_type")))
 
-    @api.depends("document_ids.expiry_date")
+    @api.depends("document_ids.expired")
     def _compute_document_issue(self):
         for point in self:
             expired = point._expired_documents()
@@ -177,10 +181,9 @@ class AftersalesServicePoint(models.Model):
 
     # Business rules ---------------------------------------------------------------------------
 
-    def _expired_documents(self, on_date=None):
+    def _expired_documents(self):
         self.ensure_one()
-        on_date = on_date or self.company_id._aftersales_today()
-        return self.document_ids.filtered(lambda document: document.expiry_date and document.expiry_date < on_date)
+        return self.document_ids.filtered("expired")
 
     def _check_documents_valid(self):
         self.ensure_one()

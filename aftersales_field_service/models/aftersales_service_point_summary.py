@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -73,11 +73,10 @@ class AftersalesServicePointSummary(models.Model):
 
     def _visit_domain(self):
         self.ensure_one()
-        company = self.point_id.company_id
+        start, end = self.point_id.company_id._aftersales_utc_days(self.date_from, self.date_to)
         return [
             ("service_point_id", "=", self.point_id.id), ("state", "in", DONE_DISPATCH_STATES),
-            ("checkout_date", ">=", company._aftersales_utc(datetime.combine(self.date_from, time.min))),
-            ("checkout_date", "<", company._aftersales_utc(datetime.combine(self.date_to + timedelta(days=1), time.min))),
+            ("checkout_date", ">=", start), ("checkout_date", "<", end),
         ]
 
     def _todo_title(self):

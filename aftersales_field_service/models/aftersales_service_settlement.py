@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from psycopg2 import IntegrityError
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import LockError, UserError
@@ -143,21 +143,11 @@ class AftersalesServiceSettlement(models.Model):
 
     # Business rules ---------------------------------------------------------------------------
 
-    def _period_bounds(self):
-        """The period as UTC datetimes: from its first day's start to the day after its last, in the company's time
-        zone."""
-        self.ensure_one()
-        company = self.company_id
-        return (
-            company._aftersales_utc(datetime.combine(self.date_from, time.min)),
-            company._aftersales_utc(datetime.combine(self.date_to + timedelta(days=1), time.min)),
-        )
-
     def _free_visits(self, signed=True):
         """The point's visits done in the period and not in a settlement that stands, signed by the customer or not
         (docs/service-network.md §5)."""
         self.ensure_one()
-        start, end = self._period_bounds()
+        start, end = self.company_id._aftersales_utc_days(self.date_from, self.date_to)
         return self.env["aftersales.dispatch.order"].search([
             ("service_point_id", "=", self.point_id.id), ("state", "in", DONE_DISPATCH_STATES),
             ("checkout_date", ">=", start), ("checkout_date", "<", end),

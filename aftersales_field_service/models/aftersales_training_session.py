@@ -3,9 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .aftersales_service_point import MANAGER_GROUP
 from ..selections import TRAINING_KINDS, TRAINING_STATES
-
-MANAGER_GROUP = "aftersales_service.group_aftersales_manager"
 
 
 class AftersalesTrainingSession(models.Model):

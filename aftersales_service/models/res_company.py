@@ -1,3 +1,5 @@
+from datetime import datetime, time, timedelta
+
 import pytz
 
 from odoo import api, fields, models
@@ -278,6 +280,14 @@ class ResCompany(models.Model):
         (docs/sla.md §2)."""
         self.ensure_one()
         return bool(partner.state_id) and partner.state_id == self.state_id
+
+    def _aftersales_utc_days(self, date_from, date_to):
+        """The days from ``date_from`` to ``date_to`` included, as the UTC datetimes of their bounds: from the first
+        day's start to the day after the last, in the company's time zone (docs/security.md §6)."""
+        return (
+            self._aftersales_utc(datetime.combine(date_from, time.min)),
+            self._aftersales_utc(datetime.combine(date_to + timedelta(days=1), time.min)),
+        )
 
     def _aftersales_tz(self):
         """The company's time zone, its working calendar's, else its partner's: the day of every datetime is read in
