@@ -6,10 +6,14 @@ so that each run starts from the same tables.
 """
 
 import argparse
+import re
+import socket
 import statistics
 import subprocess
+import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg2
 import requests
@@ -126,3 +130,101 @@ def stop_process(process):
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+# A server on a database of its own, and a portal user's browser on it (P6, P11) ---------------------
+
+SERVER_TIMEOUT = 120
+REQUEST_LINE = re.compile(r'"(?:GET|POST) (\S+) HTTP/[0-9.]+" (\d{3}) \S+ (\d+) ')
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+SERVER_ERROR = re.compile(r"^\S+ \S+ \d+ (?:ERROR|CRITICAL) ", re.MULTILINE)
+
+
+class PortalServer:
+    """An Odoo HTTP server on ``database`` (the configuration's http_port, no workers, no cron), started for the
+    benchmark ``name`` and stopped with it, and one browser session on it whose requests are timed with the SQL
+    queries the server logs for them."""
+
+    def __init__(self, name, config_file, database, folder):
+        self.name = name
+        self.port = int(config["http_port"])
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = Path(folder) / "server.log"
+        self.output = Path(folder) / "server.out"
+        self.command = [
+            sys.executable, "-m", "odoo", "server", "-c", config_file, "-d", database,
+            "--db-filter", f"^{re.escape(database)}$", "--http-interface", "127.0.0.1", "--http-port", str(self.port),
+            "--workers", "0", "--max-cron-threads", "0", "--logfile", str(self.log), "--log-handler", "werkzeug:INFO",
+        ]
+        self.process = None
+        self.session = requests.Session()
+        self.offset = 0
+
+    def __enter__(self):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                sys.exit(f"{self.name}: port {self.port} is in use; set another http_port in the configuration")
+        with open(self.output, "wb") as output:
+            self.process = subprocess.Popen(self.command, stdout=output, stderr=subprocess.STDOUT)
+        try:
+            wait_until_serving(self.process, self.url, SERVER_TIMEOUT, self.fail)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        stop_process(self.process)
+
+    def fail(self, reason, log=None):
+        """Stop the benchmark: ``reason``, then what the server logged (its tracebacks)."""
+        if log is None:
+            log = "".join(
+                path.read_text(errors="replace")[-20000:] for path in (self.output, self.log) if path.exists()
+            )
+        sys.exit(f"{self.name}: {reason}\n--- server log ---\n{log}")
+
+    def login(self, login, password):
+        """The browser signs in as ``login``, as the portal's login form does."""
+        page = self.session.get(f"{self.url}/web/login", timeout=SERVER_TIMEOUT)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        if not token:
+            self.fail("no CSRF token on /web/login")
+        response = self.session.post(f"{self.url}/web/login", data={
+            "login": login, "password": password, "csrf_token": token.group(1), "redirect": "/my",
+        }, allow_redirects=False, timeout=SERVER_TIMEOUT)
+        if response.status_code != 303 or not response.headers.get("Location", "").endswith("/my"):
+            self.fail(f"{login} cannot sign in (HTTP {response.status_code})")
+        self.queries("/web/login")
+
+    def request(self, page, json=None):
+        """One request of ``page`` (a POST of ``json`` when given): the response, its seconds and SQL queries; a
+        server error stops the benchmark."""
+        start = time.perf_counter()
+        if json is None:
+            response = self.session.get(f"{self.url}{page}", allow_redirects=False, timeout=SERVER_TIMEOUT)
+        else:
+            response = self.session.post(f"{self.url}{page}", json=json, timeout=SERVER_TIMEOUT)
+        seconds = time.perf_counter() - start
+        queries, log = self.queries(page)
+        if response.status_code != 200 or SERVER_ERROR.search(log):
+            self.fail(f"{page} answered HTTP {response.status_code}", log)
+        return response, seconds, queries, log
+
+    def queries(self, page):
+        """The SQL queries the server logged with its request of ``page``, and what it logged since the last one."""
+        deadline, logged = time.monotonic() + 10, ""
+        while time.monotonic() < deadline:
+            with open(self.log, "rb") as log:
+                log.seek(self.offset)
+                chunk = log.read()
+            chunk = chunk[:chunk.rfind(b"\n") + 1]  # whole lines only: the rest is still being written
+            self.offset += len(chunk)
+            text = chunk.decode(errors="replace")
+            logged += text
+            for line in ANSI.sub("", text).splitlines():
+                match = REQUEST_LINE.search(line)
+                if match and match.group(1) == page:
+                    return int(match.group(3)), logged
+            time.sleep(0.05)
+        return self.fail(f"no request line for {page} in the server log", logged)

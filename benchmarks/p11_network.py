@@ -30,24 +30,16 @@ The portal database keeps the data: give it a throw-away copy (benchmarks/run do
 # pylint: disable=print-used
 
 import re
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path
-
-import requests
 
 import odoo
 from odoo import api, fields
 from odoo.fields import Command
 from odoo.modules.registry import Registry
-from odoo.tools import config
 
-from common import environment, measure, median, parse_args, stop_process, vacuum, wait_until_serving
+from common import PortalServer, environment, measure, median, parse_args, vacuum
 
 POINTS, VISITS = 50, 10_000
 PARTS_EVERY, UNSIGNED_EVERY = 32, 20  # one visit of a point's in 32 used consignment parts; one in 20 was not signed
@@ -55,10 +47,6 @@ PREPARE_TARGET, CONFIRM_TARGET, PORTAL_TARGET = 10.0, 30.0, 0.150
 PORTAL_PAGE = "/my/point/visits"
 PORTAL_TECHNICIAN = 1  # the portal technician of the second point, its only one: all its visits are theirs
 PASSWORD = "p11-point-benchmark"
-TIMEOUT = 120
-REQUEST_LINE = re.compile(r'"(?:GET|POST) (\S+) HTTP/[0-9.]+" (\d{3}) \S+ (\d+) ')
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
-SERVER_ERROR = re.compile(r"^\S+ \S+ \d+ (?:ERROR|CRITICAL) ", re.MULTILINE)
 
 
 # The network, its visits and its settlements -----------------------------------------------------
@@ -312,90 +300,14 @@ def committed(registry):
         })
 
 
-class Server:
-    """An Odoo HTTP server on ``database``, started for the benchmark and stopped with it (as P6's)."""
-
-    def __init__(self, config_file, database, folder):
-        self.port = int(config["http_port"])
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = Path(folder) / "server.log"
-        self.output = Path(folder) / "server.out"
-        self.command = [
-            sys.executable, "-m", "odoo", "server", "-c", config_file, "-d", database,
-            "--db-filter", f"^{re.escape(database)}$", "--http-interface", "127.0.0.1", "--http-port", str(self.port),
-            "--workers", "0", "--max-cron-threads", "0", "--logfile", str(self.log), "--log-handler", "werkzeug:INFO",
-        ]
-        self.process = None
-        self.session = requests.Session()
-        self.offset = 0
-
-    def __enter__(self):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                sys.exit(f"P11: port {self.port} is in use; set another http_port in the configuration")
-        with open(self.output, "wb") as output:
-            self.process = subprocess.Popen(self.command, stdout=output, stderr=subprocess.STDOUT)
-        try:
-            wait_until_serving(self.process, self.url, TIMEOUT, self.fail)
-        except BaseException:
-            self.__exit__()
-            raise
-        return self
-
-    def __exit__(self, *exc):
-        stop_process(self.process)
-
-    def fail(self, reason, log=None):
-        """Stop the benchmark: ``reason``, then what the server logged (its tracebacks)."""
-        if log is None:
-            log = "".join(
-                path.read_text(errors="replace")[-20000:] for path in (self.output, self.log) if path.exists()
-            )
-        sys.exit(f"P11: {reason}\n--- server log ---\n{log}")
-
-    def login(self, login):
-        page = self.session.get(f"{self.url}/web/login", timeout=TIMEOUT)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-        if not token:
-            self.fail("no CSRF token on /web/login")
-        response = self.session.post(f"{self.url}/web/login", data={
-            "login": login, "password": PASSWORD, "csrf_token": token.group(1), "redirect": "/my",
-        }, allow_redirects=False, timeout=TIMEOUT)
-        if response.status_code != 303 or not response.headers.get("Location", "").endswith("/my"):
-            self.fail(f"the point's technician cannot sign in (HTTP {response.status_code})")
-        self.queries("/web/login")
-
-    def call(self, page, rows):
-        """Seconds and SQL queries of one request of ``page``, as the technician's browser makes it; the page must
-        list ``rows`` visits."""
-        start = time.perf_counter()
-        response = self.session.get(f"{self.url}{page}", allow_redirects=False, timeout=TIMEOUT)
-        seconds = time.perf_counter() - start
-        queries, log = self.queries(page)
-        if response.status_code != 200 or SERVER_ERROR.search(log):
-            self.fail(f"{page} answered HTTP {response.status_code}", log)
-        listed = len(set(re.findall(r'href="/my/point/visits/(\d+)', response.text)))
-        if listed != rows:
-            self.fail(f"{page} lists {listed} visits, not {rows}", log)
-        return seconds, queries
-
-    def queries(self, page):
-        """The SQL queries the server logged with its request of ``page``, and what it logged since the last one."""
-        deadline, logged = time.monotonic() + 10, ""
-        while time.monotonic() < deadline:
-            with open(self.log, "rb") as log:
-                log.seek(self.offset)
-                chunk = log.read()
-            chunk = chunk[:chunk.rfind(b"\n") + 1]  # whole lines only: the rest is still being written
-            self.offset += len(chunk)
-            text = chunk.decode(errors="replace")
-            logged += text
-            for line in ANSI.sub("", text).splitlines():
-                match = REQUEST_LINE.search(line)
-                if match and match.group(1) == page:
-                    return int(match.group(3)), logged
-            time.sleep(0.05)
-        return self.fail(f"no request line for {page} in the server log", logged)
+def call(web, page, rows):
+    """Seconds and SQL queries of one request of ``page``, as the technician's browser makes it; the page must list
+    ``rows`` visits."""
+    response, seconds, queries, log = web.request(page)
+    listed = len(set(re.findall(r'href="/my/point/visits/(\d+)', response.text)))
+    if listed != rows:
+        web.fail(f"{page} lists {listed} visits, not {rows}", log)
+    return seconds, queries
 
 
 def portal(config_file, database, repeat):
@@ -408,8 +320,8 @@ def portal(config_file, database, repeat):
         technician.password = PASSWORD
         login = technician.login
     figures, done = {}, 0.0
-    with tempfile.TemporaryDirectory(prefix="p11_network_") as folder, Server(config_file, database, folder) as web:
-        web.login(login)
+    with tempfile.TemporaryDirectory(prefix="p11_network_") as folder, PortalServer("P11", config_file, database, folder) as web:
+        web.login(login, PASSWORD)
         for scale in (0.1, 1.0):
             with committed(registry) as env:
                 visits(env, {name: value.with_env(env) for name, value in data.items()}, done, scale)
@@ -420,8 +332,8 @@ def portal(config_file, database, repeat):
             # The registry caches of every process emptied, the server's included (at its next request).
             registry.clear_all_caches()
             registry.signal_changes()
-            cold, _queries = web.call(PORTAL_PAGE, rows)
-            warm = [web.call(PORTAL_PAGE, rows) for _ in range(repeat)]
+            cold, _queries = call(web, PORTAL_PAGE, rows)
+            warm = [call(web, PORTAL_PAGE, rows) for _ in range(repeat)]
             figures[scale] = (count, cold, median([seconds for seconds, _ in warm]), max(queries for _, queries in warm))
     return figures
 

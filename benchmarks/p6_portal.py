@@ -20,24 +20,16 @@ The database keeps the data: give it a throw-away copy (benchmarks/run does, and
 # A benchmark reports on standard output.
 # pylint: disable=print-used
 
-import re
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 from datetime import date
-from pathlib import Path
-
-import requests
 
 from odoo import api
 from odoo.api import SUPERUSER_ID
 from odoo.fields import Command
 from odoo.modules.registry import Registry
-from odoo.tools import SQL, config
+from odoo.tools import SQL
 
-from common import median, parse_args, stop_process, vacuum, wait_until_serving
+from common import PortalServer, median, parse_args, vacuum
 
 RECORDS, COMPLAINTS = 50_000, 5_000  # every 10th unit and every 10th complaint are the portal customer's
 PRODUCTS, OTHERS, CUSTOMER_ORDERS = 20, 90, 10  # the other customers have one sale order each
@@ -46,10 +38,6 @@ LOGIN, PASSWORD = "p6.portal@example.com", "p6-portal-benchmark"
 COUNTERS = ["aftersales_unit_count", "aftersales_rma_count", "aftersales_complaint_count", "aftersales_survey_count"]
 PAGES = ("/my/units", "/my/rmas", "/my/complaints", "/my/counters")
 TARGET = 0.150
-TIMEOUT = 120
-REQUEST_LINE = re.compile(r'"(?:GET|POST) (\S+) HTTP/[0-9.]+" (\d{3}) \S+ (\d+) ')
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
-SERVER_ERROR = re.compile(r"^\S+ \S+ \d+ (?:ERROR|CRITICAL) ", re.MULTILINE)
 
 
 # Data -----------------------------------------------------------------------------------------
@@ -198,113 +186,24 @@ def clear_caches(registry):
 
 # The server and the browser --------------------------------------------------------------------
 
-class Server:
-    """An Odoo HTTP server on ``database``, started for the benchmark and stopped with it."""
-
-    def __init__(self, config_file, database, folder):
-        self.port = int(config["http_port"])
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = Path(folder) / "server.log"
-        self.output = Path(folder) / "server.out"
-        self.command = [
-            sys.executable, "-m", "odoo", "server", "-c", config_file, "-d", database,
-            "--db-filter", f"^{re.escape(database)}$", "--http-interface", "127.0.0.1", "--http-port", str(self.port),
-            "--workers", "0", "--max-cron-threads", "0", "--logfile", str(self.log), "--log-handler", "werkzeug:INFO",
-        ]
-        self.process = None
-
-    def __enter__(self):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                sys.exit(f"P6: port {self.port} is in use; set another http_port in the configuration")
-        with open(self.output, "wb") as output:
-            self.process = subprocess.Popen(self.command, stdout=output, stderr=subprocess.STDOUT)
-        try:
-            self.wait()
-        except BaseException:
-            self.__exit__()
-            raise
-        return self
-
-    def wait(self):
-        """Until the server answers, its registry loaded."""
-        wait_until_serving(self.process, self.url, TIMEOUT, self.fail)
-
-    def __exit__(self, *exc):
-        stop_process(self.process)
-
-    def fail(self, reason, log=None):
-        """Stop the benchmark: ``reason``, then what the server logged (its tracebacks)."""
-        if log is None:
-            log = "".join(
-                path.read_text(errors="replace")[-20000:] for path in (self.output, self.log) if path.exists()
-            )
-        sys.exit(f"P6: {reason}\n--- server log ---\n{log}")
-
-
-class Browser:
-    """The portal user's browser: a session on the server, with the SQL queries the server logs per request."""
-
-    def __init__(self, server):
-        self.server, self.session, self.offset = server, requests.Session(), 0
-
-    def login(self):
-        page = self.session.get(f"{self.server.url}/web/login", timeout=TIMEOUT)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-        if not token:
-            self.server.fail("no CSRF token on /web/login")
-        response = self.session.post(f"{self.server.url}/web/login", data={
-            "login": LOGIN, "password": PASSWORD, "csrf_token": token.group(1), "redirect": "/my",
-        }, allow_redirects=False, timeout=TIMEOUT)
-        if response.status_code != 303 or not response.headers.get("Location", "").endswith("/my"):
-            self.server.fail(f"the portal user cannot sign in (HTTP {response.status_code})")
-        self.queries("/web/login")
-
-    def call(self, page):
-        """Seconds and SQL queries of one request of ``page``, as the customer's browser makes it."""
-        start = time.perf_counter()
-        if page == "/my/counters":
-            response = self.session.post(f"{self.server.url}{page}", json={
-                "jsonrpc": "2.0", "method": "call", "id": 1, "params": {"counters": COUNTERS},
-            }, timeout=TIMEOUT)
-        else:
-            response = self.session.get(f"{self.server.url}{page}", allow_redirects=False, timeout=TIMEOUT)
-        seconds = time.perf_counter() - start
-        queries, log = self.queries(page)
-        if response.status_code != 200 or SERVER_ERROR.search(log):
-            self.server.fail(f"{page} answered HTTP {response.status_code}", log)
-        if page == "/my/counters" and ("error" in response.json() or set(response.json()["result"]) != set(COUNTERS)):
-            self.server.fail(f"{page} answered {response.text}", log)
-        return seconds, queries
-
-    def queries(self, page):
-        """The SQL queries the server logged with its request of ``page``, and what it logged since the last one."""
-        deadline, logged = time.monotonic() + 10, ""
-        while time.monotonic() < deadline:
-            with open(self.server.log, "rb") as log:
-                log.seek(self.offset)
-                chunk = log.read()
-            chunk = chunk[:chunk.rfind(b"\n") + 1]  # whole lines only: the rest is still being written
-            self.offset += len(chunk)
-            text = chunk.decode(errors="replace")
-            logged += text
-            for line in ANSI.sub("", text).splitlines():
-                match = REQUEST_LINE.search(line)
-                if match and match.group(1) == page:
-                    return int(match.group(3)), logged
-            time.sleep(0.05)
-        return self.server.fail(f"no request line for {page} in the server log", logged)
+def call(web, page):
+    """Seconds and SQL queries of one request of ``page``, as the customer's browser makes it."""
+    json = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": {"counters": COUNTERS}} if page == "/my/counters" else None
+    response, seconds, queries, log = web.request(page, json)
+    if json and ("error" in response.json() or set(response.json()["result"]) != set(COUNTERS)):
+        web.fail(f"{page} answered {response.text}", log)
+    return seconds, queries
 
 
 # Measures --------------------------------------------------------------------------------------
 
-def measure_pages(browser, registry, repeat):
+def measure_pages(web, registry, repeat):
     """{page: (cold seconds, warm median seconds, warm queries)}."""
     figures = {}
     for page in PAGES:
         clear_caches(registry)
-        cold, _queries = browser.call(page)
-        warm = [browser.call(page) for _ in range(repeat)]
+        cold, _queries = call(web, page)
+        warm = [call(web, page) for _ in range(repeat)]
         figures[page] = (cold, median([seconds for seconds, _ in warm]), max(queries for _, queries in warm))
     return figures
 
@@ -314,15 +213,15 @@ def main():
     registry = Registry(args.database)
     data = setup(registry)
     figures, volumes, done = {}, {}, 0.0
-    with tempfile.TemporaryDirectory(prefix="p6_portal_") as folder, Server(args.config, args.database, folder) as web:
-        browser = Browser(web)
-        browser.login()
+    with tempfile.TemporaryDirectory(prefix="p6_portal_") as folder, \
+            PortalServer("P6", args.config, args.database, folder) as web:
+        web.login(LOGIN, PASSWORD)
         for scale_name, scale in SCALES:
             load(registry, data, done, scale)
             done = scale
             vacuum(args.database)
             volumes[scale_name] = volume(registry, data["customer"])
-            figures[scale_name] = measure_pages(browser, registry, args.repeat)
+            figures[scale_name] = measure_pages(web, registry, args.repeat)
     (units, rmas, complaints), tenth = volumes["full"], volumes["tenth"]
     print("P6 portal: the customer has %d of %d units, %d of %d RMAs, %d of %d complaints "
           "(queries also at %d units, %d RMAs, %d complaints)" % (
